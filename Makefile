@@ -1,0 +1,30 @@
+# Two entry points for a new user (see README.md): `make demo` and `make test`.
+# Each creates .venv with the machine's python3, installs nassb into it and runs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_OUT ?= demo-output
+
+.PHONY: demo test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/nassb db list
+	$(BIN)/nassb db query --property ionic_conductivity --family sulfide --min 1e-3 --json $(DEMO_OUT)/sulfides-above-1mS.json
+	$(BIN)/nassb db plot arrhenius -o $(DEMO_OUT)/kb-arrhenius
+	$(BIN)/nassb db plot window -o $(DEMO_OUT)/kb-window
+	$(BIN)/nassb db export $(DEMO_OUT)/knowledge-base.parquet
+	@echo "demo outputs in $(DEMO_OUT)/"
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache

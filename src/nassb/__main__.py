@@ -1,0 +1,3 @@
+from nassb.cli import main
+
+main()

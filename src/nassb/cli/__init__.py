@@ -1,0 +1,26 @@
+"""The `nassb` command: one Typer app, one module per command group, user errors as one clear line."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from nassb.cli.db import db_app
+from nassb.core.errors import NassbError
+
+app = typer.Typer(
+    name="nassb", help="nassb: a workbench for all-solid-state sodium batteries.",
+    no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+)
+app.add_typer(db_app, name="db")
+
+
+def main() -> None:
+    """Entry point: run the app; a `NassbError` becomes one red line on stderr and exit code 2."""
+    try:
+        app()
+    except NassbError as error:
+        Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False)
+        sys.exit(2)

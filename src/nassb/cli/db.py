@@ -1,0 +1,190 @@
+"""`nassb db`: list, show, query, plot and export the knowledge base."""
+
+from __future__ import annotations
+
+import json
+import math
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from nassb.core.errors import InputError
+from nassb.core.io import write_atomic, write_text_atomic
+from nassb.kb import OUTPUT_COLUMNS, RecordFilter, default_knowledge_base, select, summary_counts, to_plain_records
+
+db_app = typer.Typer(help="Query, plot and export the knowledge base of the seed reviews.", no_args_is_help=True)
+plot_app = typer.Typer(help="Knowledge-base figures as PNG and interactive HTML.", no_args_is_help=True)
+db_app.add_typer(plot_app, name="plot")
+console = Console()
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _format_number(value: float) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.4g}"
+
+
+def _write_json(path: Path, payload) -> None:
+    write_text_atomic(path, json.dumps(payload, indent=2, ensure_ascii=False))
+    console.print(f"wrote {path}")
+
+
+@db_app.command("list")
+def list_records(json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the counts to this JSON file.")) -> None:
+    """Record counts by family and role, by seed and by flag."""
+    knowledge_base = default_knowledge_base()
+    records = knowledge_base.records
+    table = Table(title=f"nassb knowledge base: {len(records)} records")
+    roles = list(records["role"].value_counts().index)
+    table.add_column("family")
+    for role in roles:
+        table.add_column(role, justify="right")
+    table.add_column("total", justify="right")
+    crosstab = records.groupby(["family", "role"]).size().unstack(fill_value=0)
+    for family in crosstab.sum(axis=1).sort_values(ascending=False).index:
+        counts = [str(crosstab.at[family, role]) if role in crosstab.columns else "0" for role in roles]
+        table.add_row(family, *counts, str(int(crosstab.loc[family].sum())))
+    console.print(table)
+    counts = summary_counts(knowledge_base)
+    for name in ("seed", "flag"):
+        sub = Table(title=f"records by {name}")
+        sub.add_column(name)
+        sub.add_column("records", justify="right")
+        for key, count in counts[name].items():
+            sub.add_row(str(key), str(count))
+        console.print(sub)
+    if json_path:
+        _write_json(json_path, {name: {str(k): int(v) for k, v in series.items()} for name, series in counts.items()}
+                    | {"total": len(records)})
+
+
+@db_app.command("show")
+def show(record_id: str = typer.Argument(..., help="A record id, e.g. 000-0001.")) -> None:
+    """Every field of one record, and its number as a cited Value."""
+    knowledge_base = default_knowledge_base()
+    row = knowledge_base.record(record_id)
+    table = Table(title=f"record {record_id}", show_header=False)
+    table.add_column("field", style="bold")
+    table.add_column("value")
+    for column in OUTPUT_COLUMNS:
+        text = row[column]
+        table.add_row(column, _format_number(text) if isinstance(text, float) else str(text))
+    console.print(table)
+    console.print(str(knowledge_base.value(record_id)), highlight=False)
+
+
+@db_app.command("query")
+def query(
+    family: Optional[str] = typer.Option(None, help="Material family, e.g. sulfide, nasicon, halide."),
+    role: Optional[str] = typer.Option(None, help="electrolyte, cathode, anode, cell, symmetric_cell, ..."),
+    property: Optional[str] = typer.Option(None, "--property", help="e.g. ionic_conductivity, activation_energy."),
+    min_value: Optional[float] = typer.Option(None, "--min", help="Lower bound in the property's canonical unit (S/cm, eV, V, mAh/g, ...)."),
+    max_value: Optional[float] = typer.Option(None, "--max", help="Upper bound in the canonical unit."),
+    tmin_K: Optional[float] = typer.Option(None, "--tmin-K", help="Lowest measurement temperature, K (RT counts as 298.15 K)."),
+    tmax_K: Optional[float] = typer.Option(None, "--tmax-K", help="Highest measurement temperature, K."),
+    text: Optional[str] = typer.Option(None, "--text", help="Case-insensitive text in system, formula, notes, conditions or cell parts."),
+    seed: Optional[str] = typer.Option(None, "--seed", help="Seed file prefix, e.g. 000."),
+    exclude_flag: list[str] = typer.Option([], "--exclude-flag", help="Leave out records with this flag (repeatable)."),
+    output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="How to print the records."),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the records to this JSON file."),
+    csv_path: Optional[Path] = typer.Option(None, "--csv", help="Write the records to this CSV file."),
+) -> None:
+    """Select records by family, role, property, value, temperature and text."""
+    knowledge_base = default_knowledge_base()
+    selection = select(knowledge_base, RecordFilter(
+        family=family, role=role, property=property, min_value=min_value, max_value=max_value,
+        min_temperature_K=tmin_K, max_temperature_K=tmax_K, text=text, seed=seed, exclude_flags=tuple(exclude_flag),
+    ))
+    plain = to_plain_records(selection)
+    if json_path:
+        _write_json(json_path, plain)
+    if csv_path:
+        write_atomic(csv_path, lambda path: selection[list(OUTPUT_COLUMNS)].to_csv(path, index=False))
+        console.print(f"wrote {csv_path}")
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(plain, indent=2, ensure_ascii=False))
+    elif output is OutputFormat.csv:
+        typer.echo(selection[list(OUTPUT_COLUMNS)].to_csv(index=False), nl=False)
+    else:
+        _print_table(selection)
+
+
+def _print_table(selection) -> None:
+    table = Table(title=f"{len(selection)} records")
+    for column in ("id", "system", "property", "value", "unit", "T (K)", "seed", "locator", "flags"):
+        table.add_column(column)
+    for row in selection.itertuples():
+        value = _format_number(row.value)
+        if row.qualifier == "range":
+            value = f"{value}-{_format_number(row.value_max)}"
+        elif row.qualifier != "=":
+            value = f"{row.qualifier}{value}"
+        table.add_row(row.record_id, row.system, row.property, value, row.unit, _format_number(row.temperature_K),
+                      row.seed_file[:3], row.locator, row.flags)
+    console.print(table)
+
+
+@plot_app.command("arrhenius")
+def plot_arrhenius(
+    output: Path = typer.Option(Path("kb-arrhenius"), "-o", "--output", help="Output prefix: writes PREFIX.png and PREFIX.html."),
+    family: Optional[str] = typer.Option(None, help="Only this family."),
+) -> None:
+    """log10 sigma against 1000/T for every conductivity in the knowledge base, coloured by family."""
+    from nassb.report.figures import write_png_and_html
+    from nassb.report.kb_figures import arrhenius_figures, arrhenius_points
+
+    RecordFilter(family=family).check()
+    points = arrhenius_points(default_knowledge_base(), family=family)
+    if points.empty:
+        raise InputError("plot arrhenius", "--family", "a family with conductivity records", family)
+    for path in write_png_and_html(*arrhenius_figures(points), output):
+        console.print(f"wrote {path}")
+
+
+@plot_app.command("window")
+def plot_window(
+    output: Path = typer.Option(Path("kb-window"), "-o", "--output", help="Output prefix: writes PREFIX.png and PREFIX.html."),
+) -> None:
+    """Room-temperature conductivity against the reported oxidation limit, per material."""
+    from nassb.report.figures import write_png_and_html
+    from nassb.report.kb_figures import window_figures, window_points
+
+    points = window_points(default_knowledge_base())
+    for path in write_png_and_html(*window_figures(points), output):
+        console.print(f"wrote {path}")
+    console.print(f"{len(points)} materials with both a room-temperature conductivity and an oxidation limit")
+
+
+@db_app.command("export")
+def export(
+    path: Path = typer.Argument(..., help="Output file: .csv, .json or .parquet."),
+) -> None:
+    """Every record, with its normalised columns and flags, as CSV, JSON or Parquet (by suffix)."""
+    selection = default_knowledge_base().records.sort_values("record_id")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        write_atomic(path, lambda target: selection[list(OUTPUT_COLUMNS)].to_csv(target, index=False))
+    elif suffix == ".json":
+        write_text_atomic(path, json.dumps(to_plain_records(selection), indent=2, ensure_ascii=False))
+    elif suffix == ".parquet":
+        write_atomic(path, lambda target: selection[list(OUTPUT_COLUMNS)].to_parquet(target, index=False))
+    else:
+        raise InputError(str(path), "suffix", "one of .csv, .json, .parquet", suffix or "(none)")
+    console.print(f"wrote {len(selection)} records to {path}")
+
+
+@db_app.command("validate")
+def validate() -> None:
+    """Print every problem the loader found (flagged records: charge balance, units, duplicates)."""
+    knowledge_base = default_knowledge_base()
+    for issue in knowledge_base.issues:
+        console.print(issue, highlight=False, markup=False)
+    console.print(f"{len(knowledge_base.issues)} issues in {len(knowledge_base)} records")

@@ -1,0 +1,138 @@
+"""Units of the solid-state battery field: one table of symbols, dimensions and factors.
+
+A small explicit table instead of pint: the field uses some forty units, most of them compound
+(``mAh/g``, ``Ohm cm2``, ``kJ/mol`` as an energy per ion), and the table makes every conversion
+reviewable. Canonical internal units follow STYLE.md: S/cm, eV, K, Ohm, cm, V, mAh/g, mAh/cm2.
+kJ/mol converts to eV per particle through the Faraday constant (1 eV = 96.485 kJ/mol).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nassb.core.constants import KJ_PER_MOL_IN_EV, ZERO_CELSIUS_K
+from nassb.core.errors import InputError
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit symbol, the physical dimension it measures and its factor to the dimension's canonical unit."""
+
+    symbol: str
+    dimension: str
+    factor: float
+    offset: float = 0.0
+
+
+_UNITS = [
+    Unit("S/cm", "conductivity", 1.0),
+    Unit("mS/cm", "conductivity", 1e-3),
+    Unit("uS/cm", "conductivity", 1e-6),
+    Unit("S/m", "conductivity", 1e-2),
+    Unit("eV", "energy", 1.0),
+    Unit("meV", "energy", 1e-3),
+    Unit("kJ/mol", "energy", KJ_PER_MOL_IN_EV),
+    Unit("kcal/mol", "energy", 4.184 * KJ_PER_MOL_IN_EV),
+    Unit("eV/atom", "energy_per_atom", 1.0),
+    Unit("meV/atom", "energy_per_atom", 1e-3),
+    Unit("K", "temperature", 1.0),
+    Unit("degC", "temperature", 1.0, ZERO_CELSIUS_K),
+    Unit("Ohm", "resistance", 1.0),
+    Unit("kOhm", "resistance", 1e3),
+    Unit("MOhm", "resistance", 1e6),
+    Unit("Ohm cm2", "area_resistance", 1.0),
+    Unit("kOhm cm2", "area_resistance", 1e3),
+    Unit("mAh/g", "specific_capacity", 1.0),
+    Unit("Ah/kg", "specific_capacity", 1.0),
+    Unit("mAh/cm2", "areal_capacity", 1.0),
+    Unit("uAh/cm2", "areal_capacity", 1e-3),
+    Unit("mAh", "charge", 1.0),
+    Unit("Wh/kg", "specific_energy", 1.0),
+    Unit("Wh/L", "energy_density", 1.0),
+    Unit("W/kg", "specific_power", 1.0),
+    Unit("V", "voltage", 1.0),
+    Unit("mV", "voltage", 1e-3),
+    Unit("MPa", "pressure", 1.0),
+    Unit("GPa", "pressure", 1e3),
+    Unit("kPa", "pressure", 1e-3),
+    Unit("Pa", "pressure", 1e-6),
+    Unit("bar", "pressure", 0.1),
+    Unit("MPa m0.5", "fracture_toughness", 1.0),
+    Unit("cm", "length", 1.0),
+    Unit("mm", "length", 0.1),
+    Unit("um", "length", 1e-4),
+    Unit("nm", "length", 1e-7),
+    Unit("angstrom", "length", 1e-8),
+    Unit("mg/cm2", "areal_mass", 1.0),
+    Unit("g/cm3", "density", 1.0),
+    Unit("uL", "volume", 1.0),
+    Unit("mL", "volume", 1e3),
+    Unit("mA/cm2", "current_density", 1.0),
+    Unit("uA/cm2", "current_density", 1e-3),
+    Unit("A/cm2", "current_density", 1e3),
+    Unit("mA/g", "specific_current", 1.0),
+    Unit("A/g", "specific_current", 1e3),
+    Unit("C", "c_rate", 1.0),
+    Unit("h", "time", 1.0),
+    Unit("min", "time", 1.0 / 60.0),
+    Unit("s", "time", 1.0 / 3600.0),
+    Unit("cycles", "count", 1.0),
+    Unit("%", "fraction", 1.0),
+    Unit("1", "fraction", 100.0),
+    Unit("deg", "angle", 1.0),
+    Unit("cm3/g", "specific_volume", 1.0),
+]
+
+UNITS: dict[str, Unit] = {unit.symbol: unit for unit in _UNITS}
+
+_ALIASES = {
+    "s cm-1": "S/cm", "s/cm": "S/cm", "ms cm-1": "mS/cm", "ms/cm": "mS/cm", "s m-1": "S/m",
+    "us/cm": "uS/cm", "µs/cm": "uS/cm", "ev": "eV", "mev": "meV", "kj mol-1": "kJ/mol",
+    "kj/mol": "kJ/mol", "°c": "degC", "degc": "degC", "celsius": "degC", "k": "K",
+    "ohm": "Ohm", "ω": "Ohm", "ohm cm2": "Ohm cm2", "ω cm2": "Ohm cm2", "ohm cm^2": "Ohm cm2",
+    "ohm·cm2": "Ohm cm2", "mah g-1": "mAh/g", "mah/g": "mAh/g", "mah cm-2": "mAh/cm2",
+    "mah/cm2": "mAh/cm2", "wh kg-1": "Wh/kg", "wh/kg": "Wh/kg", "wh l-1": "Wh/L", "wh/l": "Wh/L",
+    "v": "V", "mv": "mV", "mpa": "MPa", "gpa": "GPa", "µm": "um", "μm": "um", "um": "um",
+    "mg cm-2": "mg/cm2", "mg/cm2": "mg/cm2", "µl": "uL", "μl": "uL", "ul": "uL",
+    "ma cm-2": "mA/cm2", "ma/cm2": "mA/cm2", "µa/cm2": "uA/cm2", "ma g-1": "mA/g", "ma/g": "mA/g",
+    "å": "angstrom", "dimensionless": "1", "": "1", "percent": "%",
+}
+
+
+def parse_unit(text: str, source: str = "unit", field: str = "unit") -> Unit:
+    """Return the `Unit` for a symbol or a common spelling of it (``mS cm-1``, ``°C``, ``µm``)."""
+    if text in UNITS:
+        return UNITS[text]
+    key = re.sub(r"\s+", " ", text.strip().replace("^", "").replace("−", "-")).lower()
+    symbol = _ALIASES.get(key)
+    if symbol is None:
+        symbol = next((s for s in UNITS if s.lower() == key), None)
+    if symbol is None:
+        raise InputError(source, field, f"a unit nassb knows ({', '.join(UNITS)})", text)
+    return UNITS[symbol]
+
+
+def convert(magnitude: float, from_unit: str, to_unit: str) -> float:
+    """Convert a magnitude between two units of the same dimension (affine for degC)."""
+    source, target = parse_unit(from_unit), parse_unit(to_unit)
+    if source.dimension != target.dimension:
+        raise InputError(
+            "unit conversion", "unit", f"a unit of dimension '{source.dimension}'",
+            f"{to_unit} ({target.dimension})",
+        )
+    canonical = magnitude * source.factor + source.offset
+    return (canonical - target.offset) / target.factor
+
+
+def convert_difference(magnitude: float, from_unit: str, to_unit: str) -> float:
+    """Convert a difference or an uncertainty: scale only, no temperature offset."""
+    source, target = parse_unit(from_unit), parse_unit(to_unit)
+    if source.dimension != target.dimension:
+        raise InputError("unit conversion", "unit", f"a unit of dimension '{source.dimension}'", to_unit)
+    return magnitude * source.factor / target.factor
+
+
+def same_dimension(unit_a: str, unit_b: str) -> bool:
+    """Whether two unit symbols measure the same physical dimension."""
+    return parse_unit(unit_a).dimension == parse_unit(unit_b).dimension

@@ -1,0 +1,96 @@
+"""`Value`: every number nassb uses or prints, with its unit, its origin and its uncertainty."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any, Union
+
+from nassb.core.errors import InputError
+from nassb.core.units import convert, convert_difference, parse_unit
+
+
+@dataclass(frozen=True)
+class UserInput:
+    """A number the user gave: the file (or 'command line') and the field it was read from."""
+
+    file: str
+    field: str
+
+    def describe(self) -> str:
+        return f"user input: {self.file} [{self.field}]"
+
+
+@dataclass(frozen=True)
+class KnowledgeBaseRecord:
+    """A number from the curated knowledge base: its record id, seed file and locator in the seed."""
+
+    record_id: str
+    seed_file: str
+    locator: str
+
+    def describe(self) -> str:
+        return f"knowledge base {self.record_id}: {self.seed_file}, {self.locator}"
+
+
+@dataclass(frozen=True)
+class Computation:
+    """A number nassb computed: the method (with its primary reference) and the settings used."""
+
+    method: str
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        if not self.settings:
+            return f"computed: {self.method}"
+        settings = ", ".join(f"{key}={val}" for key, val in sorted(self.settings.items()))
+        return f"computed: {self.method} ({settings})"
+
+
+@dataclass(frozen=True)
+class DocumentedDefault:
+    """A default nassb falls back on, with the justification a report shows beside it."""
+
+    justification: str
+
+    def describe(self) -> str:
+        return f"default: {self.justification}"
+
+
+Source = Union[UserInput, KnowledgeBaseRecord, Computation, DocumentedDefault]
+
+
+@dataclass(frozen=True)
+class Value:
+    """A magnitude in a unit, with its source and an optional standard uncertainty (same unit)."""
+
+    magnitude: float
+    unit: str
+    source: Source
+    uncertainty: float | None = None
+
+    def __post_init__(self) -> None:
+        parse_unit(self.unit, source=self.source.describe(), field="unit")
+        if not isinstance(self.magnitude, (int, float)) or math.isnan(self.magnitude):
+            raise InputError(self.source.describe(), "magnitude", "a number", self.magnitude)
+        if self.uncertainty is not None and self.uncertainty < 0:
+            raise InputError(self.source.describe(), "uncertainty", "a non-negative number", self.uncertainty)
+
+    def to(self, unit: str) -> "Value":
+        """The same quantity in another unit of the same dimension; the source is kept."""
+        magnitude = convert(self.magnitude, self.unit, unit)
+        uncertainty = None
+        if self.uncertainty is not None:
+            uncertainty = convert_difference(self.uncertainty, self.unit, unit)
+        return replace(self, magnitude=magnitude, unit=unit, uncertainty=uncertainty)
+
+    def __str__(self) -> str:
+        text = f"{self.magnitude:.4g}"
+        if self.uncertainty is not None:
+            text += f" ± {self.uncertainty:.2g}"
+        return f"{text} {self.unit} ({self.source.describe()})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form: magnitude, unit, uncertainty and the source with its kind."""
+        source = {"kind": type(self.source).__name__, **self.source.__dict__}
+        return {"magnitude": self.magnitude, "unit": self.unit, "uncertainty": self.uncertainty, "source": source}

@@ -1,0 +1,25 @@
+import pytest
+
+from nassb.core.io import write_atomic, write_text_atomic
+
+
+def test_atomic_write_replaces_the_target(tmp_path):
+    target = tmp_path / "out" / "report.json"
+    write_text_atomic(target, "first")
+    write_text_atomic(target, "second")
+    assert target.read_text() == "second"
+    assert [path.name for path in target.parent.iterdir()] == ["report.json"]
+
+
+def test_a_failing_writer_leaves_neither_target_nor_temporary(tmp_path):
+    target = tmp_path / "report.json"
+    target.write_text("old results")
+
+    def fail_half_way(path):
+        path.write_text("half")
+        raise RuntimeError("crash")
+
+    with pytest.raises(RuntimeError):
+        write_atomic(target, fail_half_way)
+    assert target.read_text() == "old results"
+    assert [path.name for path in tmp_path.iterdir()] == ["report.json"]
