@@ -23,3 +23,8 @@ def test_a_failing_writer_leaves_neither_target_nor_temporary(tmp_path):
         write_atomic(target, fail_half_way)
     assert target.read_text() == "old results"
     assert [path.name for path in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    target = write_text_atomic(tmp_path / "plot.html", "<html></html>")
+    assert target.stat().st_mode & 0o044 == 0o044  # group and others may read, as with open()

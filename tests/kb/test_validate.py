@@ -55,7 +55,7 @@ def _write(path, rows, header=COLUMNS):
 
 
 def test_failing_records_are_flagged_not_dropped(tmp_path):
-    _write(tmp_path / "a.csv", [
+    _write(tmp_path / "seed_a.csv", [
         _row(record_id="T-0001", formula="Na3.06Sb0.88W0.12S4"),
         _row(record_id="T-0002", formula="Na3PS4", temperature_unit="RT"),
         _row(record_id="T-0003", formula="Na3PS4", temperature_unit="RT"),
@@ -74,7 +74,7 @@ def test_failing_records_are_flagged_not_dropped(tmp_path):
 
 
 def test_units_are_normalised_to_each_propertys_canonical_unit(tmp_path):
-    _write(tmp_path / "a.csv", [
+    _write(tmp_path / "seed_a.csv", [
         _row(record_id="T-0001", value="0.20", unit="mS/cm", temperature="25", temperature_unit="degC"),
         _row(record_id="T-0002", property="activation_energy", value="41.5", unit="kJ/mol"),
         _row(record_id="T-0003", property="interfacial_resistance", value="4.7", unit="Ohm cm2"),
@@ -91,27 +91,27 @@ def test_units_are_normalised_to_each_propertys_canonical_unit(tmp_path):
 
 
 def test_schema_breaking_rows_name_file_row_and_field(tmp_path):
-    _write(tmp_path / "bad.csv", [_row(), _row(record_id="T-0002", value="2,17")])
+    _write(tmp_path / "seed_bad.csv", [_row(), _row(record_id="T-0002", value="2,17")])
     with pytest.raises(InputError) as caught:
         load_knowledge_base(tmp_path)
     message = str(caught.value)
-    assert "bad.csv row 3" in message and "'value'" in message and "2,17" in message
+    assert "seed_bad.csv row 3" in message and "'value'" in message and "2,17" in message
 
 
 def test_unknown_vocabulary_is_an_error(tmp_path):
-    _write(tmp_path / "bad.csv", [_row(family="garnet-ish")])
+    _write(tmp_path / "seed_bad.csv", [_row(family="garnet-ish")])
     with pytest.raises(InputError, match="family"):
         load_knowledge_base(tmp_path)
 
 
 def test_wrong_header_is_an_error(tmp_path):
-    _write(tmp_path / "bad.csv", [_row()], header=COLUMNS[:-1])
+    _write(tmp_path / "seed_bad.csv", [_row()], header=COLUMNS[:-1])
     with pytest.raises(InputError, match="missing \\['note'\\]"):
         load_knowledge_base(tmp_path)
 
 
 def test_repeated_record_ids_are_an_error(tmp_path):
-    _write(tmp_path / "a.csv", [_row()])
-    _write(tmp_path / "b.csv", [_row()])
+    _write(tmp_path / "seed_a.csv", [_row()])
+    _write(tmp_path / "seed_b.csv", [_row()])
     with pytest.raises(InputError, match="T-0001"):
         load_knowledge_base(tmp_path)

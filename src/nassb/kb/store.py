@@ -23,6 +23,7 @@ from nassb.core.value import KnowledgeBaseRecord, Value
 from nassb.kb.schema import (
     COLUMNS, FAMILIES, METHODS, PROPERTIES, QUALIFIERS, ROLES, TRANSCRIBER_FLAGS, OTHER_PROPERTY,
 )
+from nassb.kb.reactions import load_reactions
 from nassb.kb.validate import CHARGE_CHECK_EXEMPT_FAMILIES, check_charge_balance, parse_formula
 
 RECORDS_DIR = Path(__file__).parent / "records"
@@ -35,6 +36,7 @@ class KnowledgeBase:
 
     records: pd.DataFrame
     issues: list[str] = field(default_factory=list)
+    reactions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -215,11 +217,11 @@ def _mark_duplicates(frame: pd.DataFrame, issues: list[str]) -> pd.DataFrame:
 
 
 def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
-    """Read and validate every `*.csv` in the records folder (the shipped one by default)."""
+    """Read and validate every `seed_*.csv` (records) and `reactions_*.csv` in the records folder."""
     directory = Path(directory) if directory else RECORDS_DIR
-    paths = sorted(directory.glob("*.csv"))
+    paths = sorted(directory.glob("seed_*.csv"))
     if not paths:
-        raise DataError(f"no record files (*.csv) in {directory}")
+        raise DataError(f"no record files (seed_*.csv) in {directory}")
     frame = pd.concat([read_records_csv(path) for path in paths], ignore_index=True)
     repeated = frame["record_id"][frame["record_id"].duplicated()]
     if not repeated.empty:
@@ -227,7 +229,8 @@ def load_knowledge_base(directory: Path | None = None) -> KnowledgeBase:
     issues: list[str] = []
     frame = _normalise(frame, issues)
     frame = _mark_duplicates(frame, issues)
-    return KnowledgeBase(frame, issues)
+    reactions, reaction_issues = load_reactions(directory)
+    return KnowledgeBase(frame, issues + reaction_issues, reactions)
 
 
 @lru_cache(maxsize=1)
