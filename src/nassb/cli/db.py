@@ -43,15 +43,16 @@ def list_records(json_path: Optional[Path] = typer.Option(None, "--json", help="
     knowledge_base = default_knowledge_base()
     records = knowledge_base.records
     table = Table(title=f"nassb knowledge base: {len(records)} records")
-    roles = list(records["role"].value_counts().index)
+    roles = ["electrolyte", "cathode", "anode", "interlayer", "cell", "symmetric_cell"]
+    role_or_other = records["role"].where(records["role"].isin(roles), "other")
+    crosstab = records.groupby(["family", role_or_other]).size().unstack(fill_value=0)
+    columns = [role for role in [*roles, "other"] if role in crosstab.columns]
     table.add_column("family")
-    for role in roles:
-        table.add_column(role, justify="right")
+    for role in columns:
+        table.add_column(role.replace("symmetric_cell", "sym. cell"), justify="right")
     table.add_column("total", justify="right")
-    crosstab = records.groupby(["family", "role"]).size().unstack(fill_value=0)
     for family in crosstab.sum(axis=1).sort_values(ascending=False).index:
-        counts = [str(crosstab.at[family, role]) if role in crosstab.columns else "0" for role in roles]
-        table.add_row(family, *counts, str(int(crosstab.loc[family].sum())))
+        table.add_row(family, *(str(crosstab.at[family, role]) for role in columns), str(int(crosstab.loc[family].sum())))
     console.print(table)
     counts = summary_counts(knowledge_base)
     for name in ("seed", "flag"):
@@ -119,8 +120,14 @@ def query(
 
 def _print_table(selection) -> None:
     table = Table(title=f"{len(selection)} records")
-    for column in ("id", "system", "property", "value", "unit", "T (K)", "seed", "locator", "flags"):
-        table.add_column(column)
+    table.add_column("id", no_wrap=True, min_width=9)
+    table.add_column("system", max_width=28, overflow="ellipsis", no_wrap=True)
+    table.add_column("property", max_width=18, overflow="ellipsis", no_wrap=True)
+    table.add_column("value", justify="right", no_wrap=True, min_width=7)
+    table.add_column("unit", no_wrap=True, min_width=5)
+    table.add_column("T (K)", justify="right", no_wrap=True, min_width=6)
+    table.add_column("locator", max_width=22, overflow="ellipsis", no_wrap=True)
+    table.add_column("flags", max_width=14, overflow="ellipsis", no_wrap=True)
     for row in selection.itertuples():
         value = _format_number(row.value)
         if row.qualifier == "range":
@@ -128,7 +135,7 @@ def _print_table(selection) -> None:
         elif row.qualifier != "=":
             value = f"{row.qualifier}{value}"
         table.add_row(row.record_id, row.system, row.property, value, row.unit, _format_number(row.temperature_K),
-                      row.seed_file[:3], row.locator, row.flags)
+                      f"{row.seed_file[:3]} {row.locator}", row.flags.replace(";", " "))
     console.print(table)
 
 
