@@ -1,7 +1,7 @@
 """Core types shared by every nassb module: `Value`, units, constants, errors, atomic output."""
 
 from nassb.core.errors import DataError, InputError, ModelError, NassbError
-from nassb.core.units import UNITS, Unit, convert, convert_difference, parse_unit, same_dimension
+from nassb.core.units import UNITS, Unit, convert, convert_difference, parse_unit
 from nassb.core.value import (
     Computation,
     DocumentedDefault,
@@ -14,5 +14,5 @@ from nassb.core.value import (
 __all__ = [
     "UNITS", "Computation", "DataError", "DocumentedDefault", "InputError", "KnowledgeBaseRecord",
     "ModelError", "NassbError", "Source", "Unit", "UserInput", "Value", "convert", "convert_difference",
-    "parse_unit", "same_dimension",
+    "parse_unit",
 ]

@@ -132,7 +132,3 @@ def convert_difference(magnitude: float, from_unit: str, to_unit: str) -> float:
         raise InputError("unit conversion", "unit", f"a unit of dimension '{source.dimension}'", to_unit)
     return magnitude * source.factor / target.factor
 
-
-def same_dimension(unit_a: str, unit_b: str) -> bool:
-    """Whether two unit symbols measure the same physical dimension."""
-    return parse_unit(unit_a).dimension == parse_unit(unit_b).dimension

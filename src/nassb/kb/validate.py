@@ -26,7 +26,7 @@ CLUSTER_ANION_CHARGES = {
     "NO2": -1, "NO3": -1, "PS4": -3, "PO4": -3, "SO4": -2, "SbS4": -3, "AsS4": -3, "AlH6": -3,
     "CN": -1, "S2": -2, "BF4": -1, "PF6": -1,
 }
-_BARE_CLUSTERS = ("CB11H12", "CB9H10", "B12H12", "B10H10")
+_BARE_CLUSTERS = r"(CB11H12|CB9H10|B12H12|B10H10)(?![a-z0-9])"
 _MIXED_VALENT = {"Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu"}
 _TOLERANCE = 0.02
 _NUMBER = r"(\d+(?:\.\d+)?)?"
@@ -41,24 +41,24 @@ class ChargeCheck:
 
 
 def _take_out_clusters(formula: str) -> tuple[str, float, list[str]]:
-    """Remove cluster anions from a formula; return the rest, their total charge and their names."""
+    """Remove cluster anions from a formula; return the rest, their total charge and their names.
+
+    Any cluster in parentheses is recognised, with its multiplier: `Na2(B12H12)0.5(B10H10)0.5`.
+    Closo-boranes and carbaborates are also recognised unbracketed (`Na2B12H12`, amount 1).
+    """
     charge = 0.0
     found: list[str] = []
 
-    def replace(match: re.Match[str]) -> str:
+    def take(group: str, amount: float, text: str) -> str:
         nonlocal charge
-        group, amount = match.group(1), float(match.group(2) or 1)
-        if group in CLUSTER_ANION_CHARGES:
-            charge += CLUSTER_ANION_CHARGES[group] * amount
-            found.append(group)
-            return ""
-        return match.group(0)
+        if group not in CLUSTER_ANION_CHARGES:
+            return text
+        charge += CLUSTER_ANION_CHARGES[group] * amount
+        found.append(group)
+        return ""
 
-    rest = re.sub(r"\(([A-Za-z0-9]+)\)" + _NUMBER, replace, formula)
-    for cluster in _BARE_CLUSTERS:
-        rest = re.sub(cluster + r"(?![a-z0-9])" + _NUMBER,
-                      lambda m, c=cluster: replace(re.match(r"\((\w+)\)" + _NUMBER, f"({c}){m.group(1) or ''}")),
-                      rest)
+    rest = re.sub(r"\(([A-Za-z0-9]+)\)" + _NUMBER, lambda m: take(m.group(1), float(m.group(2) or 1), m.group(0)), formula)
+    rest = re.sub(_BARE_CLUSTERS, lambda m: take(m.group(1), 1.0, m.group(0)), rest)
     return rest, charge, found
 
 

@@ -64,6 +64,17 @@ def window_points(knowledge_base: KnowledgeBase) -> pd.DataFrame:
     return joined[np.isfinite(joined["oxidation_limit_V"])]
 
 
+def _plotting_modules():
+    """pyplot (on the file-only Agg backend) and plotly's graph objects, imported only when drawing."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import plotly.graph_objects as go
+
+    return plt, go
+
+
 def _colours(families: list[str]) -> dict[str, str]:
     import matplotlib
 
@@ -73,12 +84,7 @@ def _colours(families: list[str]) -> dict[str, str]:
 
 def arrhenius_figures(points: pd.DataFrame):
     """(matplotlib figure, plotly figure) of log10 sigma against 1000/T coloured by family."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import plotly.graph_objects as go
-
+    plt, go = _plotting_modules()
     colours = _colours(list(points["family"].unique()))
     static, axes = plt.subplots(figsize=(7.5, 5.5))
     interactive = go.Figure()
@@ -128,12 +134,7 @@ def _add_temperature_axis(axes) -> None:
 
 def window_figures(points: pd.DataFrame):
     """(matplotlib, plotly) figures of room-temperature sigma against the oxidation limit."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import plotly.graph_objects as go
-
+    plt, go = _plotting_modules()
     colours = _colours(list(points["sigma_family"].unique()))
     markers = {"computed": "^", "experiment": "o"}
     static, axes = plt.subplots(figsize=(7.5, 5.5))
@@ -145,12 +146,15 @@ def window_figures(points: pd.DataFrame):
             axes.scatter(group["oxidation_limit_V"][mask], log_sigma[mask], s=45, marker=markers.get(method, "s"),
                          facecolor=face, edgecolor=colours[family], alpha=0.9,
                          label=f"{family}, {method}" if face != "none" or not (~hollow).any() else None)
+        symbol = "triangle-up" if method == "computed" else "circle"
         interactive.add_trace(go.Scatter(
-            x=group["oxidation_limit_V"], y=log_sigma, mode="markers", name=f"{family}, {method or 'method not stated'}",
-            marker={"color": colours[family], "size": 11, "symbol": "triangle-up" if method == "computed" else "circle"},
+            x=group["oxidation_limit_V"], y=log_sigma, mode="markers+text", name=f"{family}, {method or 'method not stated'}",
+            text=group["reduced_formula"], textposition="top right",
+            marker={"color": colours[family], "size": 11,
+                    "symbol": [symbol + "-open" if is_hollow else symbol for is_hollow in hollow]},
             customdata=group[["record_id", "sigma_record_id", "locator", "reduced_formula"]].to_numpy(),
             hovertemplate="%{customdata[3]}: oxidation limit %{x:.2f} V (%{customdata[0]}, %{customdata[2]})"
-                          "<br>log10 σ(RT) = %{y:.2f} (%{customdata[1]})<extra></extra>",
+                          "<br>log10 σ(RT) = %{y:.2f} (%{customdata[1]}; open marker: σ temperature not stated)<extra></extra>",
         ))
     for formula, group in points.groupby("reduced_formula"):
         first = group.sort_values("oxidation_limit_V").iloc[0]
