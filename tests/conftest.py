@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# Small dense linear algebra (circuit fits, Lin-KK, DRT) runs slower on several BLAS threads than on one
+# when two test workers or jobs share the cores; set before numpy is first imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -18,3 +22,12 @@ def seeds_dir() -> Path:
     if not SEEDS.is_dir():
         pytest.skip(f"seed reviews not found at {SEEDS}")
     return SEEDS
+EXTERNAL = SHARED / "external"
+
+
+@pytest.fixture(scope="session")
+def external_dir() -> Path:
+    """Real instrument files and structures made by others; tests that need them skip when absent."""
+    if not EXTERNAL.is_dir():
+        pytest.skip(f"external test data not found at {EXTERNAL}")
+    return EXTERNAL

@@ -1,0 +1,2 @@
+"""Electrochemical measurements: instrument readers, impedance (circuits, fitting, Kramers-Kronig, DRT,
+physical assignment), temperature series and DC methods."""

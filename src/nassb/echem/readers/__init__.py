@@ -1,0 +1,109 @@
+"""Instrument-file readers: impedance spectra (`read_spectra`, `read_spectrum`) and
+chronoamperometry / chronopotentiometry records (`read_time_series`).
+
+Formats: BioLogic .mpr (galvani) and .mpt, Gamry .DTA, ZPlot/ZView .z (and Autolab Z60W text),
+VersaStudio .par, and delimited text (.csv/.txt/...: a header row recognised through a table of
+column-name aliases, or three header-less columns f, Z', Z''). Text files are recognised by their
+content first (an EC-Lab export saved as .txt is read as .mpt), then by their extension.
+
+Every spectrum is returned in the electrochemical convention Z = Z' + jZ'' with Z'' < 0 for a
+capacitive arc. `imag_sign` says what the file stores: "negative" = Z'' as is, "positive" = -Z''.
+Left as None it is taken from the column header ("-Im(Z)", "-Z''") or the file format, else from the
+majority sign of the imaginary column over the low-frequency half of the points.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nassb.core.errors import InputError
+from nassb.echem.readers._assemble import TimeSeries, series_from_table, spectra_from_table
+from nassb.echem.readers._biologic import read_mpr, read_mpt
+from nassb.echem.readers._gamry import read_dta
+from nassb.echem.readers._table import Table, decode
+from nassb.echem.readers._text import read_par, read_text, read_zplot
+from nassb.echem.spectrum import Spectrum
+
+__all__ = ["FORMATS", "TimeSeries", "read_spectra", "read_spectrum", "read_time_series"]
+
+FORMATS = ("biologic-mpr", "biologic-mpt", "gamry-dta", "zplot", "versastudio-par", "text")
+_EXTENSIONS = {".mpr": "biologic-mpr", ".mpt": "biologic-mpt", ".dta": "gamry-dta", ".z": "zplot",
+               ".par": "versastudio-par", ".csv": "text", ".txt": "text", ".tsv": "text", ".dat": "text",
+               ".p00": "text", ".i2b": "text"}
+_FORMAT_ALIASES = {"mpr": "biologic-mpr", "mpt": "biologic-mpt", "biologic": "biologic-mpt", "dta": "gamry-dta",
+                   "gamry": "gamry-dta", "z": "zplot", "zview": "zplot", "par": "versastudio-par",
+                   "versastudio": "versastudio-par", "csv": "text", "txt": "text"}
+
+
+def _sniff(text: str) -> str | None:
+    """The text format named by the file's first line, if any."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if first.startswith("EC-Lab ASCII FILE"):
+        return "biologic-mpt"
+    if first == "EXPLAIN":
+        return "gamry-dta"
+    if "zplot" in first.lower() or "z60w" in first.lower():
+        return "zplot"
+    if first == "<Application>" or "\n<Segment1>" in text:
+        return "versastudio-par"
+    return None
+
+
+def _load_table(path: str | Path, format: str | None, purpose: str) -> Table:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(str(path), "path", "an existing file", "not found" if not path.exists() else "not a file")
+    if format is not None:
+        fmt = _FORMAT_ALIASES.get(format.lower(), format.lower())
+        if fmt not in FORMATS:
+            raise InputError(str(path), "format", f"one of {', '.join(FORMATS)}", format)
+    else:
+        fmt = _EXTENSIONS.get(path.suffix.lower())
+        if fmt is None:
+            raise InputError(str(path), "extension", f"one of {', '.join(sorted(_EXTENSIONS))} (or pass format=, one of "
+                             f"{', '.join(FORMATS)})", path.suffix or "no extension")
+    if fmt == "biologic-mpr":
+        return read_mpr(path)
+    text = decode(path)
+    if not text.strip():
+        raise InputError(str(path), "file", "instrument data", "an empty file")
+    if format is None:
+        fmt = _sniff(text) or fmt
+    if fmt == "biologic-mpt":
+        return read_mpt(path, text)
+    if fmt == "gamry-dta":
+        return read_dta(path, purpose, text)
+    if fmt == "versastudio-par":
+        return read_par(path, purpose, text)
+    if fmt == "zplot":
+        if purpose != "spectrum":
+            raise InputError(str(path), "format", "a file with a time series (ZPlot .z files hold impedance only)", fmt)
+        return read_zplot(path, text)
+    return read_text(path, purpose, text)
+
+
+def _check_sign(imag_sign: str | None) -> None:
+    if imag_sign not in (None, "negative", "positive"):
+        raise InputError("imag_sign", "imag_sign", "'negative' (file stores Z''), 'positive' (file stores -Z'') or None (detect)", imag_sign)
+
+
+def read_spectra(path: str | Path, imag_sign: str | None = None, format: str | None = None) -> list[Spectrum]:
+    """Every impedance sweep in the file, split on its cycle/loop column or where the frequency sweep
+    restarts; rows with zero frequency and zero impedance (DC points of a combined technique) are dropped."""
+    _check_sign(imag_sign)
+    return spectra_from_table(_load_table(path, format, "spectrum"), imag_sign)
+
+
+def read_spectrum(path: str | Path, imag_sign: str | None = None, format: str | None = None) -> Spectrum:
+    """The one impedance spectrum in the file (an InputError if it holds several: use read_spectra)."""
+    spectra = read_spectra(path, imag_sign, format)
+    if len(spectra) > 1:
+        raise InputError(str(path), "spectra", f"a file with one spectrum; it holds {len(spectra)} "
+                         "(use read_spectra to read them all)", len(spectra))
+    return spectra[0]
+
+
+def read_time_series(path: str | Path, format: str | None = None) -> TimeSeries:
+    """Time, current and voltage of a chronoamperometry/chronopotentiometry/DC-polarisation file
+    (BioLogic .mpr/.mpt, Gamry .DTA CURVE tables, VersaStudio .par, CSV with time/current/voltage columns)."""
+    return series_from_table(_load_table(path, format, "series"))
