@@ -21,6 +21,7 @@ demo: $(VENV)/.installed
 	$(BIN)/nassb db plot arrhenius -o $(DEMO_OUT)/kb-arrhenius
 	$(BIN)/nassb db plot window -o $(DEMO_OUT)/kb-window
 	$(BIN)/nassb db export $(DEMO_OUT)/knowledge-base.parquet
+	$(BIN)/nassb eis arrhenius --manifest examples/eis/synthetic-series/series.csv --thickness-cm 0.1 --area-cm2 0.785 -o $(DEMO_OUT)/eis --json $(DEMO_OUT)/eis/arrhenius.json
 	@echo "demo outputs in $(DEMO_OUT)/"
 
 test: $(VENV)/.installed

@@ -8,6 +8,8 @@ import typer
 from rich.console import Console
 
 from nassb.cli.db import db_app
+from nassb.cli.dc import dc_app
+from nassb.cli.eis import eis_app
 from nassb.core.errors import NassbError
 
 app = typer.Typer(
@@ -15,6 +17,8 @@ app = typer.Typer(
     no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
 )
 app.add_typer(db_app, name="db")
+app.add_typer(eis_app, name="eis")
+app.add_typer(dc_app, name="dc")
 
 
 def main() -> None:

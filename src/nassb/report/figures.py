@@ -7,8 +7,21 @@ from pathlib import Path
 from nassb.core.io import write_atomic
 
 
-def write_png_and_html(static_figure, interactive_figure, prefix: str | Path) -> list[Path]:
-    """Save `prefix.png` and `prefix.html`; the HTML embeds plotly.js so it opens offline."""
+def plotting_modules():
+    """pyplot (on the file-only Agg backend), plotly's graph objects and make_subplots, imported only when drawing."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    return plt, go, make_subplots
+
+
+def write_png_and_html(static_figure, interactive_figure, prefix: str | Path, shared_plotly_js: bool = False) -> list[Path]:
+    """Save `prefix.png` and `prefix.html`; both open offline. The HTML embeds plotly.js (3.5 MB), or
+    with `shared_plotly_js` loads it from one `plotly.min.js` written beside it, for folders of many plots."""
     import matplotlib.pyplot as plt
 
     prefix = Path(prefix)
@@ -16,6 +29,6 @@ def write_png_and_html(static_figure, interactive_figure, prefix: str | Path) ->
     plt.close(static_figure)
     html = write_atomic(
         prefix.with_suffix(".html"),
-        lambda path: interactive_figure.write_html(path, include_plotlyjs=True, full_html=True),
+        lambda path: interactive_figure.write_html(path, include_plotlyjs="directory" if shared_plotly_js else True, full_html=True),
     )
     return [png, html]

@@ -10,6 +10,7 @@ import pandas as pd
 from nassb.kb.query import RecordFilter, select
 from nassb.core.constants import ROOM_TEMPERATURE_K
 from nassb.kb.store import ROOM_TEMPERATURE_WINDOW_K, KnowledgeBase
+from nassb.report.figures import plotting_modules
 
 _HOVER_COLUMNS = ["record_id", "system", "seed_file", "locator", "flags"]
 
@@ -64,17 +65,6 @@ def window_points(knowledge_base: KnowledgeBase) -> pd.DataFrame:
     return joined[np.isfinite(joined["oxidation_limit_V"])]
 
 
-def _plotting_modules():
-    """pyplot (on the file-only Agg backend) and plotly's graph objects, imported only when drawing."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import plotly.graph_objects as go
-
-    return plt, go
-
-
 def _colours(families: list[str]) -> dict[str, str]:
     import matplotlib
 
@@ -84,7 +74,7 @@ def _colours(families: list[str]) -> dict[str, str]:
 
 def arrhenius_figures(points: pd.DataFrame):
     """(matplotlib figure, plotly figure) of log10 sigma against 1000/T coloured by family."""
-    plt, go = _plotting_modules()
+    plt, go, _ = plotting_modules()
     colours = _colours(list(points["family"].unique()))
     static, axes = plt.subplots(figsize=(7.5, 5.5))
     interactive = go.Figure()
@@ -134,7 +124,7 @@ def _add_temperature_axis(axes) -> None:
 
 def window_figures(points: pd.DataFrame):
     """(matplotlib, plotly) figures of room-temperature sigma against the oxidation limit."""
-    plt, go = _plotting_modules()
+    plt, go, _ = plotting_modules()
     colours = _colours(list(points["sigma_family"].unique()))
     markers = {"computed": "^", "experiment": "o"}
     static, axes = plt.subplots(figsize=(7.5, 5.5))

@@ -1,0 +1,259 @@
+"""`nassb eis`: circuit fits, DRT and Kramers-Kronig of impedance files, temperature series to Arrhenius."""
+
+from __future__ import annotations
+
+import json
+import re
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
+
+from nassb.core.errors import InputError
+from nassb.core.io import write_text_atomic
+
+eis_app = typer.Typer(help="Impedance spectra: circuit fits, DRT, Kramers-Kronig, Arrhenius series.", no_args_is_help=True)
+console = Console()
+
+_FILES = typer.Argument(..., help="Impedance files: BioLogic .mpr/.mpt, Gamry .DTA, ZView .z, CSV/TXT.")
+_OUTPUT = typer.Option(Path("eis-output"), "--output-dir", "-o", help="Folder for the PNG and HTML plots.")
+_JSON = typer.Option(None, "--json", help="Also write the results to this JSON file.")
+_IMAG_SIGN = typer.Option(None, "--imag-sign", help="'negative' if the file stores Z'' (capacitive < 0), 'positive' if it stores -Z''; detected when omitted.")
+_CIRCUIT = typer.Option("R0-p(R1,CPE1)-p(R2,CPE2)-CPE3", "--circuit", help="Equivalent circuit in impedance.py syntax.")
+_THICKNESS = typer.Option(None, "--thickness-cm", help="Sample thickness between the electrodes, cm.")
+_AREA = typer.Option(None, "--area-cm2", help="Electrode area, cm2.")
+
+
+class Weighting(str, Enum):
+    modulus = "modulus"
+    proportional = "proportional"
+    unit = "unit"
+
+
+class Electrodes(str, Enum):
+    blocking = "blocking"
+    reversible = "reversible"
+
+
+class Form(str, Enum):
+    sigmaT = "sigmaT"
+    sigma = "sigma"
+
+
+def _geometry(thickness_cm, area_cm2, symmetric: bool, electrodes: Electrodes):
+    from nassb.echem.analysis import Geometry
+
+    if thickness_cm is None and area_cm2 is None:
+        return None
+    if thickness_cm is None or area_cm2 is None:
+        missing = "--thickness-cm" if thickness_cm is None else "--area-cm2"
+        raise InputError("command line", missing, "both --thickness-cm and --area-cm2 (or neither)")
+    return Geometry(thickness_cm, area_cm2, symmetric, electrodes.value)
+
+
+def _read_all(files: list[Path], imag_sign: Optional[str]):
+    """Every spectrum of every file, labelled `stem` or `stem-k` when a file holds several."""
+    from nassb.echem.readers import read_spectra
+
+    labelled = []
+    for file in files:
+        spectra = read_spectra(file, imag_sign=imag_sign)
+        for index, spectrum in enumerate(spectra, start=1):
+            label = file.stem if len(spectra) == 1 else f"{file.stem}-{index}"
+            labelled.append((re.sub(r"[^A-Za-z0-9_.+-]", "_", label), spectrum))
+    return labelled
+
+
+def _write_json(path: Path, payload) -> None:
+    write_text_atomic(path, json.dumps(payload, indent=2, ensure_ascii=False, default=_json_default))
+    console.print(f"wrote {path}")
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _figures(static, interactive, prefix: Path) -> None:
+    from nassb.report.figures import write_png_and_html
+
+    write_png_and_html(static, interactive, prefix, shared_plotly_js=True)
+
+
+def _fmt(value, digits: int = 4) -> str:
+    return "" if value is None or (isinstance(value, float) and not np.isfinite(value)) else f"{value:.{digits}g}"
+
+
+@eis_app.command("fit")
+def fit(
+    files: list[Path] = _FILES,
+    circuit: str = _CIRCUIT,
+    thickness_cm: Optional[float] = _THICKNESS,
+    area_cm2: Optional[float] = _AREA,
+    symmetric: bool = typer.Option(False, "--symmetric", help="Symmetric cell: the interfacial ASR is halved."),
+    electrodes: Electrodes = typer.Option(Electrodes.blocking, "--electrodes", help="Ion-blocking or Na-reversible electrodes."),
+    weighting: Weighting = typer.Option(Weighting.modulus, "--weighting", help="CNLS weighting."),
+    series: bool = typer.Option(False, "--series", help="The files are a time or temperature series: each fit seeds the next."),
+    imag_sign: Optional[str] = _IMAG_SIGN,
+    output_dir: Path = _OUTPUT,
+    json_path: Optional[Path] = _JSON,
+) -> None:
+    """Fit an equivalent circuit to each spectrum, check it by Lin-KK and assign bulk, grain boundary and interface."""
+    from nassb.echem.analysis import analyse_spectra
+    from nassb.report.eis_figures import impedance_fit_figures
+
+    geometry = _geometry(thickness_cm, area_cm2, symmetric, electrodes)
+    labelled = _read_all(files, imag_sign)
+    with console.status(f"fitting {len(labelled)} spectra"):
+        analyses = analyse_spectra([spectrum for _, spectrum in labelled], circuit, geometry, weighting.value, series)
+    table = Table(title=f"circuit {circuit}, {weighting.value} weighting")
+    for column in ("spectrum", "chi2", "Lin-KK", "contribution", "R (Ohm)", "C (F)", "sigma (S/cm)", "ASR (Ohm cm2)"):
+        table.add_column(column, justify="left" if column in ("spectrum", "contribution", "Lin-KK") else "right")
+    for (label, spectrum), analysis in track(list(zip(labelled, analyses)), description="plotting", console=console, transient=True):
+        fit_result = analysis.fit
+        kk = "valid" if analysis.kk.valid else f"NOT valid ({100 * analysis.kk.max_residual:.2g}%)"
+        contributions = analysis.assignment.contributions if analysis.assignment else []
+        first = [label, _fmt(fit_result.chi2, 3), kk]
+        if not contributions:
+            table.add_row(*first, "", "", "", "", "")
+        for index, contribution in enumerate(contributions):
+            table.add_row(
+                *(first if index == 0 else ["", "", ""]), contribution.kind, _fmt(contribution.R_ohm), _fmt(contribution.C_F, 3),
+                _fmt(contribution.sigma_S_per_cm, 3), _fmt(contribution.asr_ohm_cm2, 3),
+            )
+        dense = np.geomspace(spectrum.frequency_Hz.min(), spectrum.frequency_Hz.max(), 400)[::-1]
+        static, interactive = impedance_fit_figures(
+            spectrum, f"{label}: {circuit}, chi2 = {fit_result.chi2:.3g}", dense, fit_result.predict(dense),
+            fit_result.residuals_real, fit_result.residuals_imag,
+        )
+        _figures(static, interactive, output_dir / f"{label}-fit")
+    console.print(table)
+    if geometry is not None:
+        for (label, _), analysis in zip(labelled, analyses):
+            for note in analysis.assignment.summary.notes:
+                console.print(f"[dim]{label}: {note}[/]")
+    console.print(f"plots in {output_dir}/ (Nyquist, Bode and residuals per spectrum)")
+    if json_path:
+        _write_json(json_path, {"circuit": circuit, "spectra": [analysis.to_dict() for analysis in analyses]})
+
+
+@eis_app.command("drt")
+def drt(
+    files: list[Path] = _FILES,
+    lambda_method: str = typer.Option("gcv", "--lambda", help="'gcv', 'lcurve' or a fixed regularisation parameter."),
+    derivative: int = typer.Option(1, "--derivative", help="Order of the derivative penalised (1 or 2)."),
+    imag_sign: Optional[str] = _IMAG_SIGN,
+    output_dir: Path = _OUTPUT,
+    json_path: Optional[Path] = _JSON,
+) -> None:
+    """Distribution of relaxation times (Tikhonov + non-negativity on Gaussian RBFs); peaks with tau, R and C."""
+    from nassb.echem.drt import compute_drt
+    from nassb.report.eis_figures import drt_figures, impedance_fit_figures
+
+    method: str | float = lambda_method
+    if lambda_method not in ("gcv", "lcurve"):
+        try:
+            method = float(lambda_method)
+        except ValueError:
+            raise InputError("command line", "--lambda", "'gcv', 'lcurve' or a positive number", lambda_method) from None
+    documents = []
+    for label, spectrum in track(_read_all(files, imag_sign), description="DRT", console=console, transient=True):
+        result = compute_drt(spectrum, method=method, derivative=derivative)
+        table = Table(title=f"{label}: DRT, lambda = {result.lambda_value:.3g} ({result.lambda_method}), R_inf = {result.R_inf_ohm:.4g} Ohm")
+        for column in ("peak", "tau (s)", "f (Hz)", "R (Ohm)", "C (F)"):
+            table.add_column(column, justify="right")
+        labels = []
+        for index, peak in enumerate(result.peaks, start=1):
+            table.add_row(str(index), _fmt(peak.tau_s, 3), _fmt(1 / (2 * np.pi * peak.tau_s), 3), _fmt(peak.R_ohm), _fmt(peak.C_F, 3))
+            labels.append(f"{index}: R={peak.R_ohm:.3g} Ohm, C={peak.C_F:.2g} F")
+        console.print(table)
+        _figures(*drt_figures(result.tau_s, result.gamma_ohm, [p.tau_s for p in result.peaks], labels, f"{label}: DRT"), output_dir / f"{label}-drt")
+        residuals = result.residuals_ohm / np.abs(spectrum.impedance_ohm)
+        _figures(*impedance_fit_figures(spectrum, f"{label}: DRT reconstruction", spectrum.frequency_Hz, result.Z_fit_ohm, residuals.real, residuals.imag, fit_label="DRT"), output_dir / f"{label}-drt-fit")
+        documents.append({"file": spectrum.source, "label": label, **result.to_dict()})
+    console.print(f"plots in {output_dir}/")
+    if json_path:
+        _write_json(json_path, {"spectra": documents})
+
+
+@eis_app.command("kk")
+def kk(
+    files: list[Path] = _FILES,
+    mu_cutoff: float = typer.Option(0.85, "--mu", help="mu criterion cutoff c (Schonleber 2014)."),
+    threshold: float = typer.Option(0.015, "--threshold", help="Largest relative residual of a valid spectrum."),
+    imag_sign: Optional[str] = _IMAG_SIGN,
+    output_dir: Path = _OUTPUT,
+    json_path: Optional[Path] = _JSON,
+) -> None:
+    """Linear Kramers-Kronig test (Lin-KK): flags spectra that drift or are non-linear."""
+    from nassb.echem.kk import lin_kk
+    from nassb.report.eis_figures import kk_figures
+
+    table = Table(title="Lin-KK")
+    for column in ("spectrum", "valid", "M", "mu", "max residual (%)", "pseudo chi2"):
+        table.add_column(column, justify="left" if column == "spectrum" else "right")
+    documents = []
+    for label, spectrum in track(_read_all(files, imag_sign), description="Lin-KK", console=console, transient=True):
+        result = lin_kk(spectrum, c=mu_cutoff, residual_threshold=threshold)
+        verdict = "[green]yes[/]" if result.valid else "[red]no[/]"
+        table.add_row(label, verdict, str(result.M), f"{result.mu:.3f}", f"{100 * result.max_residual:.3g}", _fmt(result.pseudo_chi2, 3))
+        _figures(*kk_figures(spectrum, result.residuals_real, result.residuals_imag, threshold, f"{label}: Lin-KK residuals (M = {result.M})"), output_dir / f"{label}-kk")
+        documents.append({"file": spectrum.source, "label": label, **result.to_dict()})
+    console.print(table)
+    if json_path:
+        _write_json(json_path, {"spectra": documents})
+
+
+@eis_app.command("arrhenius")
+def arrhenius(
+    manifest: Path = typer.Option(..., "--manifest", help="CSV with columns file,temperature_K (paths relative to it)."),
+    circuit: str = typer.Option("p(R1,CPE1)-p(R2,CPE2)-CPE3", "--circuit", help="Equivalent circuit in impedance.py syntax."),
+    thickness_cm: float = typer.Option(..., "--thickness-cm", help="Pellet thickness, cm."),
+    area_cm2: float = typer.Option(..., "--area-cm2", help="Electrode area, cm2."),
+    form: Form = typer.Option(Form.sigmaT, "--form", help="Fit ln(sigma*T) (usual for hopping) or ln(sigma) against 1/T."),
+    symmetric: bool = typer.Option(False, "--symmetric"),
+    electrodes: Electrodes = typer.Option(Electrodes.blocking, "--electrodes"),
+    weighting: Weighting = typer.Option(Weighting.modulus, "--weighting"),
+    imag_sign: Optional[str] = _IMAG_SIGN,
+    output_dir: Path = _OUTPUT,
+    json_path: Optional[Path] = _JSON,
+) -> None:
+    """Fit every spectrum of a temperature series and an Arrhenius law per contribution (bulk, grain boundary, total)."""
+    from nassb.echem.analysis import analyse_temperature_series, read_manifest
+    from nassb.report.eis_figures import arrhenius_series_figures, impedance_fit_figures
+
+    entries = read_manifest(manifest)
+    geometry = _geometry(thickness_cm, area_cm2, symmetric, electrodes)
+    with console.status(f"fitting {len(entries)} spectra from the lowest temperature up"):
+        result = analyse_temperature_series(entries, circuit, geometry, form.value, weighting.value, imag_sign)
+    table = Table(title=f"Arrhenius ({'ln(sigma T)' if form is Form.sigmaT else 'ln(sigma)'} against 1/T), {len(entries)} temperatures")
+    for column in ("contribution", "Ea (eV)", "sigma 298 K (S/cm)", "prefactor", "R^2", "kink"):
+        table.add_column(column, justify="left" if column in ("contribution", "kink") else "right")
+    for name, fitted in result.arrhenius.items():
+        if fitted.get("Ea_eV") is None:
+            table.add_row(name, "not resolved", "", "", "", "")
+            continue
+        kink = fitted["kink"]
+        table.add_row(
+            name, f"{fitted['Ea_eV']:.3f} ± {fitted['Ea_stderr_eV']:.1g}", _fmt(fitted["sigma_298K_S_per_cm"], 3),
+            f"{fitted['prefactor']:.3g} {fitted['prefactor_unit']}", f"{fitted['r_squared']:.4f}",
+            f"at {kink['break_temperature_K']:.0f} K" if kink.get("detected") else "none",
+        )
+    console.print(table)
+    _figures(*arrhenius_series_figures(result.plot_series(), form.value, f"Arrhenius: {manifest.name}"), output_dir / "arrhenius")
+    for temperature, analysis in zip(result.temperatures_K, result.analyses):
+        spectrum, fit_result = analysis.spectrum, analysis.fit
+        dense = np.geomspace(spectrum.frequency_Hz.min(), spectrum.frequency_Hz.max(), 400)[::-1]
+        label = f"{Path(spectrum.source).stem}"
+        _figures(*impedance_fit_figures(spectrum, f"{label} ({temperature:.1f} K): chi2 = {fit_result.chi2:.3g}", dense, fit_result.predict(dense), fit_result.residuals_real, fit_result.residuals_imag), output_dir / f"{label}-fit")
+    console.print(f"plots in {output_dir}/ (arrhenius.png/html and one fit per temperature)")
+    if json_path:
+        _write_json(json_path, result.to_dict())

@@ -1,0 +1,224 @@
+"""The impedance workflow a researcher runs on pellets and cells, as library functions the CLI calls:
+fit a circuit, check Kramers-Kronig, assign the arcs (bulk, grain boundary, interface) and turn a
+temperature series into Arrhenius laws per contribution.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from nassb.core.constants import BOLTZMANN_EV_PER_K
+from nassb.core.errors import InputError
+from nassb.echem.assignment import Arc, Assignment, assign_contributions
+from nassb.echem.circuits import Circuit, parse_circuit
+from nassb.echem.fitting import FitResult, fit_batch, fit_series
+from nassb.echem.kk import KKResult, lin_kk
+from nassb.echem.readers import read_spectra
+from nassb.echem.spectrum import Spectrum
+from nassb.echem.temperature_series import CONTRIBUTION_FIELDS, arrhenius_by_contribution
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Sample geometry: thickness between the electrodes (cm), electrode area (cm2), symmetric cell or not,
+    and whether the electrodes block Na+ ("blocking") or exchange it ("reversible", e.g. Na metal)."""
+
+    thickness_cm: float
+    area_cm2: float
+    symmetric: bool = False
+    electrodes: str = "blocking"
+
+    def __post_init__(self) -> None:
+        for name in ("thickness_cm", "area_cm2"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+                raise InputError("sample geometry", name, "a positive number", value)
+        if self.electrodes not in ("blocking", "reversible"):
+            raise InputError("sample geometry", "electrodes", "'blocking' or 'reversible'", self.electrodes)
+
+
+@dataclass(frozen=True)
+class SpectrumAnalysis:
+    """One spectrum with its circuit fit, its Lin-KK check and (with a geometry) the assigned contributions."""
+
+    spectrum: Spectrum
+    fit: FitResult
+    kk: KKResult
+    assignment: Assignment | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of `nassb eis fit` for this spectrum."""
+        document = {"file": self.spectrum.source, **self.fit.to_dict(), "kk": self.kk.to_dict()}
+        if self.assignment is not None:
+            document["contributions"] = [contribution.to_dict() for contribution in self.assignment.contributions]
+            document["summary"] = self.assignment.summary.to_dict()
+        else:
+            document["contributions"] = []
+        for key in ("temperature_K", "temperature_K_from_name"):
+            if key in self.spectrum.metadata:
+                document[key] = self.spectrum.metadata[key]
+        return document
+
+
+def arcs_of_fit(fit: FitResult, model: Circuit) -> tuple[list[Arc], float | None, float | None]:
+    """The fitted R||C and R||CPE blocks as `Arc`s (with standard errors), and the series resistance
+    (the sum of resistors outside any parallel block, with its standard error), or None if there is none."""
+    values = dict(zip(fit.parameter_names, fit.values))
+    errors = dict(zip(fit.parameter_names, fit.stderr))
+    arcs = []
+    for block in model.arcs():
+        if not block.top_level:
+            continue
+        R_name = block.resistor
+        if block.capacitor_kind == "C":
+            (C_name,) = block.capacitor_parameters
+            arcs.append(Arc(values[R_name], values[C_name], 1.0, errors[R_name], errors[C_name], None))
+        else:
+            Q_name, n_name = block.capacitor_parameters
+            arcs.append(Arc(values[R_name], values[Q_name], values[n_name], errors[R_name], errors[Q_name], errors[n_name]))
+    series = model.series_resistances()
+    if not series:
+        return arcs, None, None
+    return arcs, sum(values[name] for name in series), math.sqrt(sum(errors[name] ** 2 for name in series))
+
+
+def assign_fit(fit: FitResult, model: Circuit, geometry: Geometry) -> Assignment:
+    """Assign the arcs of a fit to bulk, grain boundary and interface (see `assign_contributions`)."""
+    arcs, series_R_ohm, series_R_stderr_ohm = arcs_of_fit(fit, model)
+    return assign_contributions(
+        arcs, geometry.thickness_cm, geometry.area_cm2, series_R_ohm=series_R_ohm,
+        series_R_stderr_ohm=series_R_stderr_ohm, symmetric=geometry.symmetric,
+        electrodes=geometry.electrodes, source=fit.circuit,
+    )
+
+
+def analyse_spectra(
+    spectra: Sequence[Spectrum],
+    circuit: str,
+    geometry: Geometry | None = None,
+    weighting: str = "modulus",
+    series: bool = False,
+    initial: dict[str, float] | None = None,
+) -> list[SpectrumAnalysis]:
+    """Fit, Kramers-Kronig-check and assign each spectrum.
+
+    With `series` the spectra are a time or temperature series fitted in the order given, each fit
+    seeding the next (`fit_series`); otherwise they are fitted together by the vectorised batch fit.
+    """
+    model = parse_circuit(circuit)
+    spectra = list(spectra)
+    if series:
+        fits = fit_series(spectra, model, initial=initial, weighting=weighting)
+    else:
+        fits = fit_batch(spectra, model, initial=initial, weighting=weighting)
+    return [
+        SpectrumAnalysis(spectrum, fit, lin_kk(spectrum), None if geometry is None else assign_fit(fit, model, geometry))
+        for spectrum, fit in zip(spectra, fits)
+    ]
+
+
+def read_manifest(path: str | Path) -> list[tuple[Path, float]]:
+    """Rows (file, temperature_K) of a temperature-series manifest CSV with columns `file,temperature_K`.
+
+    Relative file names are taken relative to the manifest's folder.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(str(path), "manifest", "an existing CSV file with columns file,temperature_K")
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        header = [name.strip() for name in (reader.fieldnames or [])]
+        if "file" not in header or "temperature_K" not in header:
+            raise InputError(str(path), "header", "columns 'file' and 'temperature_K'", ",".join(header))
+        rows = []
+        for line_number, row in enumerate(reader, start=2):
+            row = {key.strip(): (value or "").strip() for key, value in row.items() if key is not None}
+            name, temperature = row.get("file", ""), row.get("temperature_K", "")
+            if not name:
+                raise InputError(str(path), f"file (line {line_number})", "a spectrum file name", name)
+            try:
+                temperature_K = float(temperature)
+            except ValueError:
+                raise InputError(str(path), f"temperature_K (line {line_number})", "a temperature in K", temperature) from None
+            if not (math.isfinite(temperature_K) and temperature_K > 0):
+                raise InputError(str(path), f"temperature_K (line {line_number})", "a positive temperature in K", temperature)
+            file = Path(name) if Path(name).is_absolute() else path.parent / name
+            rows.append((file, temperature_K))
+    if len(rows) < 3:
+        raise InputError(str(path), "rows", "at least 3 temperatures for an Arrhenius fit", len(rows))
+    return rows
+
+
+@dataclass(frozen=True)
+class TemperatureSeriesAnalysis:
+    """Every spectrum of a temperature series analysed, and the Arrhenius law of each contribution."""
+
+    temperatures_K: tuple[float, ...]
+    analyses: tuple[SpectrumAnalysis, ...]
+    arrhenius: dict[str, dict[str, Any]]
+    form: str
+
+    def plot_series(self, points: int = 50) -> dict[str, dict[str, Any]]:
+        """Per fitted contribution: measured (temperature_K, sigma_S_per_cm) and the fitted law on a grid,
+        as `nassb.report.eis_figures.arrhenius_series_figures` takes them."""
+        series = {}
+        for name, fitted in self.arrhenius.items():
+            if fitted.get("Ea_eV") is None:
+                continue
+            field = CONTRIBUTION_FIELDS[name]
+            measured = [(T, getattr(a.assignment.summary, field)) for T, a in zip(self.temperatures_K, self.analyses)]
+            measured = [(T, sigma) for T, sigma in measured if sigma is not None]
+            temperatures = np.array([T for T, _ in measured])
+            grid_K = np.linspace(temperatures.min(), temperatures.max(), points)
+            law = fitted["prefactor"] * np.exp(-fitted["Ea_eV"] / (BOLTZMANN_EV_PER_K * grid_K))
+            series[name] = {
+                "temperature_K": temperatures, "sigma_S_per_cm": [sigma for _, sigma in measured],
+                "fit_temperature_K": grid_K, "fit_sigma_S_per_cm": law / grid_K if self.form == "sigmaT" else law,
+                "label": f"{name}: Ea = {fitted['Ea_eV']:.3f} ± {fitted['Ea_stderr_eV']:.1g} eV",
+            }
+        return series
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of `nassb eis arrhenius`."""
+        return {
+            "form": self.form,
+            "form_meaning": "ln(sigma*T) = ln(A) - Ea/(kB T)" if self.form == "sigmaT" else "ln(sigma) = ln(A) - Ea/(kB T)",
+            "contributions": self.arrhenius,
+            "spectra": [{"temperature_K": T, **analysis.to_dict()} for T, analysis in zip(self.temperatures_K, self.analyses)],
+        }
+
+
+def analyse_temperature_series(
+    entries: Sequence[tuple[Path, float]],
+    circuit: str,
+    geometry: Geometry,
+    form: str = "sigmaT",
+    weighting: str = "modulus",
+    imag_sign: str | None = None,
+) -> TemperatureSeriesAnalysis:
+    """Fit every spectrum from the lowest temperature up (each fit seeding the next), assign the arcs and
+    fit Arrhenius per contribution (bulk, grain boundary, total) with kink detection.
+
+    The series is fitted from low to high temperature because the bulk arc is best resolved at low
+    temperature; its parameters then seed the spectra where it moves towards the frequency limit.
+    """
+    if form not in ("sigmaT", "sigma"):
+        raise InputError("eis arrhenius", "form", "'sigmaT' or 'sigma'", form)
+    ordered = sorted(entries, key=lambda entry: entry[1])
+    spectra = []
+    for file, _ in ordered:
+        found = read_spectra(file, imag_sign=imag_sign)
+        if len(found) != 1:
+            raise InputError(str(file), "spectra", "one spectrum per file of a temperature series", len(found))
+        spectra.extend(found)
+    analyses = analyse_spectra(spectra, circuit, geometry, weighting=weighting, series=True)
+    temperatures = tuple(temperature for _, temperature in ordered)
+    rows = [(temperature, analysis.assignment.summary) for temperature, analysis in zip(temperatures, analyses)]
+    arrhenius = arrhenius_by_contribution(rows, form=form, source="eis arrhenius")
+    return TemperatureSeriesAnalysis(temperatures, tuple(analyses), arrhenius, form)
