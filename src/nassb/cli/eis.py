@@ -219,6 +219,7 @@ def arrhenius(
     thickness_cm: float = typer.Option(..., "--thickness-cm", help="Pellet thickness, cm."),
     area_cm2: float = typer.Option(..., "--area-cm2", help="Electrode area, cm2."),
     form: Form = typer.Option(Form.sigmaT, "--form", help="Fit ln(sigma*T) (usual for hopping) or ln(sigma) against 1/T."),
+    vtf: bool = typer.Option(False, "--vtf", help="Also fit Vogel-Tammann-Fulcher (polymer electrolytes)."),
     symmetric: bool = typer.Option(False, "--symmetric"),
     electrodes: Electrodes = typer.Option(Electrodes.blocking, "--electrodes"),
     weighting: Weighting = typer.Option(Weighting.modulus, "--weighting"),
@@ -233,10 +234,11 @@ def arrhenius(
     entries = read_manifest(manifest)
     geometry = _geometry(thickness_cm, area_cm2, symmetric, electrodes)
     with console.status(f"fitting {len(entries)} spectra from the lowest temperature up"):
-        result = analyse_temperature_series(entries, circuit, geometry, form.value, weighting.value, imag_sign)
+        result = analyse_temperature_series(entries, circuit, geometry, form.value, weighting.value, imag_sign, vtf)
     table = Table(title=f"Arrhenius ({'ln(sigma T)' if form is Form.sigmaT else 'ln(sigma)'} against 1/T), {len(entries)} temperatures")
     for column in ("contribution", "Ea (eV)", "sigma 298 K (S/cm)", "prefactor", "R^2", "kink"):
         table.add_column(column, justify="left" if column in ("contribution", "kink") else "right")
+    vtf_lines = []
     for name, fitted in result.arrhenius.items():
         if fitted.get("Ea_eV") is None:
             table.add_row(name, "not resolved", "", "", "", "")
@@ -247,7 +249,13 @@ def arrhenius(
             f"{fitted['prefactor']:.3g} {fitted['prefactor_unit']}", f"{fitted['r_squared']:.4f}",
             f"at {kink['break_temperature_K']:.0f} K" if kink.get("detected") else "none",
         )
+        if "vtf" in fitted:
+            law = fitted["vtf"]
+            bound = " (T0 at its bound: not determined)" if law["T0_at_bound"] else ""
+            vtf_lines.append(f"{name} VTF: B = {law['B_K']:.4g} ± {law['B_stderr_K']:.2g} K (pseudo-Ea {law['pseudo_Ea_eV']:.3f} eV), T0 = {law['T0_K']:.4g} K{bound}")
     console.print(table)
+    for line in vtf_lines:
+        console.print(line)
     _figures(*arrhenius_series_figures(result.plot_series(), form.value, f"Arrhenius: {manifest.name}"), output_dir / "arrhenius")
     for temperature, analysis in zip(result.temperatures_K, result.analyses):
         spectrum, fit_result = analysis.spectrum, analysis.fit

@@ -15,13 +15,14 @@ import numpy as np
 
 from nassb.core.constants import BOLTZMANN_EV_PER_K
 from nassb.core.errors import InputError
-from nassb.echem.assignment import Arc, Assignment, assign_contributions
+from nassb.echem.assignment import Arc, Assignment, assign_contributions, series_classes
 from nassb.echem.circuits import Circuit, parse_circuit
 from nassb.echem.fitting import FitResult, fit_batch, fit_series
 from nassb.echem.kk import KKResult, lin_kk
 from nassb.echem.readers import read_spectra
 from nassb.echem.spectrum import Spectrum
 from nassb.echem.temperature_series import CONTRIBUTION_FIELDS, arrhenius_by_contribution
+from nassb.transport.arrhenius import fit_vtf
 
 
 @dataclass(frozen=True)
@@ -88,13 +89,13 @@ def arcs_of_fit(fit: FitResult, model: Circuit) -> tuple[list[Arc], float | None
     return arcs, sum(values[name] for name in series), math.sqrt(sum(errors[name] ** 2 for name in series))
 
 
-def assign_fit(fit: FitResult, model: Circuit, geometry: Geometry) -> Assignment:
+def assign_fit(fit: FitResult, model: Circuit, geometry: Geometry, classes: Sequence[str] | None = None) -> Assignment:
     """Assign the arcs of a fit to bulk, grain boundary and interface (see `assign_contributions`)."""
     arcs, series_R_ohm, series_R_stderr_ohm = arcs_of_fit(fit, model)
     return assign_contributions(
         arcs, geometry.thickness_cm, geometry.area_cm2, series_R_ohm=series_R_ohm,
         series_R_stderr_ohm=series_R_stderr_ohm, symmetric=geometry.symmetric,
-        electrodes=geometry.electrodes, source=fit.circuit,
+        electrodes=geometry.electrodes, source=fit.circuit, classes=classes,
     )
 
 
@@ -109,7 +110,9 @@ def analyse_spectra(
     """Fit, Kramers-Kronig-check and assign each spectrum.
 
     With `series` the spectra are a time or temperature series fitted in the order given, each fit
-    seeding the next (`fit_series`); otherwise they are fitted together by the vectorised batch fit.
+    seeding the next (`fit_series`), and each arc gets one class for the whole series
+    (`series_classes`); otherwise they are fitted together by the vectorised batch fit and each
+    spectrum is assigned on its own.
     """
     model = parse_circuit(circuit)
     spectra = list(spectra)
@@ -117,8 +120,12 @@ def analyse_spectra(
         fits = fit_series(spectra, model, initial=initial, weighting=weighting)
     else:
         fits = fit_batch(spectra, model, initial=initial, weighting=weighting)
+    classes = None
+    if series and geometry is not None and model.arcs():
+        arcs = [arcs_of_fit(fit, model)[0] for fit in fits]
+        classes = series_classes(arcs, geometry.thickness_cm, geometry.area_cm2) if arcs[0] else None
     return [
-        SpectrumAnalysis(spectrum, fit, lin_kk(spectrum), None if geometry is None else assign_fit(fit, model, geometry))
+        SpectrumAnalysis(spectrum, fit, lin_kk(spectrum), None if geometry is None else assign_fit(fit, model, geometry, classes))
         for spectrum, fit in zip(spectra, fits)
     ]
 
@@ -201,6 +208,7 @@ def analyse_temperature_series(
     form: str = "sigmaT",
     weighting: str = "modulus",
     imag_sign: str | None = None,
+    vtf: bool = False,
 ) -> TemperatureSeriesAnalysis:
     """Fit every spectrum from the lowest temperature up (each fit seeding the next), assign the arcs and
     fit Arrhenius per contribution (bulk, grain boundary, total) with kink detection.
@@ -221,4 +229,10 @@ def analyse_temperature_series(
     temperatures = tuple(temperature for _, temperature in ordered)
     rows = [(temperature, analysis.assignment.summary) for temperature, analysis in zip(temperatures, analyses)]
     arrhenius = arrhenius_by_contribution(rows, form=form, source="eis arrhenius")
+    if vtf:
+        for name, fitted in arrhenius.items():
+            points = [(T, getattr(summary, CONTRIBUTION_FIELDS[name])) for T, summary in rows]
+            points = [(T, sigma) for T, sigma in points if sigma is not None]
+            if len(points) >= 4:
+                fitted["vtf"] = fit_vtf([T for T, _ in points], [sigma for _, sigma in points], source=f"VTF fit of {name}").to_dict()
     return TemperatureSeriesAnalysis(temperatures, tuple(analyses), arrhenius, form)

@@ -13,6 +13,8 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
+import numpy as np
+
 from nassb.core.errors import InputError
 
 ELECTRODES = ("blocking", "reversible")
@@ -237,6 +239,24 @@ def _assign_classes(arcs: Sequence[Arc], cell_constant: float, ranges: Capacitan
     return classes, notes
 
 
+ARC_CLASSES = ("bulk", "grain_boundary", "surface_layer", "electrode_interface", "unassigned")
+
+
+def series_classes(arcs_per_spectrum: Sequence[Sequence[Arc]], thickness_cm: float, area_cm2: float,
+                   ranges: CapacitanceRanges = IRVINE_SINCLAIR_WEST) -> list[str]:
+    """One class per arc for a whole series of fits of the same circuit (arc k is the same process in
+    every spectrum when each fit seeds the next): the classes of arcs with the median effective
+    capacitance and median peak frequency of the series, so that an arc whose capacitance drifts
+    across a range boundary with temperature keeps one label."""
+    median_arcs = []
+    for k in range(len(arcs_per_spectrum[0])):
+        capacitance = float(np.median([arcs[k].C_F for arcs in arcs_per_spectrum]))
+        frequency = float(np.median([arcs[k].peak_frequency_Hz for arcs in arcs_per_spectrum]))
+        resistance = 1.0 / (2.0 * math.pi * frequency * capacitance)
+        median_arcs.append(Arc(resistance, capacitance, 1.0))
+    return _assign_classes(median_arcs, thickness_cm / area_cm2, ranges)[0]
+
+
 def assign_contributions(
     arcs: Sequence[Arc],
     thickness_cm: float,
@@ -247,6 +267,7 @@ def assign_contributions(
     electrodes: str = "blocking",
     ranges: CapacitanceRanges = IRVINE_SINCLAIR_WEST,
     source: str = "arc assignment",
+    classes: Sequence[str] | None = None,
 ) -> Assignment:
     """Assign fitted arcs to bulk, grain boundary, surface layer and electrode interface.
 
@@ -259,7 +280,8 @@ def assign_contributions(
     electrode-interface arcs add up to R_interface, with ASR = R A, halved when `symmetric` (two
     identical interfaces; seed 002 Eq.8). With `electrodes="blocking"` (ion-blocking electrodes) an arc
     in the electrode range is not an ion-transfer resistance: it gets no ASR and stays out of
-    R_interface. Errors are first-order propagation of the given standard errors, inputs taken as
+    R_interface. `classes` imposes the class of each arc (e.g. one decided for a whole temperature
+    series, see `series_classes`) instead of classifying this spectrum alone. Errors are first-order propagation of the given standard errors, inputs taken as
     independent (the thickness and area as exact); a result whose inputs lack a stderr gets None.
     """
     if not (thickness_cm > 0 and area_cm2 > 0):
@@ -272,7 +294,12 @@ def assign_contributions(
         _check_arc(arc, index, source)
     cell_constant = thickness_cm / area_cm2
     asr_factor = area_cm2 / (2.0 if symmetric else 1.0)
-    classes, class_notes = _assign_classes(arcs, cell_constant, ranges)
+    if classes is None:
+        classes, class_notes = _assign_classes(arcs, cell_constant, ranges)
+    else:
+        classes, class_notes = list(classes), ["class decided for the whole series"] * len(arcs)
+        if len(classes) != len(arcs) or any(kind not in ARC_CLASSES for kind in classes):
+            raise InputError(source, "classes", f"one of {ARC_CLASSES} per arc", classes)
     order = sorted(range(len(arcs)), key=lambda i: -arcs[i].peak_frequency_Hz)
     has_bulk_arc = "bulk" in classes
 
