@@ -19,6 +19,8 @@ console = Console()
 _CA = typer.Argument(..., help="Chronoamperometry file (BioLogic .mpr/.mpt, Gamry .DTA, CSV with time/current).")
 _OUTPUT = typer.Option(Path("dc-output"), "--output-dir", "-o", help="Folder for the PNG and HTML plots.")
 _JSON = typer.Option(None, "--json", help="Also write the results to this JSON file.")
+_DELTA_V = typer.Option(None, "--delta-V", help="Applied polarisation, V (default: read from the file).")
+_TAIL_FRACTION = typer.Option(0.1, "--tail-fraction", help="Last fraction of the record averaged for Iss.")
 
 
 def _polarisation(file: Path, tail_fraction: float):
@@ -51,7 +53,7 @@ def _interfacial_resistance_ohm(spectrum_file: Path, circuit: str, thickness_cm:
 @dc_app.command("transference")
 def transference(
     ca_file: Path = _CA,
-    delta_V: Optional[float] = typer.Option(None, "--delta-V", help="Applied polarisation, V (default: read from the file)."),
+    delta_V: Optional[float] = _DELTA_V,
     before: Optional[Path] = typer.Option(None, "--before", help="Impedance spectrum before polarisation."),
     after: Optional[Path] = typer.Option(None, "--after", help="Impedance spectrum at steady state."),
     circuit: str = typer.Option("R0-p(R1,CPE1)", "--circuit", help="Circuit for the before/after spectra."),
@@ -59,7 +61,7 @@ def transference(
     Rss_ohm: Optional[float] = typer.Option(None, "--Rss-ohm", help="Interfacial resistance at steady state, Ohm (instead of --after)."),
     thickness_cm: Optional[float] = typer.Option(None, "--thickness-cm", help="Electrolyte thickness, cm (needed with spectra)."),
     area_cm2: Optional[float] = typer.Option(None, "--area-cm2", help="Electrode area, cm2 (needed with spectra)."),
-    tail_fraction: float = typer.Option(0.1, "--tail-fraction", help="Last fraction of the record averaged for Iss."),
+    tail_fraction: float = _TAIL_FRACTION,
     output_dir: Path = _OUTPUT,
     json_path: Optional[Path] = _JSON,
 ) -> None:
@@ -98,9 +100,9 @@ def electronic(
     ca_file: Path = _CA,
     thickness_cm: float = typer.Option(..., "--thickness-cm", help="Electrolyte thickness, cm."),
     area_cm2: float = typer.Option(..., "--area-cm2", help="Electrode area, cm2."),
-    delta_V: Optional[float] = typer.Option(None, "--delta-V", help="Applied polarisation, V (default: read from the file)."),
+    delta_V: Optional[float] = _DELTA_V,
     sigma_ion: Optional[float] = typer.Option(None, "--sigma-ion", help="Ionic conductivity, S/cm: also gives t_ion."),
-    tail_fraction: float = typer.Option(0.1, "--tail-fraction", help="Last fraction of the record averaged for Iss."),
+    tail_fraction: float = _TAIL_FRACTION,
     output_dir: Path = _OUTPUT,
     json_path: Optional[Path] = _JSON,
 ) -> None:

@@ -22,6 +22,7 @@ console = Console()
 
 _FILES = typer.Argument(..., help="Impedance files: BioLogic .mpr/.mpt, Gamry .DTA, ZView .z, CSV/TXT.")
 _OUTPUT = typer.Option(Path("eis-output"), "--output-dir", "-o", help="Folder for the PNG and HTML plots.")
+_PLOTS = typer.Option(True, "--plots/--no-plots", help="Write a PNG and an HTML plot per spectrum (about 1 s each).")
 _JSON = typer.Option(None, "--json", help="Also write the results to this JSON file.")
 _IMAG_SIGN = typer.Option(None, "--imag-sign", help="'negative' if the file stores Z'' (capacitive < 0), 'positive' if it stores -Z''; detected when omitted.")
 _CIRCUIT = typer.Option("R0-p(R1,CPE1)-p(R2,CPE2)-CPE3", "--circuit", help="Equivalent circuit in impedance.py syntax.")
@@ -104,6 +105,7 @@ def fit(
     series: bool = typer.Option(False, "--series", help="The files are a time or temperature series: each fit seeds the next."),
     imag_sign: Optional[str] = _IMAG_SIGN,
     output_dir: Path = _OUTPUT,
+    plots: bool = _PLOTS,
     json_path: Optional[Path] = _JSON,
 ) -> None:
     """Fit an equivalent circuit to each spectrum, check it by Lin-KK and assign bulk, grain boundary and interface."""
@@ -129,18 +131,20 @@ def fit(
                 *(first if index == 0 else ["", "", ""]), contribution.kind, _fmt(contribution.R_ohm), _fmt(contribution.C_F, 3),
                 _fmt(contribution.sigma_S_per_cm, 3), _fmt(contribution.asr_ohm_cm2, 3),
             )
-        dense = np.geomspace(spectrum.frequency_Hz.min(), spectrum.frequency_Hz.max(), 400)[::-1]
-        static, interactive = impedance_fit_figures(
-            spectrum, f"{label}: {circuit}, chi2 = {fit_result.chi2:.3g}", dense, fit_result.predict(dense),
-            fit_result.residuals_real, fit_result.residuals_imag,
-        )
-        _figures(static, interactive, output_dir / f"{label}-fit")
+        if plots:
+            dense = np.geomspace(spectrum.frequency_Hz.min(), spectrum.frequency_Hz.max(), 400)[::-1]
+            static, interactive = impedance_fit_figures(
+                spectrum, f"{label}: {circuit}, chi2 = {fit_result.chi2:.3g}", dense, fit_result.predict(dense),
+                fit_result.residuals_real, fit_result.residuals_imag,
+            )
+            _figures(static, interactive, output_dir / f"{label}-fit")
     console.print(table)
     if geometry is not None:
         for (label, _), analysis in zip(labelled, analyses):
             for note in analysis.assignment.summary.notes:
                 console.print(f"[dim]{label}: {note}[/]")
-    console.print(f"plots in {output_dir}/ (Nyquist, Bode and residuals per spectrum)")
+    if plots:
+        console.print(f"plots in {output_dir}/ (Nyquist, Bode and residuals per spectrum)")
     if json_path:
         _write_json(json_path, {"circuit": circuit, "spectra": [analysis.to_dict() for analysis in analyses]})
 
@@ -152,6 +156,7 @@ def drt(
     derivative: int = typer.Option(1, "--derivative", help="Order of the derivative penalised (1 or 2)."),
     imag_sign: Optional[str] = _IMAG_SIGN,
     output_dir: Path = _OUTPUT,
+    plots: bool = _PLOTS,
     json_path: Optional[Path] = _JSON,
 ) -> None:
     """Distribution of relaxation times (Tikhonov + non-negativity on Gaussian RBFs); peaks with tau, R and C."""
@@ -175,11 +180,13 @@ def drt(
             table.add_row(str(index), _fmt(peak.tau_s, 3), _fmt(1 / (2 * np.pi * peak.tau_s), 3), _fmt(peak.R_ohm), _fmt(peak.C_F, 3))
             labels.append(f"{index}: R={peak.R_ohm:.3g} Ohm, C={peak.C_F:.2g} F")
         console.print(table)
-        _figures(*drt_figures(result.tau_s, result.gamma_ohm, [p.tau_s for p in result.peaks], labels, f"{label}: DRT"), output_dir / f"{label}-drt")
-        residuals = result.residuals_ohm / np.abs(spectrum.impedance_ohm)
-        _figures(*impedance_fit_figures(spectrum, f"{label}: DRT reconstruction", spectrum.frequency_Hz, result.Z_fit_ohm, residuals.real, residuals.imag, fit_label="DRT"), output_dir / f"{label}-drt-fit")
+        if plots:
+            _figures(*drt_figures(result.tau_s, result.gamma_ohm, [p.tau_s for p in result.peaks], labels, f"{label}: DRT"), output_dir / f"{label}-drt")
+            residuals = result.residuals_ohm / np.abs(spectrum.impedance_ohm)
+            _figures(*impedance_fit_figures(spectrum, f"{label}: DRT reconstruction", spectrum.frequency_Hz, result.Z_fit_ohm, residuals.real, residuals.imag, fit_label="DRT"), output_dir / f"{label}-drt-fit")
         documents.append({"file": spectrum.source, "label": label, **result.to_dict()})
-    console.print(f"plots in {output_dir}/")
+    if plots:
+        console.print(f"plots in {output_dir}/")
     if json_path:
         _write_json(json_path, {"spectra": documents})
 
@@ -191,6 +198,7 @@ def kk(
     threshold: float = typer.Option(0.015, "--threshold", help="Largest relative residual of a valid spectrum."),
     imag_sign: Optional[str] = _IMAG_SIGN,
     output_dir: Path = _OUTPUT,
+    plots: bool = _PLOTS,
     json_path: Optional[Path] = _JSON,
 ) -> None:
     """Linear Kramers-Kronig test (Lin-KK): flags spectra that drift or are non-linear."""
@@ -205,7 +213,8 @@ def kk(
         result = lin_kk(spectrum, c=mu_cutoff, residual_threshold=threshold)
         verdict = "[green]yes[/]" if result.valid else "[red]no[/]"
         table.add_row(label, verdict, str(result.M), f"{result.mu:.3f}", f"{100 * result.max_residual:.3g}", _fmt(result.pseudo_chi2, 3))
-        _figures(*kk_figures(spectrum, result.residuals_real, result.residuals_imag, threshold, f"{label}: Lin-KK residuals (M = {result.M})"), output_dir / f"{label}-kk")
+        if plots:
+            _figures(*kk_figures(spectrum, result.residuals_real, result.residuals_imag, threshold, f"{label}: Lin-KK residuals (M = {result.M})"), output_dir / f"{label}-kk")
         documents.append({"file": spectrum.source, "label": label, **result.to_dict()})
     console.print(table)
     if json_path:
