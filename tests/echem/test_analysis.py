@@ -62,6 +62,8 @@ def test_fit_document_has_the_keys_the_cli_promises():
     document = json.loads(json.dumps(analysis.to_dict()))
     assert set(document["parameters"]) == {"R1", "CPE1_0", "CPE1_1", "R2", "CPE2_0", "CPE2_1", "CPE3_0", "CPE3_1"}
     assert {"value", "stderr"} <= set(document["parameters"]["R1"])
+    correlation = np.array(document["correlation"], dtype=float)
+    assert correlation.shape == (8, 8) and np.allclose(np.diag(correlation), 1.0) and np.allclose(correlation, correlation.T)
     assert document["kk"]["valid"] is True and 0 < document["kk"]["mu"] <= 1
     bulk = next(c for c in document["contributions"] if c["kind"] == "bulk")
     assert {"kind", "R_ohm", "C_F", "sigma_S_per_cm"} <= set(bulk)

@@ -93,7 +93,8 @@ class FitResult:
         return model.impedance(self.values, 2.0 * np.pi * np.asarray(frequency_Hz, dtype=float))
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary: parameters with value, stderr (None if undetermined) and unit; chi2; fit status."""
+        """JSON-ready summary: parameters with value, stderr (None if undetermined) and unit; the correlation
+        matrix (rows and columns in parameter order); chi2; fit status."""
         parameters = {
             n: {"value": float(v), "stderr": _finite_or_none(s), "unit": u, "fixed": n in self.fixed}
             for n, v, s, u in zip(self.parameter_names, self.values, self.stderr, self.units)
@@ -102,6 +103,7 @@ class FitResult:
             "circuit": self.circuit,
             "weighting": self.weighting,
             "parameters": parameters,
+            "correlation": [[_finite_or_none(c) for c in row] for row in self.correlation],
             "chi2": float(self.chi2),
             "chi2_reduced": _finite_or_none(self.chi2_reduced),
             "n_points": int(self.frequency_Hz.size),
