@@ -6,6 +6,9 @@ VersaStudio .par, and delimited text (.csv/.txt/...: a header row recognised thr
 column-name aliases, or three header-less columns f, Z', Z''). Text files are recognised by their
 content first (an EC-Lab export saved as .txt is read as .mpt), then by their extension.
 
+Cycler files (BioLogic .mpr/.mpt, Arbin .res, Neware .nda/.ndax, CSV/XLSX exports) are read into one
+standard table by `read_cycling` (see `_cycling`).
+
 Every spectrum is returned in the electrochemical convention Z = Z' + jZ'' with Z'' < 0 for a
 capacitive arc. `imag_sign` says what the file stores: "negative" = Z'' as is, "positive" = -Z''.
 Left as None it is taken from the column header ("-Im(Z)", "-Z''") or the file format, else from the
@@ -19,12 +22,14 @@ from pathlib import Path
 from nassb.core.errors import InputError
 from nassb.echem.readers._assemble import TimeSeries, series_from_table, spectra_from_table
 from nassb.echem.readers._biologic import read_mpr, read_mpt
+from nassb.echem.readers._cycling import CYCLING_FORMATS, CyclingData, read_cycling
 from nassb.echem.readers._gamry import read_dta
 from nassb.echem.readers._table import Table, decode
 from nassb.echem.readers._text import read_par, read_text, read_zplot
 from nassb.echem.spectrum import Spectrum
 
-__all__ = ["FORMATS", "TimeSeries", "read_spectra", "read_spectrum", "read_time_series"]
+__all__ = ["CYCLING_FORMATS", "FORMATS", "CyclingData", "TimeSeries", "read_cycling", "read_spectra", "read_spectrum",
+           "read_time_series"]
 
 FORMATS = ("biologic-mpr", "biologic-mpt", "gamry-dta", "zplot", "versastudio-par", "text")
 _EXTENSIONS = {".mpr": "biologic-mpr", ".mpt": "biologic-mpt", ".dta": "gamry-dta", ".z": "zplot",
