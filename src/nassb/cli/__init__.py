@@ -7,6 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
+from nassb.cli.cycling import cycling_app
 from nassb.cli.db import db_app
 from nassb.cli.dc import dc_app
 from nassb.cli.eis import eis_app
@@ -19,6 +20,7 @@ app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(eis_app, name="eis")
 app.add_typer(dc_app, name="dc")
+app.add_typer(cycling_app, name="cycling")
 
 
 def main() -> None:

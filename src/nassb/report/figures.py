@@ -25,10 +25,12 @@ def write_png_and_html(static_figure, interactive_figure, prefix: str | Path, sh
     import matplotlib.pyplot as plt
 
     prefix = Path(prefix)
-    png = write_atomic(prefix.with_suffix(".png"), lambda path: static_figure.savefig(path, dpi=150, bbox_inches="tight", format="png"))
+    if prefix.suffix.lower() in (".png", ".html"):
+        prefix = prefix.with_suffix("")
+    png = write_atomic(prefix.parent / f"{prefix.name}.png", lambda path: static_figure.savefig(path, dpi=150, bbox_inches="tight", format="png"))
     plt.close(static_figure)
     html = write_atomic(
-        prefix.with_suffix(".html"),
+        prefix.parent / f"{prefix.name}.html",
         lambda path: interactive_figure.write_html(path, include_plotlyjs="directory" if shared_plotly_js else True, full_html=True),
     )
     return [png, html]
