@@ -149,7 +149,10 @@ def ccd(
     console.print(table)
     bound = ">" if result.ccd_lower_bound else "="
     console.print(f"CCD {bound} {_fmt(result.ccd_mA_per_cm2)} mA/cm2 ({result.criterion})")
-    _figures(*voltage_time_figures(time_s, voltage_V, current_A, f"{file.name}: CCD {bound} {_fmt(result.ccd_mA_per_cm2)} mA/cm2", result.short_time_s), output_dir / f"{file.stem}-ccd-voltage")
+    _figures(*voltage_time_figures(
+        time_s, voltage_V, current_A, f"{file.name}: CCD {bound} {_fmt(result.ccd_mA_per_cm2)} mA/cm2", result.short_time_s,
+        [step.start_time_s for step in result.steps], [f"{step.current_mA_per_cm2:.3g} mA/cm2" for step in result.steps],
+    ), output_dir / f"{file.stem}-ccd-voltage")
     ramp = [(s.current_mA_per_cm2, s.overpotential_mV) for s in result.steps if s.overpotential_mV is not None]
     _figures(*ramp_figures([j for j, _ in ramp], [v for _, v in ramp], None if result.ccd_lower_bound else result.ccd_mA_per_cm2, f"{file.name}: overpotential per step"), output_dir / f"{file.stem}-ccd")
     if json_path:
