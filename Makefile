@@ -22,6 +22,7 @@ demo: $(VENV)/.installed
 	$(BIN)/nassb db plot window -o $(DEMO_OUT)/kb-window
 	$(BIN)/nassb db export $(DEMO_OUT)/knowledge-base.parquet
 	$(BIN)/nassb eis arrhenius --manifest examples/eis/synthetic-series/series.csv --thickness-cm 0.1 --area-cm2 0.785 -o $(DEMO_OUT)/eis --json $(DEMO_OUT)/eis/arrhenius.json
+	$(BIN)/nassb cycling ccd examples/cycling/synthetic-ccd-ramp.csv --area-cm2 1 -o $(DEMO_OUT)/cycling --json $(DEMO_OUT)/cycling/ccd.json
 	@echo "demo outputs in $(DEMO_OUT)/"
 
 test: $(VENV)/.installed

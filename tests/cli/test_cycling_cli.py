@@ -4,11 +4,12 @@ import json
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from nassb.cli import app
+
+from conftest import REPO_ROOT
 
 runner = CliRunner(env={"COLUMNS": "200"})
 
@@ -19,28 +20,12 @@ def _run(*arguments):
     return result.output
 
 
-SHORT_TIME_S = 3 * 3600 + 900  # halfway through the plating half-cycle of the 0.4 mA/cm2 step
-
-
-def _ramp_csv(path):
-    """A symmetric cell ramped 0.1 to 0.6 mA/cm2 (1 cm2, a 30 min plating and a 30 min stripping half-cycle per
-    step, 10 s sampling) with 500 Ohm cm2, shorted (2 Ohm) from SHORT_TIME_S on."""
-    rng = np.random.default_rng(7)
-    rows, t = [], 0.0
-    for j in np.arange(0.1, 0.61, 0.1):
-        for sign in (-1.0, 1.0):
-            for _ in range(180):
-                current_A = sign * j * 1e-3
-                resistance_ohm = 2.0 if t >= SHORT_TIME_S else 500.0
-                rows.append((t, current_A * resistance_ohm + 2e-4 * rng.standard_normal(), current_A))
-                t += 10.0
-    path.write_text("time_s,voltage_V,current_A\n" + "".join(f"{a},{b},{c}\n" for a, b, c in rows))
+RAMP = REPO_ROOT / "examples" / "cycling" / "synthetic-ccd-ramp.csv"
+SHORT_TIME_S = 3 * 3600 + 900  # examples/cycling/make_synthetic_ramp.py: 500 Ohm cm2, short in the 0.4 mA/cm2 plating half
 
 
 def test_ccd_finds_the_step_of_a_synthetic_short(tmp_path):
-    file = tmp_path / "ramp.csv"
-    _ramp_csv(file)
-    _run("cycling", "ccd", file, "--area-cm2", 1.0, "-o", tmp_path, "--json", tmp_path / "ccd.json")
+    _run("cycling", "ccd", RAMP, "--area-cm2", 1.0, "-o", tmp_path, "--json", tmp_path / "ccd.json")
     document = json.loads((tmp_path / "ccd.json").read_text())
     assert document["short_detected"] is True
     assert document["ccd_mA_per_cm2"] == pytest.approx(0.4, rel=1e-3)
@@ -49,7 +34,7 @@ def test_ccd_finds_the_step_of_a_synthetic_short(tmp_path):
     assert [round(s["current_mA_per_cm2"], 3) for s in steps][:3] == [0.1, 0.2, 0.3]
     assert steps[0]["overpotential_mV"] == pytest.approx(50.0, rel=0.02)  # 0.1 mA/cm2 x 500 Ohm cm2
     assert "criterion" in document
-    assert (tmp_path / "ramp-ccd.png").is_file() and (tmp_path / "ramp-ccd-voltage.html").is_file()
+    assert (tmp_path / "synthetic-ccd-ramp-ccd.png").is_file() and (tmp_path / "synthetic-ccd-ramp-ccd-voltage.html").is_file()
 
 
 def test_summary_of_a_real_sodium_cathode(external_dir, tmp_path):
