@@ -24,7 +24,7 @@ from nassb.echem.readers._assemble import TimeSeries, series_from_table, spectra
 from nassb.echem.readers._biologic import read_mpr, read_mpt
 from nassb.echem.readers._cycling import CYCLING_FORMATS, CyclingData, read_cycling
 from nassb.echem.readers._gamry import read_dta
-from nassb.echem.readers._table import Table, decode
+from nassb.echem.readers._table import Table, decode, resolve_format
 from nassb.echem.readers._text import read_par, read_text, read_zplot
 from nassb.echem.spectrum import Spectrum
 
@@ -56,17 +56,7 @@ def _sniff(text: str) -> str | None:
 
 def _load_table(path: str | Path, format: str | None, purpose: str) -> Table:
     path = Path(path)
-    if not path.is_file():
-        raise InputError(str(path), "path", "an existing file", "not found" if not path.exists() else "not a file")
-    if format is not None:
-        fmt = _FORMAT_ALIASES.get(format.lower(), format.lower())
-        if fmt not in FORMATS:
-            raise InputError(str(path), "format", f"one of {', '.join(FORMATS)}", format)
-    else:
-        fmt = _EXTENSIONS.get(path.suffix.lower())
-        if fmt is None:
-            raise InputError(str(path), "extension", f"one of {', '.join(sorted(_EXTENSIONS))} (or pass format=, one of "
-                             f"{', '.join(FORMATS)})", path.suffix or "no extension")
+    fmt = resolve_format(path, format, FORMATS, _FORMAT_ALIASES, _EXTENSIONS)
     if fmt == "biologic-mpr":
         return read_mpr(path)
     text = decode(path)

@@ -21,7 +21,7 @@ from nassb.echem.readers._cycler_files import (
     read_neware,
 )
 from nassb.echem.readers._cycler_tables import read_csv_cycling, read_xlsx_cycling
-from nassb.echem.readers._table import decode
+from nassb.echem.readers._table import decode, resolve_format
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,17 +77,7 @@ def read_cycling(path: str | Path, format: str | None = None) -> CyclingData:
     follow STEP_RULE; the rules used and the file's current sign are recorded in `metadata`.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(str(path), "path", "an existing file", "not found" if not path.exists() else "not a file")
-    if format is not None:
-        fmt = _FORMAT_ALIASES.get(format.lower(), format.lower())
-        if fmt not in CYCLING_FORMATS:
-            raise InputError(str(path), "format", f"one of {', '.join(CYCLING_FORMATS)}", format)
-    else:
-        fmt = _EXTENSIONS.get(path.suffix.lower())
-        if fmt is None:
-            raise InputError(str(path), "extension", f"a cycler file: one of {', '.join(sorted(_EXTENSIONS))} "
-                             f"(or pass format=, one of {', '.join(CYCLING_FORMATS)})", path.suffix or "no extension")
+    fmt = resolve_format(path, format, CYCLING_FORMATS, _FORMAT_ALIASES, _EXTENSIONS, "a cycler file: ")
     if path.stat().st_size == 0:
         raise InputError(str(path), "file", "cycler data", "an empty file")
     if fmt in ("biologic-mpr", "biologic-mpt"):

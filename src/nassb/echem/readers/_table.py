@@ -214,3 +214,24 @@ def text_table(source: str, names: list[str], numbered_lines: Iterable[tuple[int
             rows.append(fields)
             labels.append(number)
     return Table(source, names, np.asarray(labels, dtype=int), "line", text_rows=rows, decimal_comma=decimal_comma, **kwargs)
+
+
+def resolve_format(path: Path, format: str | None, formats: Iterable[str], aliases: dict[str, str],
+                   extensions: dict[str, str], kind: str = "") -> str:
+    """The reader format of `path`: `format` (or its alias) when given, else the one its extension maps to.
+
+    Raises an InputError naming the file when the file is missing or the format cannot be decided.
+    """
+    formats = tuple(formats)
+    if not path.is_file():
+        raise InputError(str(path), "path", "an existing file", "not found" if not path.exists() else "not a file")
+    if format is not None:
+        fmt = aliases.get(format.lower(), format.lower())
+        if fmt not in formats:
+            raise InputError(str(path), "format", f"one of {', '.join(formats)}", format)
+        return fmt
+    fmt = extensions.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(str(path), "extension", f"{kind}one of {', '.join(sorted(extensions))} (or pass format=, one of "
+                         f"{', '.join(formats)})", path.suffix or "no extension")
+    return fmt
