@@ -258,3 +258,21 @@ def test_dummy_cell_file(external_dir):
     assert result.R_inf_ohm == pytest.approx(29.0, rel=0.03)
     assert result.peaks[0].R_ohm == pytest.approx(d[-1, 4] - result.R_inf_ohm, rel=0.03)
     assert 1e-5 < result.peaks[0].tau_s < 1e-2
+
+
+def test_extended_grid_represents_a_bulk_arc_beyond_the_highest_frequency(external_dir):
+    # LPSCl at 25 degC (hybrid-drt): the bulk arc peaks above 7 MHz; on the measured-range grid the top decade is
+    # misfitted, one extra decade of RBF centres on each side fits the whole spectrum
+    from nassb.echem.readers import read_spectrum
+
+    spectrum = read_spectrum(external_dir / "hybrid-drt" / "LPSCl_Tseries" / "PEIS_TSeq2_25C_#60_C01.mpr")
+
+    def worst_residual(result):
+        return float(np.max(np.abs(result.residuals_ohm) / np.abs(spectrum.impedance_ohm)))
+
+    plain, extended = compute_drt(spectrum), compute_drt(spectrum, extend_decades=1.0)
+    assert worst_residual(plain) > 0.1
+    assert worst_residual(extended) < 0.03
+    assert extended.tau_s.min() < plain.tau_s.min() / 5
+    with pytest.raises(InputError, match="extend_decades"):
+        compute_drt(spectrum, extend_decades=-1)

@@ -154,6 +154,7 @@ def drt(
     files: list[Path] = _FILES,
     lambda_method: str = typer.Option("gcv", "--lambda", help="'gcv', 'lcurve' or a fixed regularisation parameter."),
     derivative: int = typer.Option(1, "--derivative", help="Order of the derivative penalised (1 or 2)."),
+    extend_decades: float = typer.Option(0.0, "--extend-decades", help="Extend the tau grid this many decades beyond the measured range (about 1 for a bulk arc at the frequency limit)."),
     imag_sign: Optional[str] = _IMAG_SIGN,
     output_dir: Path = _OUTPUT,
     plots: bool = _PLOTS,
@@ -171,7 +172,7 @@ def drt(
             raise InputError("command line", "--lambda", "'gcv', 'lcurve' or a positive number", lambda_method) from None
     documents = []
     for label, spectrum in track(_read_all(files, imag_sign), description="DRT", console=console, transient=True):
-        result = compute_drt(spectrum, method=method, derivative=derivative)
+        result = compute_drt(spectrum, method=method, derivative=derivative, extend_decades=extend_decades)
         table = Table(title=f"{label}: DRT, lambda = {result.lambda_value:.3g} ({result.lambda_method}), R_inf = {result.R_inf_ohm:.4g} Ohm")
         for column in ("peak", "tau (s)", "f (Hz)", "R (Ohm)", "C (F)"):
             table.add_column(column, justify="right")

@@ -209,11 +209,14 @@ def compute_drt(
     capacitance: bool | None = None,
     n_tau: int | None = None,
     peak_prominence: float = 0.05,
+    extend_decades: float = 0.0,
 ) -> DRTResult:
     """DRT of a spectrum (Wan et al. 2015, pyDRTtools' "simple" run with Gaussian RBFs).
 
     RBF centres are tau_m = 1/f_m at the measured frequencies, or `n_tau` log-spaced centres over
-    the same range. The shape factor is epsilon = `rbf_coefficient` * FWHM / mean(delta ln tau)
+    the same range; `extend_decades` adds centres with the same spacing that many decades beyond
+    both ends (0 by default, as pyDRTtools; about 1 lets an arc whose peak lies just above the highest
+    measured frequency, like a bulk arc at room temperature, be represented). The shape factor is epsilon = `rbf_coefficient` * FWHM / mean(delta ln tau)
     (pyDRTtools' "FWHM coefficient"). `method` picks lambda: "gcv" (default), "lcurve", or a
     positive number. lambda is chosen on the unconstrained ridge solution, evaluated for all lambda
     at once from one SVD (GCV: grid over LAMBDA_BOUNDS then Brent; L-curve: grid), and the
@@ -252,6 +255,8 @@ def compute_drt(
             raise InputError(source, "method", "'gcv', 'lcurve' or a positive lambda", method)
     if n_tau is not None and n_tau < 3:
         raise InputError(source, "n_tau", "at least 3 RBF centres", n_tau)
+    if not (np.isfinite(extend_decades) and 0.0 <= extend_decades <= 3.0):
+        raise InputError(source, "extend_decades", "a number of decades between 0 and 3", extend_decades)
 
     f = spectrum.frequency_Hz
     omega = spectrum.angular_frequency
@@ -260,7 +265,12 @@ def compute_drt(
         ln_tau = np.sort(-np.log(f))
     else:
         ln_tau = np.linspace(-np.log(f.max()), -np.log(f.min()), int(n_tau))
-    epsilon = rbf_coefficient * _FWHM_GAUSSIAN / float(np.mean(np.diff(ln_tau)))
+    spacing = float(np.mean(np.diff(ln_tau)))
+    extra = int(round(extend_decades * np.log(10.0) / spacing))
+    if extra:
+        steps = spacing * np.arange(1, extra + 1)
+        ln_tau = np.concatenate([ln_tau[0] - steps[::-1], ln_tau, ln_tau[-1] + steps])
+    epsilon = rbf_coefficient * _FWHM_GAUSSIAN / spacing
     A_re, A_im = _rbf_matrices(omega, ln_tau, epsilon)
 
     free_re = [np.ones_like(omega)]
