@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from nassb.cli.eis import _figures, _fmt, _write_json
+from nassb.cli._output import format_number, save_figures, write_json
 from nassb.core.errors import InputError
 
 cycling_app = typer.Typer(help="Cycling: capacity, CE and retention; symmetric cells, shorts and critical current density.", no_args_is_help=True)
@@ -68,8 +68,8 @@ def summary(
     for c in result.cycles:
         charge = c.charge_mAh_per_g if per_gram else c.charge_mAh
         discharge = c.discharge_mAh_per_g if per_gram else c.discharge_mAh
-        table.add_row(str(c.cycle), _fmt(charge), _fmt(discharge), _fmt(c.coulombic_efficiency), _fmt(c.mean_discharge_voltage_V),
-                      _fmt(c.discharge_energy_Wh_per_kg), "yes" if c.complete else "no")
+        table.add_row(str(c.cycle), format_number(charge), format_number(discharge), format_number(c.coulombic_efficiency), format_number(c.mean_discharge_voltage_V),
+                      format_number(c.discharge_energy_Wh_per_kg), "yes" if c.complete else "no")
     console.print(table)
     if result.retention_percent is not None:
         console.print(f"retention {result.retention_percent:.2f}% from cycle {result.reference_cycle} to {result.last_cycle}; "
@@ -77,22 +77,22 @@ def summary(
     if result.utilisation is not None:
         console.print(f"utilisation {100 * result.utilisation:.1f}% of {theoretical:.4g} mAh/g")
     complete = [c for c in result.cycles if c.complete]
-    _figures(*voltage_time_figures(time_s - time_s[0], voltage_V, current_A, f"{file.name}"), output_dir / f"{file.stem}-voltage")
+    save_figures(*voltage_time_figures(time_s - time_s[0], voltage_V, current_A, f"{file.name}"), output_dir / f"{file.stem}-voltage")
     if complete:
         charge = [c.charge_mAh_per_g if per_gram else c.charge_mAh for c in complete]
         discharge = [c.discharge_mAh_per_g if per_gram else c.discharge_mAh for c in complete]
         efficiency = [np.nan if c.coulombic_efficiency is None else c.coulombic_efficiency for c in complete]
-        _figures(*capacity_figures([c.cycle for c in complete], charge, discharge, efficiency, unit, f"{file.name}: capacity and CE"), output_dir / f"{file.stem}-capacity")
+        save_figures(*capacity_figures([c.cycle for c in complete], charge, discharge, efficiency, unit, f"{file.name}: capacity and CE"), output_dir / f"{file.stem}-capacity")
         curves = []
         for c in complete[:: max(1, len(complete) // 10)]:
             for direction in ("charge", "discharge"):
                 dqdv = differential_capacity(time_s, voltage_V, current_A, cycle_number=c.cycle, direction=direction,
                                              first_step=first_step.value, source=str(file))
                 curves.append((f"cycle {c.cycle} {direction}", dqdv.voltage_V, dqdv.dQdV_mAh_per_V))
-        _figures(*dqdv_figures(curves, f"{file.name}: dQ/dV"), output_dir / f"{file.stem}-dqdv")
+        save_figures(*dqdv_figures(curves, f"{file.name}: dQ/dV"), output_dir / f"{file.stem}-dqdv")
     console.print(f"plots in {output_dir}/")
     if json_path:
-        _write_json(json_path, {"file": str(file), **result.to_dict()})
+        write_json(json_path, {"file": str(file), **result.to_dict()})
 
 
 @cycling_app.command("symmetric")
@@ -114,16 +114,16 @@ def symmetric(
         table.add_column(column, justify="right")
     for half in result.half_cycles:
         note = "short" if half.contains_short else ("after short" if half.after_short else "")
-        table.add_row(str(half.index), half.direction, _fmt(1e6 * half.current_A), _fmt(1e3 * half.plateau_overpotential_V),
-                      _fmt(1e3 * half.peak_overpotential_V), _fmt(1e3 * half.final_overpotential_V), note)
+        table.add_row(str(half.index), half.direction, format_number(1e6 * half.current_A), format_number(1e3 * half.plateau_overpotential_V),
+                      format_number(1e3 * half.peak_overpotential_V), format_number(1e3 * half.final_overpotential_V), note)
     console.print(table)
     short = result.short
     console.print(f"short: {'[red]yes[/] at ' + format(short.short_time_s, '.6g') + ' s (' + str(short.criterion) + ')' if short.short_detected else 'none detected'}; "
-                  f"stable for {_fmt(result.stable_hours)} h ({result.stability_limit}); growth {_fmt(result.growth_mV_per_h)} mV/h")
+                  f"stable for {format_number(result.stable_hours)} h ({result.stability_limit}); growth {format_number(result.growth_mV_per_h)} mV/h")
     title = f"{file.name}" + (f": short at {short.short_time_s:.6g} s" if short.short_detected else "")
-    _figures(*voltage_time_figures(time_s, voltage_V, current_A, title, short.short_time_s), output_dir / f"{file.stem}-symmetric")
+    save_figures(*voltage_time_figures(time_s, voltage_V, current_A, title, short.short_time_s), output_dir / f"{file.stem}-symmetric")
     if json_path:
-        _write_json(json_path, {"file": str(file), **result.to_dict()})
+        write_json(json_path, {"file": str(file), **result.to_dict()})
 
 
 @cycling_app.command("ccd")
@@ -145,15 +145,15 @@ def ccd(
     for column in ("step", "j (mA/cm2)", "overpotential (mV)", "peak (mV)", "failed"):
         table.add_column(column, justify="right")
     for step in result.steps:
-        table.add_row(str(step.index), _fmt(step.current_mA_per_cm2), _fmt(step.overpotential_mV), _fmt(step.peak_overpotential_mV), "yes" if step.failed else "")
+        table.add_row(str(step.index), format_number(step.current_mA_per_cm2), format_number(step.overpotential_mV), format_number(step.peak_overpotential_mV), "yes" if step.failed else "")
     console.print(table)
     bound = ">" if result.ccd_lower_bound else "="
-    console.print(f"CCD {bound} {_fmt(result.ccd_mA_per_cm2)} mA/cm2 ({result.criterion})")
-    _figures(*voltage_time_figures(
-        time_s, voltage_V, current_A, f"{file.name}: CCD {bound} {_fmt(result.ccd_mA_per_cm2)} mA/cm2", result.short_time_s,
+    console.print(f"CCD {bound} {format_number(result.ccd_mA_per_cm2)} mA/cm2 ({result.criterion})")
+    save_figures(*voltage_time_figures(
+        time_s, voltage_V, current_A, f"{file.name}: CCD {bound} {format_number(result.ccd_mA_per_cm2)} mA/cm2", result.short_time_s,
         [step.start_time_s for step in result.steps], [f"{step.current_mA_per_cm2:.3g} mA/cm2" for step in result.steps],
     ), output_dir / f"{file.stem}-ccd-voltage")
     ramp = [(s.current_mA_per_cm2, s.overpotential_mV) for s in result.steps if s.overpotential_mV is not None]
-    _figures(*ramp_figures([j for j, _ in ramp], [v for _, v in ramp], None if result.ccd_lower_bound else result.ccd_mA_per_cm2, f"{file.name}: overpotential per step"), output_dir / f"{file.stem}-ccd")
+    save_figures(*ramp_figures([j for j, _ in ramp], [v for _, v in ramp], None if result.ccd_lower_bound else result.ccd_mA_per_cm2, f"{file.name}: overpotential per step"), output_dir / f"{file.stem}-ccd")
     if json_path:
-        _write_json(json_path, {"file": str(file), **result.to_dict()})
+        write_json(json_path, {"file": str(file), **result.to_dict()})

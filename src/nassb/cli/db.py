@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -13,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from nassb.core.errors import InputError
+from nassb.cli._output import format_number, write_json
 from nassb.core.io import write_atomic, write_text_atomic
 from nassb.kb import OUTPUT_COLUMNS, RecordFilter, default_knowledge_base, select, summary_counts, to_plain_records
 
@@ -26,15 +26,6 @@ class OutputFormat(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
-
-
-def _format_number(value: float) -> str:
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.4g}"
-
-
-def _write_json(path: Path, payload) -> None:
-    write_text_atomic(path, json.dumps(payload, indent=2, ensure_ascii=False))
-    console.print(f"wrote {path}")
 
 
 @db_app.command("list")
@@ -63,7 +54,7 @@ def list_records(json_path: Optional[Path] = typer.Option(None, "--json", help="
             sub.add_row(str(key), str(count))
         console.print(sub)
     if json_path:
-        _write_json(json_path, {name: {str(k): int(v) for k, v in series.items()} for name, series in counts.items()}
+        write_json(json_path, {name: {str(k): int(v) for k, v in series.items()} for name, series in counts.items()}
                     | {"total": len(records)})
 
 
@@ -77,7 +68,7 @@ def show(record_id: str = typer.Argument(..., help="A record id, e.g. 000-0001."
     table.add_column("value")
     for column in OUTPUT_COLUMNS:
         text = row[column]
-        table.add_row(column, _format_number(text) if isinstance(text, float) else str(text))
+        table.add_row(column, format_number(text) if isinstance(text, float) else str(text))
     console.print(table)
     console.print(str(knowledge_base.value(record_id)), highlight=False)
 
@@ -106,7 +97,7 @@ def query(
     ))
     plain = to_plain_records(selection)
     if json_path:
-        _write_json(json_path, plain)
+        write_json(json_path, plain)
     if csv_path:
         write_atomic(csv_path, lambda path: selection[list(OUTPUT_COLUMNS)].to_csv(path, index=False))
         console.print(f"wrote {csv_path}")
@@ -129,12 +120,12 @@ def _print_table(selection) -> None:
     table.add_column("locator", max_width=22, overflow="ellipsis", no_wrap=True)
     table.add_column("flags", max_width=14, overflow="ellipsis", no_wrap=True)
     for row in selection.itertuples():
-        value = _format_number(row.value)
+        value = format_number(row.value)
         if row.qualifier == "range":
-            value = f"{value}-{_format_number(row.value_max)}"
+            value = f"{value}-{format_number(row.value_max)}"
         elif row.qualifier != "=":
             value = f"{row.qualifier}{value}"
-        table.add_row(row.record_id, row.system, row.property, value, row.unit, _format_number(row.temperature_K),
+        table.add_row(row.record_id, row.system, row.property, value, row.unit, format_number(row.temperature_K),
                       f"{row.seed_file[:3]} {row.locator}", row.flags.replace(";", " "))
     console.print(table)
 

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from nassb.cli.eis import _figures, _write_json
+from nassb.cli._output import save_figures, write_json
 from nassb.core.errors import InputError
 
 dc_app = typer.Typer(help="DC methods: Bruce-Vincent transference number, electronic conductivity.", no_args_is_help=True)
@@ -23,19 +23,18 @@ _DELTA_V = typer.Option(None, "--delta-V", help="Applied polarisation, V (defaul
 _TAIL_FRACTION = typer.Option(0.1, "--tail-fraction", help="Last fraction of the record averaged for Iss.")
 
 
-def _polarisation(file: Path, tail_fraction: float):
-    """The record read, with time counted from its first point, and its I0/Iss analysis."""
+def _polarisation(file: Path, tail_fraction: float, delta_V: float | None):
+    """The record read, with time counted from its first point; its I0/Iss analysis; and the applied
+    potential difference in V: `delta_V` when given, else the median cell voltage over the averaging tail."""
     from nassb.echem.dc import analyse_chronoamperometry
     from nassb.echem.readers import read_time_series
 
     record = read_time_series(file)
     time_s = record.time_s - record.time_s[0]
-    return record, time_s, analyse_chronoamperometry(time_s, record.current_A, tail_fraction=tail_fraction, source=str(file))
-
-
-def _tail_voltage(record, time_s: np.ndarray, result) -> float:
-    """The applied potential difference: the median cell voltage over the averaging tail, V."""
-    return float(abs(np.median(record.voltage_V[time_s >= result.tail_start_s])))
+    result = analyse_chronoamperometry(time_s, record.current_A, tail_fraction=tail_fraction, source=str(file))
+    if delta_V is None:
+        delta_V = float(abs(np.median(record.voltage_V[time_s >= result.tail_start_s])))
+    return record, time_s, result, delta_V
 
 
 def _interfacial_resistance_ohm(spectrum_file: Path, circuit: str, thickness_cm: float, area_cm2: float, which: str) -> float:
@@ -69,8 +68,7 @@ def transference(
     from nassb.echem.dc import bruce_vincent_transference
     from nassb.report.eis_figures import chronoamperometry_figures
 
-    record, time_s, polarisation = _polarisation(ca_file, tail_fraction)
-    applied_V = delta_V if delta_V is not None else _tail_voltage(record, time_s, polarisation)
+    record, time_s, polarisation, applied_V = _polarisation(ca_file, tail_fraction, delta_V)
     resistances = {}
     for name, value, spectrum_file, option in (("R0", R0_ohm, before, "--before"), ("Rss", Rss_ohm, after, "--after")):
         if value is None and spectrum_file is None:
@@ -90,9 +88,9 @@ def transference(
     console.print(table)
     for note in (*polarisation.notes, *result.notes):
         console.print(f"[yellow]note:[/] {note}")
-    _figures(*chronoamperometry_figures(time_s, record.current_A, polarisation.I0_A, polarisation.Iss_A, f"{ca_file.name}: t+ = {result.t_plus:.3f}"), output_dir / f"{ca_file.stem}-transference")
+    save_figures(*chronoamperometry_figures(time_s, record.current_A, polarisation.I0_A, polarisation.Iss_A, f"{ca_file.name}: t+ = {result.t_plus:.3f}"), output_dir / f"{ca_file.stem}-transference")
     if json_path:
-        _write_json(json_path, {"file": str(ca_file), "t_plus": result.t_plus, "bruce_vincent": result.to_dict(), "chronoamperometry": polarisation.to_dict()})
+        write_json(json_path, {"file": str(ca_file), "t_plus": result.t_plus, "bruce_vincent": result.to_dict(), "chronoamperometry": polarisation.to_dict()})
 
 
 @dc_app.command("electronic")
@@ -110,8 +108,7 @@ def electronic(
     from nassb.echem.dc import electronic_conductivity, ionic_transference_from_conductivities
     from nassb.report.eis_figures import chronoamperometry_figures
 
-    record, time_s, polarisation = _polarisation(ca_file, tail_fraction)
-    applied_V = delta_V if delta_V is not None else _tail_voltage(record, time_s, polarisation)
+    record, time_s, polarisation, applied_V = _polarisation(ca_file, tail_fraction, delta_V)
     sigma_e = electronic_conductivity(abs(polarisation.Iss_A), applied_V, thickness_cm, area_cm2)
     document = {"file": str(ca_file), "delta_V": applied_V, "Iss_A": polarisation.Iss_A, "sigma_e_S_per_cm": sigma_e,
                 "steady": polarisation.steady, "chronoamperometry": polarisation.to_dict()}
@@ -121,7 +118,7 @@ def electronic(
         console.print(f"t_ion = {document['t_ion']:.6f} (sigma_ion = {sigma_ion:.3g} S/cm)")
     for note in polarisation.notes:
         console.print(f"[yellow]note:[/] {note}")
-    _figures(*chronoamperometry_figures(time_s, record.current_A, polarisation.I0_A, polarisation.Iss_A, f"{ca_file.name}: sigma_e = {sigma_e:.3g} S/cm"), output_dir / f"{ca_file.stem}-electronic")
+    save_figures(*chronoamperometry_figures(time_s, record.current_A, polarisation.I0_A, polarisation.Iss_A, f"{ca_file.name}: sigma_e = {sigma_e:.3g} S/cm"), output_dir / f"{ca_file.stem}-electronic")
     if json_path:
-        _write_json(json_path, document)
+        write_json(json_path, document)
 

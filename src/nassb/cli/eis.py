@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from enum import Enum
 from pathlib import Path
@@ -15,7 +14,7 @@ from rich.progress import track
 from rich.table import Table
 
 from nassb.core.errors import InputError
-from nassb.core.io import write_text_atomic
+from nassb.cli._output import format_number, save_figures, write_json
 
 eis_app = typer.Typer(help="Impedance spectra: circuit fits, DRT, Kramers-Kronig, Arrhenius series.", no_args_is_help=True)
 console = Console()
@@ -70,29 +69,6 @@ def _read_all(files: list[Path], imag_sign: Optional[str]):
     return labelled
 
 
-def _write_json(path: Path, payload) -> None:
-    write_text_atomic(path, json.dumps(payload, indent=2, ensure_ascii=False, default=_json_default))
-    console.print(f"wrote {path}")
-
-
-def _json_default(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def _figures(static, interactive, prefix: Path) -> None:
-    from nassb.report.figures import write_png_and_html
-
-    write_png_and_html(static, interactive, prefix, shared_plotly_js=True)
-
-
-def _fmt(value, digits: int = 4) -> str:
-    return "" if value is None or (isinstance(value, float) and not np.isfinite(value)) else f"{value:.{digits}g}"
-
-
 @eis_app.command("fit")
 def fit(
     files: list[Path] = _FILES,
@@ -110,7 +86,7 @@ def fit(
 ) -> None:
     """Fit an equivalent circuit to each spectrum, check it by Lin-KK and assign bulk, grain boundary and interface."""
     from nassb.echem.analysis import analyse_spectra
-    from nassb.report.eis_figures import impedance_fit_figures
+    from nassb.report.eis_figures import circuit_fit_figures
 
     geometry = _geometry(thickness_cm, area_cm2, symmetric, electrodes)
     labelled = _read_all(files, imag_sign)
@@ -123,21 +99,16 @@ def fit(
         fit_result = analysis.fit
         kk = "valid" if analysis.kk.valid else f"NOT valid ({100 * analysis.kk.max_residual:.2g}%)"
         contributions = analysis.assignment.contributions if analysis.assignment else []
-        first = [label, _fmt(fit_result.chi2, 3), kk]
+        first = [label, format_number(fit_result.chi2, 3), kk]
         if not contributions:
             table.add_row(*first, "", "", "", "", "")
         for index, contribution in enumerate(contributions):
             table.add_row(
-                *(first if index == 0 else ["", "", ""]), contribution.kind, _fmt(contribution.R_ohm), _fmt(contribution.C_F, 3),
-                _fmt(contribution.sigma_S_per_cm, 3), _fmt(contribution.asr_ohm_cm2, 3),
+                *(first if index == 0 else ["", "", ""]), contribution.kind, format_number(contribution.R_ohm), format_number(contribution.C_F, 3),
+                format_number(contribution.sigma_S_per_cm, 3), format_number(contribution.asr_ohm_cm2, 3),
             )
         if plots:
-            dense = np.geomspace(spectrum.frequency_Hz.min(), spectrum.frequency_Hz.max(), 400)[::-1]
-            static, interactive = impedance_fit_figures(
-                spectrum, f"{label}: {circuit}, chi2 = {fit_result.chi2:.3g}", dense, fit_result.predict(dense),
-                fit_result.residuals_real, fit_result.residuals_imag,
-            )
-            _figures(static, interactive, output_dir / f"{label}-fit")
+            save_figures(*circuit_fit_figures(spectrum, fit_result, f"{label}: {circuit}, chi2 = {fit_result.chi2:.3g}"), output_dir / f"{label}-fit")
     console.print(table)
     if geometry is not None:
         for (label, _), analysis in zip(labelled, analyses):
@@ -146,7 +117,7 @@ def fit(
     if plots:
         console.print(f"plots in {output_dir}/ (Nyquist, Bode and residuals per spectrum)")
     if json_path:
-        _write_json(json_path, {"circuit": circuit, "spectra": [analysis.to_dict() for analysis in analyses]})
+        write_json(json_path, {"circuit": circuit, "spectra": [analysis.to_dict() for analysis in analyses]})
 
 
 @eis_app.command("drt")
@@ -178,18 +149,18 @@ def drt(
             table.add_column(column, justify="right")
         labels = []
         for index, peak in enumerate(result.peaks, start=1):
-            table.add_row(str(index), _fmt(peak.tau_s, 3), _fmt(1 / (2 * np.pi * peak.tau_s), 3), _fmt(peak.R_ohm), _fmt(peak.C_F, 3))
+            table.add_row(str(index), format_number(peak.tau_s, 3), format_number(1 / (2 * np.pi * peak.tau_s), 3), format_number(peak.R_ohm), format_number(peak.C_F, 3))
             labels.append(f"{index}: R={peak.R_ohm:.3g} Ohm, C={peak.C_F:.2g} F")
         console.print(table)
         if plots:
-            _figures(*drt_figures(result.tau_s, result.gamma_ohm, [p.tau_s for p in result.peaks], labels, f"{label}: DRT"), output_dir / f"{label}-drt")
+            save_figures(*drt_figures(result.tau_s, result.gamma_ohm, [p.tau_s for p in result.peaks], labels, f"{label}: DRT"), output_dir / f"{label}-drt")
             residuals = result.residuals_ohm / np.abs(spectrum.impedance_ohm)
-            _figures(*impedance_fit_figures(spectrum, f"{label}: DRT reconstruction", spectrum.frequency_Hz, result.Z_fit_ohm, residuals.real, residuals.imag, fit_label="DRT"), output_dir / f"{label}-drt-fit")
+            save_figures(*impedance_fit_figures(spectrum, f"{label}: DRT reconstruction", spectrum.frequency_Hz, result.Z_fit_ohm, residuals.real, residuals.imag, fit_label="DRT"), output_dir / f"{label}-drt-fit")
         documents.append({"file": spectrum.source, "label": label, **result.to_dict()})
     if plots:
         console.print(f"plots in {output_dir}/")
     if json_path:
-        _write_json(json_path, {"spectra": documents})
+        write_json(json_path, {"spectra": documents})
 
 
 @eis_app.command("kk")
@@ -213,13 +184,13 @@ def kk(
     for label, spectrum in track(_read_all(files, imag_sign), description="Lin-KK", console=console, transient=True):
         result = lin_kk(spectrum, c=mu_cutoff, residual_threshold=threshold)
         verdict = "[green]yes[/]" if result.valid else "[red]no[/]"
-        table.add_row(label, verdict, str(result.M), f"{result.mu:.3f}", f"{100 * result.max_residual:.3g}", _fmt(result.pseudo_chi2, 3))
+        table.add_row(label, verdict, str(result.M), f"{result.mu:.3f}", f"{100 * result.max_residual:.3g}", format_number(result.pseudo_chi2, 3))
         if plots:
-            _figures(*kk_figures(spectrum, result.residuals_real, result.residuals_imag, threshold, f"{label}: Lin-KK residuals (M = {result.M})"), output_dir / f"{label}-kk")
+            save_figures(*kk_figures(spectrum, result.residuals_real, result.residuals_imag, threshold, f"{label}: Lin-KK residuals (M = {result.M})"), output_dir / f"{label}-kk")
         documents.append({"file": spectrum.source, "label": label, **result.to_dict()})
     console.print(table)
     if json_path:
-        _write_json(json_path, {"spectra": documents})
+        write_json(json_path, {"spectra": documents})
 
 
 @eis_app.command("arrhenius")
@@ -239,7 +210,7 @@ def arrhenius(
 ) -> None:
     """Fit every spectrum of a temperature series and an Arrhenius law per contribution (bulk, grain boundary, total)."""
     from nassb.echem.analysis import analyse_temperature_series, read_manifest
-    from nassb.report.eis_figures import arrhenius_series_figures, impedance_fit_figures
+    from nassb.report.eis_figures import arrhenius_series_figures, circuit_fit_figures
 
     entries = read_manifest(manifest)
     geometry = _geometry(thickness_cm, area_cm2, symmetric, electrodes)
@@ -255,7 +226,7 @@ def arrhenius(
             continue
         kink = fitted["kink"]
         table.add_row(
-            name, f"{fitted['Ea_eV']:.3f} ± {fitted['Ea_stderr_eV']:.1g}", _fmt(fitted["sigma_298K_S_per_cm"], 3),
+            name, f"{fitted['Ea_eV']:.3f} ± {fitted['Ea_stderr_eV']:.1g}", format_number(fitted["sigma_298K_S_per_cm"], 3),
             f"{fitted['prefactor']:.3g} {fitted['prefactor_unit']}", f"{fitted['r_squared']:.4f}",
             f"at {kink['break_temperature_K']:.0f} K" if kink.get("detected") else "none",
         )
@@ -266,12 +237,11 @@ def arrhenius(
     console.print(table)
     for line in vtf_lines:
         console.print(line)
-    _figures(*arrhenius_series_figures(result.plot_series(), form.value, f"Arrhenius: {manifest.name}"), output_dir / "arrhenius")
+    save_figures(*arrhenius_series_figures(result.plot_series(), form.value, f"Arrhenius: {manifest.name}"), output_dir / "arrhenius")
     for temperature, analysis in zip(result.temperatures_K, result.analyses):
         spectrum, fit_result = analysis.spectrum, analysis.fit
-        dense = np.geomspace(spectrum.frequency_Hz.min(), spectrum.frequency_Hz.max(), 400)[::-1]
-        label = f"{Path(spectrum.source).stem}"
-        _figures(*impedance_fit_figures(spectrum, f"{label} ({temperature:.1f} K): chi2 = {fit_result.chi2:.3g}", dense, fit_result.predict(dense), fit_result.residuals_real, fit_result.residuals_imag), output_dir / f"{label}-fit")
+        label = Path(spectrum.source).stem
+        save_figures(*circuit_fit_figures(spectrum, fit_result, f"{label} ({temperature:.1f} K): chi2 = {fit_result.chi2:.3g}"), output_dir / f"{label}-fit")
     console.print(f"plots in {output_dir}/ (arrhenius.png/html and one fit per temperature)")
     if json_path:
-        _write_json(json_path, result.to_dict())
+        write_json(json_path, result.to_dict())

@@ -89,13 +89,14 @@ def arcs_of_fit(fit: FitResult, model: Circuit) -> tuple[list[Arc], float | None
     return arcs, sum(values[name] for name in series), math.sqrt(sum(errors[name] ** 2 for name in series))
 
 
-def assign_fit(fit: FitResult, model: Circuit, geometry: Geometry, classes: Sequence[str] | None = None) -> Assignment:
-    """Assign the arcs of a fit to bulk, grain boundary and interface (see `assign_contributions`)."""
-    arcs, series_R_ohm, series_R_stderr_ohm = arcs_of_fit(fit, model)
+def _assign(fit_arcs: tuple[list[Arc], float | None, float | None], geometry: Geometry, source: str,
+            classes: Sequence[str] | None) -> Assignment:
+    """Assign the arcs of one fit (as `arcs_of_fit` gives them) to bulk, grain boundary and interface."""
+    arcs, series_R_ohm, series_R_stderr_ohm = fit_arcs
     return assign_contributions(
         arcs, geometry.thickness_cm, geometry.area_cm2, series_R_ohm=series_R_ohm,
         series_R_stderr_ohm=series_R_stderr_ohm, symmetric=geometry.symmetric,
-        electrodes=geometry.electrodes, source=fit.circuit, classes=classes,
+        electrodes=geometry.electrodes, source=source, classes=classes,
     )
 
 
@@ -120,13 +121,15 @@ def analyse_spectra(
         fits = fit_series(spectra, model, initial=initial, weighting=weighting)
     else:
         fits = fit_batch(spectra, model, initial=initial, weighting=weighting)
+    if geometry is None:
+        return [SpectrumAnalysis(spectrum, fit, lin_kk(spectrum), None) for spectrum, fit in zip(spectra, fits)]
+    fit_arcs = [arcs_of_fit(fit, model) for fit in fits]
     classes = None
-    if series and geometry is not None and model.arcs():
-        arcs = [arcs_of_fit(fit, model)[0] for fit in fits]
-        classes = series_classes(arcs, geometry.thickness_cm, geometry.area_cm2) if arcs[0] else None
+    if series and fit_arcs[0][0]:
+        classes = series_classes([arcs for arcs, _, _ in fit_arcs], geometry.thickness_cm, geometry.area_cm2)
     return [
-        SpectrumAnalysis(spectrum, fit, lin_kk(spectrum), None if geometry is None else assign_fit(fit, model, geometry, classes))
-        for spectrum, fit in zip(spectra, fits)
+        SpectrumAnalysis(spectrum, fit, lin_kk(spectrum), _assign(arcs, geometry, fit.circuit, classes))
+        for spectrum, fit, arcs in zip(spectra, fits, fit_arcs)
     ]
 
 

@@ -91,6 +91,12 @@ def impedance_fit_figures(
     return figure, interactive
 
 
+def circuit_fit_figures(spectrum: Spectrum, fit, title: str):
+    """`impedance_fit_figures` of a spectrum and a `FitResult`, the fit drawn on 400 log-spaced frequencies."""
+    dense_Hz = np.geomspace(spectrum.frequency_Hz.min(), spectrum.frequency_Hz.max(), 400)[::-1]
+    return impedance_fit_figures(spectrum, title, dense_Hz, fit.predict(dense_Hz), fit.residuals_real, fit.residuals_imag)
+
+
 def kk_figures(spectrum: Spectrum, residual_real: np.ndarray, residual_imag: np.ndarray, threshold: float, title: str):
     """Lin-KK relative residuals (in %) against frequency, with the validity threshold band."""
     plt, go, _ = plotting_modules()

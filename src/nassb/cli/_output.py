@@ -1,0 +1,42 @@
+"""What every command group writes the same way: JSON files, numbers in tables, figure pairs."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+
+from nassb.core.io import write_text_atomic
+
+console = Console()
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def write_json(path: Path, payload) -> None:
+    """Write `payload` (numpy scalars and arrays allowed) as indented JSON, atomically, and say so."""
+    write_text_atomic(path, json.dumps(payload, indent=2, ensure_ascii=False, default=_json_default))
+    console.print(f"wrote {path}")
+
+
+def format_number(value, digits: int = 4) -> str:
+    """`digits` significant digits; empty for a missing (None, NaN or infinite) value."""
+    if value is None or (isinstance(value, (float, np.floating)) and not math.isfinite(value)):
+        return ""
+    return f"{value:.{digits}g}"
+
+
+def save_figures(static, interactive, prefix: Path) -> None:
+    """PNG and HTML of one figure; the HTML files of a folder share one offline plotly.min.js."""
+    from nassb.report.figures import write_png_and_html
+
+    write_png_and_html(static, interactive, prefix, shared_plotly_js=True)
