@@ -52,6 +52,8 @@ def voltage_time_figures(
     interactive = make_subplots(specs=[[{"secondary_y": True}]])
     interactive.add_trace(go.Scattergl(x=t, y=voltage_V, mode="lines", name="voltage (V)", line=dict(color=_VOLTAGE)), secondary_y=False)
     interactive.add_trace(go.Scattergl(x=t, y=1e3 * np.asarray(current_A), mode="lines", name="current (mA)", line=dict(color=_CURRENT)), secondary_y=True)
+    for start, text in zip(step_starts_s, step_labels):
+        interactive.add_vline(x=start / scale, line_color="grey", line_dash="dot", line_width=1, annotation_text=text, annotation_textangle=-90)
     if short_time_s is not None:
         interactive.add_vline(x=short_time_s / scale, line_color=_SHORT, annotation_text="short")
     interactive.update_layout(title=title, xaxis_title=label)
