@@ -82,6 +82,10 @@ _UNITS = [
     Unit("1", "fraction", 100.0),
     Unit("deg", "angle", 1.0),
     Unit("cm3/g", "specific_volume", 1.0),
+    Unit("cm2/s", "diffusivity", 1.0),
+    Unit("m2/s", "diffusivity", 1e4),
+    Unit("mWh/cm2", "areal_energy", 1.0),
+    Unit("W/L", "power_density", 1.0),
 ]
 
 UNITS: dict[str, Unit] = {unit.symbol: unit for unit in _UNITS}
