@@ -16,6 +16,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 demo: $(VENV)/.installed
+	$(BIN)/nassb evaluate examples/cells/nacro2-nyzc-nps-nasn.toml -o $(DEMO_OUT)/cell-report.html --json $(DEMO_OUT)/cell-evaluation.json
 	$(BIN)/nassb db list
 	$(BIN)/nassb db query --property ionic_conductivity --family sulfide --min 1e-3 --json $(DEMO_OUT)/sulfides-above-1mS.json
 	$(BIN)/nassb db plot arrhenius -o $(DEMO_OUT)/kb-arrhenius

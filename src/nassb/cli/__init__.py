@@ -7,6 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
+from nassb.cli.cell import cell_app, evaluate
 from nassb.cli.cycling import cycling_app
 from nassb.cli.db import db_app
 from nassb.cli.dc import dc_app
@@ -21,6 +22,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(eis_app, name="eis")
 app.add_typer(dc_app, name="dc")
 app.add_typer(cycling_app, name="cycling")
+app.add_typer(cell_app, name="cell")
+app.command("evaluate")(evaluate)
 
 
 def main() -> None:

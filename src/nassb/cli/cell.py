@@ -1,0 +1,227 @@
+"""`nassb cell`: stack energy, rate capability and optimisation of a cell design file, and `nassb evaluate`."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from nassb.cli._output import format_number, save_figures, write_json
+from nassb.core.errors import InputError
+
+cell_app = typer.Typer(help="Cell design: stack energy, simulated rate capability, optimisation.", no_args_is_help=True)
+console = Console()
+
+_DESIGN = typer.Argument(..., help="Cell design TOML file (see examples/cells/).")
+_JSON = typer.Option(None, "--json", help="Also write the results to this JSON file.")
+_RATES = typer.Option(None, "--c-rates", help="Comma-separated C-rates, e.g. 0.1,0.5,1,2 (default: the design's).")
+
+
+class RateModel(str, Enum):
+    single_ion = "single-ion"
+    dfn = "dfn"
+
+
+class Objective(str, Enum):
+    Wh_per_kg = "Wh_per_kg"
+    Wh_per_L = "Wh_per_L"
+
+
+@contextmanager
+def progress_bar(description: str):
+    """A Rich progress bar; yields a callback(done, total) for the library's `progress` argument."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+def parse_c_rates(text: str | None) -> list[float] | None:
+    """'0.1,0.5,1' -> [0.1, 0.5, 1.0]; None stays None."""
+    if text is None:
+        return None
+    try:
+        rates = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise InputError("command line", "--c-rates", "comma-separated positive numbers such as 0.1,0.5,1", text) from None
+    if not rates or any(not rate > 0 for rate in rates):
+        raise InputError("command line", "--c-rates", "comma-separated positive numbers such as 0.1,0.5,1", text)
+    return rates
+
+
+def _energy_table(energy) -> Table:
+    table = Table(title="Energy")
+    for column in ("level", "Wh/kg", "Wh/L"):
+        table.add_column(column, justify="right" if column != "level" else "left")
+    table.add_row("cathode composite", format_number(energy.Wh_per_kg_cathode, 4), format_number(energy.Wh_per_L_cathode, 4))
+    table.add_row("electrode stack", format_number(energy.Wh_per_kg_stack, 4), format_number(energy.Wh_per_L_stack, 4))
+    table.add_row("cell", format_number(energy.Wh_per_kg_cell, 4), format_number(energy.Wh_per_L_cell, 4))
+    return table
+
+
+def _layer_table(energy) -> Table:
+    table = Table(title="Stack per cm2")
+    for column in ("layer", "thickness (um)", "mass (mg/cm2)", "mass share", "volume share"):
+        table.add_column(column, justify="right" if column != "layer" else "left")
+    mass, volume = energy.mass_breakdown(), energy.volume_breakdown()
+    for layer in energy.layers:
+        table.add_row(layer.name, f"{1e4 * layer.thickness_cm:.1f}", f"{1e3 * layer.mass_g_per_cm2:.2f}",
+                      f"{100 * mass[layer.name]:.1f} %", f"{100 * volume[layer.name]:.1f} %")
+    table.add_row("packaging", "", "", f"{100 * mass['packaging']:.1f} %", f"{100 * volume['packaging']:.1f} %")
+    return table
+
+
+def _rate_table(points) -> Table:
+    from nassb.report.cell_figures import PROCESS_LABELS
+
+    table = Table(title="Rate capability")
+    for column in ("C-rate", "mA/cm2", "mAh/g", "utilisation", "Wh/kg cell", "limited by"):
+        table.add_column(column, justify="left" if column == "limited by" else "right")
+    for point in points:
+        table.add_row(f"{point.c_rate:g}", format_number(point.current_density_mA_per_cm2, 3), f"{point.capacity_mAh_per_g:.1f}",
+                      f"{100 * point.utilisation:.0f} %", f"{point.energy_Wh_per_kg:.0f}", PROCESS_LABELS[point.limiting_process])
+    return table
+
+
+@cell_app.command("energy")
+def energy(
+    design_file: Path = _DESIGN,
+    output_dir: Optional[Path] = typer.Option(None, "--output-dir", "-o", help="Folder for the breakdown plot (PNG and HTML)."),
+    json_path: Optional[Path] = _JSON,
+) -> None:
+    """Areal capacity, N/P ratio, Wh/kg and Wh/L at cathode, stack and cell level, mass and volume breakdown."""
+    from nassb.cell.design import read_design
+    from nassb.evaluate import evaluate_design
+
+    evaluation = evaluate_design(read_design(design_file), simulate=False)
+    result = evaluation.energy
+    console.print(f"[bold]{evaluation.design.cell.name}[/]: {result.areal_capacity_mAh_per_cm2:.3g} mAh/cm2 at "
+                  f"{result.cell_voltage_V:.3g} V" + (f", N/P {result.np_ratio:.2f}" if result.np_ratio is not None else ""))
+    console.print(_energy_table(result))
+    console.print(_layer_table(result))
+    for label, _ in evaluation.resolved.defaults_used:
+        console.print(f"[yellow]default used:[/] {label}")
+    if output_dir is not None:
+        from nassb.report.cell_figures import breakdown_figures
+
+        save_figures(*breakdown_figures(result.mass_breakdown(), result.volume_breakdown(), evaluation.design.cell.name),
+                     output_dir / "breakdown")
+    if json_path is not None:
+        payload = evaluation.to_dict()
+        write_json(json_path, {key: payload[key] for key in ("design", "energy", "cathode", "provenance", "defaults_used")})
+
+
+@cell_app.command("simulate")
+def simulate(
+    design_file: Path = _DESIGN,
+    c_rates: Optional[str] = _RATES,
+    model: RateModel = typer.Option(RateModel.single_ion, "--model", help="single-ion (fast) or the PyBaMM DFN reference."),
+    output_dir: Path = typer.Option(Path("cell-output"), "--output-dir", "-o", help="Folder for the PNG and HTML plots."),
+    json_path: Optional[Path] = _JSON,
+) -> None:
+    """Discharge curves at several C-rates: capacity, energy, utilisation and the limiting overpotential."""
+    from nassb.cell.design import read_design
+    from nassb.cell.rate_model import simulate_discharge
+    from nassb.cell.resolve import resolve_cell
+    from nassb.evaluate import rate_point
+    from nassb.report.cell_figures import discharge_figures, overpotential_figures, rate_capability_figures
+
+    design = read_design(design_file)
+    resolved = resolve_cell(design)
+    rates = parse_c_rates(c_rates) or list(design.cell.c_rates)
+    with progress_bar(f"simulating ({model.value})") as update:
+        discharges = simulate_discharge(resolved.rate_parameters, rates, model=model.value, progress=update)
+    stack = resolved.energy()
+    points = [rate_point(resolved, stack, discharge) for discharge in discharges]
+    console.print(_rate_table(points))
+    name = design.cell.name
+    save_figures(*discharge_figures(discharges, resolved.active_loading_mg_per_cm2, name), output_dir / "discharge")
+    save_figures(*rate_capability_figures(points, resolved.practical_capacity_mAh_per_g, name), output_dir / "rate-capability")
+    save_figures(*overpotential_figures(points, name), output_dir / "overpotentials")
+    console.print(f"plots in {output_dir}/")
+    if json_path is not None:
+        write_json(json_path, {"design": name, "model": model.value, "rate": [point.to_dict() for point in points],
+                               "curves": [{"c_rate": d.c_rate, "capacity_mAh_per_cm2": d.capacity_mAh_per_cm2, "voltage_V": d.voltage_V}
+                                          for d in discharges]})
+
+
+@cell_app.command("optimize")
+def optimize(
+    design_file: Path = _DESIGN,
+    c_rate: float = typer.Option(1.0, "--c-rate", help="Target C-rate."),
+    objective: Objective = typer.Option(Objective.Wh_per_kg, "--objective", help="Maximise Wh/kg or Wh/L of the cell."),
+    min_separator_um: float = typer.Option(30.0, "--min-separator-um", help="Thinnest separator allowed, um."),
+    min_utilisation: float = typer.Option(0.8, "--min-utilisation", help="Least fraction of the capacity to deliver at the rate."),
+    active_wt: str = typer.Option("50,85", "--active-wt", help="Bounds of the active-material wt%, 'low,high'."),
+    loading: str = typer.Option("5,40", "--loading", help="Bounds of the active loading in mg/cm2, 'low,high'."),
+    grid_points: int = typer.Option(4, "--grid-points", help="Grid points per variable before the local refinement."),
+    json_path: Optional[Path] = _JSON,
+) -> None:
+    """Maximise the energy at a C-rate over active fraction, loading and separator thickness."""
+    from nassb.cell.design import read_design
+    from nassb.cell.optimize import optimise_design
+
+    def bounds(text: str, option: str) -> tuple[float, float]:
+        try:
+            low, high = (float(part) for part in text.split(","))
+        except ValueError:
+            raise InputError("command line", option, "two numbers 'low,high'", text) from None
+        return low, high
+
+    design = read_design(design_file)
+    with progress_bar("optimising") as update:
+        result = optimise_design(design, c_rate, objective.value, active_wt_percent=bounds(active_wt, "--active-wt"),
+                                 active_loading_mg_per_cm2=bounds(loading, "--loading"), min_separator_um=min_separator_um,
+                                 min_utilisation=min_utilisation, grid_points=grid_points, progress=update)
+    table = Table(title=f"Optimum at {c_rate:g}C ({objective.value}, utilisation >= {min_utilisation:.0%})")
+    for column in ("", "active wt%", "active mg/cm2", "separator um", "Wh/kg cell", "Wh/L cell", "utilisation"):
+        table.add_column(column, justify="right" if column else "left")
+    for label, point in (("design", result.start), ("optimum", result.best)):
+        table.add_row(label, f"{point.active_wt_percent:.1f}", f"{point.active_loading_mg_per_cm2:.2f}", f"{point.separator_um:.0f}",
+                      f"{point.energy_Wh_per_kg:.0f}", f"{point.energy_Wh_per_L:.0f}", f"{100 * point.utilisation:.0f} %")
+    console.print(table)
+    console.print(f"{len(result.points)} designs evaluated")
+    if json_path is not None:
+        write_json(json_path, result.to_dict())
+
+
+def evaluate(
+    design_file: Path = _DESIGN,
+    output: Path = typer.Option(Path("report.html"), "--output", "-o", help="The HTML report to write."),
+    json_path: Optional[Path] = _JSON,
+    c_rates: Optional[str] = _RATES,
+    simulate_rates: bool = typer.Option(True, "--simulate/--no-simulate", help="Simulate the rate capability (default) or energy only."),
+) -> None:
+    """Evaluate a cell design: energy, rate capability, limiting process, literature comparison -> HTML report."""
+    from nassb.cell.design import read_design
+    from nassb.evaluate import evaluate_design
+    from nassb.report.cell_report import write_report
+
+    design = read_design(design_file)
+    with progress_bar("simulating the rate capability") as update:
+        evaluation = evaluate_design(design, parse_c_rates(c_rates), simulate=simulate_rates, progress=update)
+    console.print(f"[bold]{design.cell.name}[/]")
+    console.print(_energy_table(evaluation.energy))
+    if evaluation.rate:
+        console.print(_rate_table(evaluation.rate))
+    if evaluation.reference and evaluation.reference.get("reported_capacity_mAh_per_g"):
+        reference = evaluation.reference
+        console.print(f"reported {reference['reported_capacity_mAh_per_g']:.0f} mAh/g at {reference['c_rate_used']:.3g}C, "
+                      f"predicted {reference['predicted_capacity_mAh_per_g']:.0f} mAh/g")
+    defaults = evaluation.resolved.defaults_used
+    if defaults:
+        console.print(f"[yellow]{len(defaults)} documented defaults used[/] (marked in the report)")
+    write_report(evaluation, output)
+    console.print(f"wrote {output}")
+    if json_path is not None:
+        write_json(json_path, evaluation.to_dict())

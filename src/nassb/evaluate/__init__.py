@@ -1,0 +1,160 @@
+"""The main job: a cell design in, an evaluation out.
+
+`evaluate_design` resolves every property (with its source), computes the stack energy at cathode, stack
+and cell level, simulates the discharge at the design's C-rates with the single-ion rate model, names
+the process that limits each rate, compares the prediction with the literature cell the design
+reproduces, and lists the nearest literature cells of the knowledge base.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from nassb.cell.design import CellDesign
+from nassb.cell.rate_model import DischargeResult, simulate_discharge
+from nassb.cell.resolve import ResolvedCell, resolve_cell
+from nassb.cell.stack import StackEnergy
+from nassb.core.errors import InputError
+
+LITERATURE_CELLS_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class RatePoint:
+    """One C-rate of the rate capability, per active mass and per cell mass and volume."""
+
+    c_rate: float
+    current_density_mA_per_cm2: float
+    capacity_mAh_per_g: float
+    capacity_mAh_per_cm2: float
+    utilisation: float
+    mean_voltage_V: float
+    energy_Wh_per_kg: float
+    energy_Wh_per_L: float
+    power_W_per_kg: float
+    limiting_process: str
+    overpotentials_V: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def rate_point(resolved: ResolvedCell, energy: StackEnergy, discharge: DischargeResult) -> RatePoint:
+    """Per-mass and per-volume figures of one simulated discharge."""
+    active_g_per_cm2 = resolved.active_loading_mg_per_cm2 / 1e3
+    capacity = discharge.delivered_capacity_mAh_per_cm2
+    energy_Wh_per_kg = discharge.energy_mWh_per_cm2 / energy.cell_mass_g_per_cm2
+    duration_h = capacity / discharge.current_density_mA_per_cm2
+    return RatePoint(
+        c_rate=discharge.c_rate, current_density_mA_per_cm2=discharge.current_density_mA_per_cm2,
+        capacity_mAh_per_g=capacity / active_g_per_cm2, capacity_mAh_per_cm2=capacity, utilisation=discharge.utilisation,
+        mean_voltage_V=discharge.energy_mWh_per_cm2 / capacity if capacity > 0 else 0.0,
+        energy_Wh_per_kg=energy_Wh_per_kg, energy_Wh_per_L=discharge.energy_mWh_per_cm2 / energy.cell_thickness_cm,
+        power_W_per_kg=energy_Wh_per_kg / duration_h if duration_h > 0 else 0.0,
+        limiting_process=discharge.limiting_process, overpotentials_V=dict(discharge.overpotentials_V),
+    )
+
+
+@dataclass
+class Evaluation:
+    """Everything the report shows: resolved design, energy, rate capability, literature comparison."""
+
+    design: CellDesign
+    resolved: ResolvedCell
+    energy: StackEnergy
+    discharges: list[DischargeResult] = field(default_factory=list)
+    rate: list[RatePoint] = field(default_factory=list)
+    reference: dict[str, Any] | None = None
+    literature_cells: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        resolved = self.resolved
+        return {
+            "design": {"name": self.design.cell.name, "source": self.design.source},
+            "energy": self.energy.to_dict(),
+            "rate": [point.to_dict() for point in self.rate],
+            "cathode": {
+                "active_loading_mg_per_cm2": resolved.active_loading_mg_per_cm2,
+                "thickness_um": 1e4 * resolved.cathode_thickness_cm,
+                "mass_fractions": resolved.mass_fractions, "volume_fractions": resolved.volume_fractions,
+                "practical_capacity_mAh_per_g": resolved.practical_capacity_mAh_per_g,
+                "theoretical_capacity_mAh_per_g": resolved.theoretical_capacity_mAh_per_g,
+                "conductivities_S_per_cm": resolved.conductivities,
+            },
+            "rate_model": {key: value for key, value in resolved.rate_parameters.__dict__.items()},
+            "reference": self.reference,
+            "literature_cells": self.literature_cells,
+            "provenance": [{"quantity": label, **value.to_dict()} for label, value in resolved.provenance],
+            "defaults_used": [label for label, _ in resolved.defaults_used],
+        }
+
+
+def _reference_c_rate(design: CellDesign, resolved: ResolvedCell) -> float | None:
+    reference = design.reference
+    if reference is None:
+        return None
+    if reference.c_rate is not None:
+        return reference.c_rate
+    if reference.current_density_mA_per_cm2 is not None:
+        return reference.current_density_mA_per_cm2 / resolved.areal_capacity_mAh_per_cm2
+    return None
+
+
+def _words(text: str) -> set[str]:
+    return {word.lower() for word in re.split(r"[\s/+|,()\-]+", str(text)) if len(word) > 1}
+
+
+def literature_cells(design: CellDesign, knowledge_base) -> list[dict[str, Any]]:
+    """Knowledge-base cells with a discharge capacity that share the cathode, the separator or the anode."""
+    records = knowledge_base.records
+    cells = records[(records["role"] == "cell") & (records["property"] == "discharge_capacity")]
+    wanted = {"cathode": _words(design.cathode.active), "electrolyte": _words(design.separator.material),
+              "anode": _words(design.anode.material_name or "anode-free")}
+    weights = {"cathode": 2, "electrolyte": 1, "anode": 1}
+    scored = []
+    for _, row in cells.iterrows():
+        score = sum(weight for column, weight in weights.items() if wanted[column] & _words(row[column]))
+        if score >= 2:
+            scored.append((score, row))
+    scored.sort(key=lambda item: (-item[0], item[1]["record_id"]))
+    return [{
+        "record_id": row["record_id"], "cell_id": row["cell_id"], "cathode": row["cathode"], "electrolyte": row["electrolyte"],
+        "anode": row["anode"], "capacity": f"{row['value']:g} {row['unit']}", "current": row["current"],
+        "seed_file": row["seed_file"], "locator": row["locator"], "match_score": score,
+    } for score, row in scored[:LITERATURE_CELLS_SHOWN]]
+
+
+def evaluate_design(design: CellDesign, c_rates: list[float] | None = None, knowledge_base=None, simulate: bool = True,
+                    progress: Callable[[int, int], None] | None = None) -> Evaluation:
+    """Evaluate `design`: energy always; rate capability and the reference comparison when `simulate`."""
+    if knowledge_base is None:
+        from nassb.kb.store import default_knowledge_base
+
+        knowledge_base = default_knowledge_base()
+    resolved = resolve_cell(design, knowledge_base)
+    energy = resolved.energy()
+    evaluation = Evaluation(design, resolved, energy, literature_cells=literature_cells(design, knowledge_base))
+    if not simulate:
+        return evaluation
+    rates = sorted(set(c_rates if c_rates is not None else design.cell.c_rates))
+    if any(not rate > 0 for rate in rates):
+        raise InputError(design.source, "c_rates", "positive C-rates", rates)
+    reference_rate = _reference_c_rate(design, resolved)
+    extra = [reference_rate] if reference_rate is not None and reference_rate not in rates else []
+    discharges = simulate_discharge(resolved.rate_parameters, rates + extra, progress=progress)
+    by_rate = dict(zip(rates + extra, discharges))
+    evaluation.discharges = [by_rate[rate] for rate in rates]
+    evaluation.rate = [rate_point(resolved, energy, discharge) for discharge in evaluation.discharges]
+    if reference_rate is not None:
+        predicted = rate_point(resolved, energy, by_rate[reference_rate])
+        reported = design.reference.discharge_capacity_mAh_per_g
+        evaluation.reference = {
+            **design.reference.model_dump(), "c_rate_used": reference_rate,
+            "predicted_capacity_mAh_per_g": predicted.capacity_mAh_per_g,
+            "reported_capacity_mAh_per_g": reported,
+            "difference_percent": None if reported is None else 100.0 * (predicted.capacity_mAh_per_g - reported) / reported,
+            "limiting_process": predicted.limiting_process,
+        }
+    return evaluation
