@@ -196,3 +196,15 @@ def test_import_is_light_and_pybamm_never_prompts(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "True" and "telemetry" not in done.stdout.lower()
     assert not (tmp_path / "pybamm").exists()
+
+
+def test_attractive_interaction_flattens_a_plateau_down_to_the_critical_slope():
+    # Frumkin isotherm: at s = -4RT/F the curve is flat at x = 0.5; NVP's library slope -0.09 V sits just above
+    x = np.array([0.1, 0.9])
+    plateau = ocv_V(x, 3.3, -0.09, 298.15)
+    assert 0 < plateau[0] - plateau[1] < 0.05
+    sloped = ocv_V(x, 3.3, 0.0, 298.15)
+    assert sloped[0] - sloped[1] == pytest.approx(2 * 0.025693 * np.log(9), rel=1e-3)
+    with pytest.raises(InputError) as caught:
+        simulate_discharge(dataclasses.replace(NACRO2, ocv_slope_V=-0.11), [1.0])
+    assert caught.value.field == "ocv_slope_V"

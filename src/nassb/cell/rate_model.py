@@ -14,6 +14,9 @@ to the same physics as the reference.
 OCV: U(x) = U_avg + s (0.5 - x) + (RT/F) ln((1 - x)/x), a regular-solution (Frumkin) insertion isotherm:
 Nernstian ideal mixing plus a linear interaction term (Armand, in "Materials for Advanced Batteries",
 Plenum 1980; Thomas and Newman, J. Electrochem. Soc. 150 (2003) A176). Its mean over 0 <= x <= 1 is U_avg.
+A negative s is an attractive interaction that flattens the curve; s must stay above -4RT/F, where the
+isotherm becomes flat at x = 0.5 (the critical point): just above it a two-phase plateau (NVP) is represented
+by a single monotonic curve.
 
 Overpotentials (V, positive = loss during discharge) split V exactly as
 V = <U(x_bulk)> - U_anode - sum(overpotentials), <> the average through the cathode: separator and interface
@@ -46,6 +49,7 @@ from nassb.core.errors import InputError, ModelError
 
 SOURCE = "rate model"
 MODELS = ("single-ion", "dfn")
+CRITICAL_SLOPE_THERMAL_VOLTAGES = -4.0  # dU/dx = 0 at x = 0.5 when s = -4RT/F (Frumkin critical interaction)
 OVERPOTENTIAL_KEYS = (
     "separator_ohmic",
     "interface_asr",
@@ -150,9 +154,11 @@ def _check(p: RateModelParameters) -> None:
                  "ionic_conductivity_eff_S_per_cm", "electronic_conductivity_eff_S_per_cm",
                  "anode_exchange_current_density_mA_per_cm2"):
         need(name, getattr(p, name) > 0, "a positive number")
-    for name in ("ocv_slope_V", "separator_resistance_ohm_cm2", "cathode_interface_asr_ohm_cm2",
-                 "anode_interface_asr_ohm_cm2"):
+    for name in ("separator_resistance_ohm_cm2", "cathode_interface_asr_ohm_cm2", "anode_interface_asr_ohm_cm2"):
         need(name, getattr(p, name) >= 0, "a number >= 0")
+    critical_V = CRITICAL_SLOPE_THERMAL_VOLTAGES * GAS_CONSTANT_J_PER_MOL_K * p.temperature_K / FARADAY_C_PER_MOL
+    need("ocv_slope_V", p.ocv_slope_V > critical_V,
+         f"a slope above {critical_V:.4f} V (-4RT/F: below it the isotherm folds back, a miscibility gap)")
     need("active_volume_fraction", 0 < p.active_volume_fraction < 1, "a volume fraction in (0, 1)")
     need("initial_stoichiometry", 0 < p.initial_stoichiometry < MAX_SURFACE_STOICHIOMETRY,
          f"a stoichiometry in (0, {MAX_SURFACE_STOICHIOMETRY})")
