@@ -22,6 +22,7 @@ from typing import Any
 from nassb.core.constants import BOLTZMANN_EV_PER_K, ROOM_TEMPERATURE_K
 from nassb.core.errors import InputError
 from nassb.core.value import Computation, DocumentedDefault, KnowledgeBaseRecord, UserInput, Value
+from nassb.kb.validate import parse_formula
 
 PROPERTY_UNITS: dict[str, str] = {
     "density_g_per_cm3": "g/cm3",
@@ -68,12 +69,8 @@ def is_library_value(value: Value) -> bool:
 
 
 def _reduced_formula(formula: str) -> str | None:
-    from pymatgen.core import Composition
-
-    try:
-        return Composition(formula).reduced_formula
-    except (ValueError, KeyError, AttributeError, TypeError):
-        return None
+    composition = parse_formula(formula)
+    return None if composition is None else composition.reduced_formula
 
 
 @lru_cache(maxsize=1)

@@ -376,17 +376,3 @@ def resolve_cell(design: CellDesign, knowledge_base=None) -> ResolvedCell:
         rate_parameters=parameters, conductivities=conductivities, microstructure=summary, provenance=run.provenance,
     )
 
-
-def with_changes(design: CellDesign, **changes) -> CellDesign:
-    """A copy of `design` with dotted-path changes, e.g. `{"separator.thickness_um": 100}`; validated again."""
-    from nassb.cell.design import design_from_dict
-
-    data = design.model_dump(exclude_none=True)
-    for path, value in changes.items():
-        target = data
-        *parents, leaf = path.split(".")
-        for key in parents:
-            target = target[key]
-        target[leaf] = value
-    return design_from_dict(data, design.source)
-
