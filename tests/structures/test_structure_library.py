@@ -1,0 +1,212 @@
+"""The prototype structure library: every entry is checked against chemistry, its own source and real data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pymatgen.core import Composition, Structure
+from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
+from pymatgen.symmetry.groups import SpaceGroup
+
+import nassb.structures as library
+from nassb.core.errors import DataError, InputError
+
+NAMES = library.names()
+
+# Cation-anion nearest-neighbour distances (A) expected in these frameworks: tetrahedral P-S in thiophosphates is
+# 2.03-2.06 A (e.g. Jansen and Henseler 1992, J. Solid State Chem. 99, 110), Sb-S 2.32-2.36 A, Si/P-O 1.52-1.62 A,
+# ZrO6 2.0-2.15 A, Al-O 1.7-2.0 A, YCl6 2.6-2.75 A, ZrCl6 2.4-2.5 A, B-H 1.0-1.25 A (ranges of the issue brief).
+BOND_RANGES_A = {
+    ("P", "S"): (2.0, 2.1),
+    ("Sb", "S"): (2.3, 2.4),
+    ("Si", "O"): (1.5, 1.65),
+    ("P", "O"): (1.5, 1.65),
+    ("Zr", "O"): (2.0, 2.15),
+    ("Al", "O"): (1.7, 2.0),
+    ("Y", "Cl"): (2.6, 2.75),
+    ("Zr", "Cl"): (2.4, 2.5),
+    ("B", "H"): (1.0, 1.25),
+}
+MIN_DISTANCE_FULLY_OCCUPIED_A = 1.5
+
+
+def _main_element(site) -> str:
+    return max(site.species.items(), key=lambda item: item[1])[0].symbol
+
+
+def test_library_holds_both_na3ps4_polymorphs():
+    assert {"Na3PS4-cubic", "Na3PS4-tetragonal"} <= set(NAMES)
+
+
+def test_unknown_name_is_an_input_error_listing_the_known_names():
+    with pytest.raises(InputError) as caught:
+        library.load("Na3PS5-imaginary")
+    assert caught.value.field == "name"
+    assert all(name in caught.value.expected for name in NAMES)
+
+
+def test_malformed_site_occupancy_is_a_data_error():
+    raw = {"label": "Na1", "species": {"Na": 1.2}, "wyckoff": "4d", "frac": [0, 0.5, 0.4]}
+    with pytest.raises(DataError):
+        library._parse_site(raw, "broken.toml")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_composition_equals_declared_formula_and_is_charge_balanced(name):
+    record = library.info(name)
+    composition = library.load(name).composition
+    per_formula_unit = composition / record.formula_units_per_cell
+    declared = Composition(record.formula)
+    assert all(per_formula_unit[element] == pytest.approx(declared[element], abs=1e-6) for element in composition)
+    assert set(composition.elements) == set(declared.elements)
+    rounded = Composition({element: round(amount, 6) for element, amount in composition.items()})
+    assert rounded.oxi_state_guesses(), f"{name}: no charge-balanced oxidation states for {composition}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_expanded_sites_match_their_wyckoff_multiplicities(name):
+    record = library.info(name)
+    labels = library.load(name).site_properties["label"]
+    assert {site.label: labels.count(site.label) for site in record.sites} == {
+        site.label: site.multiplicity for site in record.sites
+    }
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_cell_volume_and_density_match_the_published_ones(name):
+    record = library.info(name)
+    structure = library.load(name)
+    if record.published_volume_A3 is None and record.published_density_g_per_cm3 is None:
+        pytest.skip(f"{name}: the source gives neither cell volume nor density")
+    if record.published_volume_A3 is not None:
+        assert structure.volume == pytest.approx(record.published_volume_A3, rel=5e-3)
+    if record.published_density_g_per_cm3 is not None:
+        assert structure.density == pytest.approx(record.published_density_g_per_cm3, rel=0.02)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_nearest_neighbour_distances_are_chemically_sensible(name):
+    structure = library.load(name)
+    checked = 0
+    for site in structure:
+        centre = _main_element(site)
+        neighbours = structure.get_neighbors(site, 3.5)
+        for (cation, anion), (low, high) in BOND_RANGES_A.items():
+            if centre != cation:
+                continue
+            distances = [n.nn_distance for n in neighbours if _main_element(n) == anion]
+            if distances:
+                assert low <= min(distances) <= high, f"{name}: {cation}-{anion} = {min(distances):.3f} A"
+                checked += 1
+        if site.is_ordered and sum(site.species.values()) == 1.0:
+            full = [n.nn_distance for n in neighbours if n.is_ordered and sum(n.species.values()) == 1.0]
+            assert min(full) >= MIN_DISTANCE_FULLY_OCCUPIED_A
+    assert checked > 0, f"{name}: no bond of the table was found"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_space_group_is_recovered_from_the_expanded_structure(name):
+    record = library.info(name)
+    assert SpaceGroup(record.space_group).int_number == record.number
+    assert SpacegroupAnalyzer(library.load(name), symprec=0.01).get_space_group_number() == record.number
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_record_cites_its_source(name):
+    record = library.info(name)
+    line = library.citation(name)
+    assert str(record.year) in line and record.locator in line and record.journal in line
+    assert record.doi.startswith("10.") or "DOI" in record.notes
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_loaded_sites_carry_their_asymmetric_unit_labels(name):
+    structure = library.load(name)
+    assert {site.label for site in structure} == {site.label for site in library.info(name).sites}
+    assert [site.label for site in structure] == structure.site_properties["label"]
+
+
+def test_citation_one_liner_format():
+    assert library.citation("Na3PS4-tetragonal") == "Chu et al. 2016, Sci. Rep. 6, 33733, Table 3 (pristine, x = 0)"
+
+
+def test_tetragonal_cell_agrees_with_jansen_and_henseler():
+    # Jansen and Henseler 1992 (J. Solid State Chem. 99, 110), as quoted in Chu et al. 2016 Table 3:
+    # a = 6.952 A, c = 7.076 A for t-Na3PS4 -- an independent refinement of the same phase.
+    lattice = library.load("Na3PS4-tetragonal").lattice
+    assert lattice.a == pytest.approx(6.952, rel=2e-3)
+    assert lattice.c == pytest.approx(7.076, rel=2e-3)
+    assert lattice.c / lattice.a > 1.0
+
+
+def test_cubic_and_tetragonal_na3ps4_have_nearly_the_same_volume_per_formula_unit():
+    # Zhu et al. 2015 (Chem. Mater. 27, 8318): the t- and c-Na3PS4 lattice parameters differ by only ~0.1 A.
+    per_fu = {
+        name: library.load(name).volume / library.info(name).formula_units_per_cell
+        for name in ("Na3PS4-cubic", "Na3PS4-tetragonal")
+    }
+    assert per_fu["Na3PS4-cubic"] == pytest.approx(per_fu["Na3PS4-tetragonal"], rel=0.01)
+
+
+def test_cubic_na3ps4_matches_the_aimd_supercell_of_pymatgen_diffusion(external_dir):
+    from pymatgen.analysis.structure_matcher import StructureMatcher
+
+    snapshot = Structure.from_file(external_dir / "pymatgen-analysis-diffusion" / "cNa3PS4.cif")
+    supercell = library.load("Na3PS4-cubic") * (2, 2, 2)
+    assert supercell.composition == snapshot.composition
+
+    lattice_A = np.mean(snapshot.lattice.abc) / 2
+    assert lattice_A == pytest.approx(library.info("Na3PS4-cubic").a_A, rel=0.02)
+
+    framework, snapshot_framework = supercell.copy(), snapshot.copy()
+    framework.remove_species(["Na"])
+    snapshot_framework.remove_species(["Na"])
+    matcher = StructureMatcher(ltol=0.2, stol=0.5, angle_tol=5, primitive_cell=False, scale=False)
+    assert matcher.fit(framework, snapshot_framework)
+
+    p_s = [
+        neighbour.nn_distance
+        for site in snapshot
+        if site.specie.symbol == "P"
+        for neighbour in snapshot.get_neighbors(site, 2.5)
+        if neighbour.specie.symbol == "S"
+    ]
+    assert len(p_s) == 4 * 16
+    assert np.mean(p_s) == pytest.approx(2.054, abs=0.05)
+
+
+def _anion_counts(structure, centre: str, anion: str, cutoff_A: float) -> list[int]:
+    return [
+        sum(1 for n in structure.get_neighbors(site, cutoff_A) if _main_element(n) == anion)
+        for site in structure
+        if _main_element(site) == centre
+    ]
+
+
+def test_cubic_na3sbs4_has_the_sbs4_tetrahedron_of_the_thioantimonates():
+    # The SbS4(3-) anion has Sb-S = 2.33 A in Schlippe's salt Na3SbS4.9H2O (as quoted by the Wikipedia article
+    # "Sodium thioantimoniate"); the anhydrous Graf and Schaefer 1976 cell must reproduce the same tetrahedron.
+    structure = library.load("Na3SbS4-cubic")
+    sb = next(site for site in structure if site.specie.symbol == "Sb")
+    sb_s = [n.nn_distance for n in structure.get_neighbors(sb, 2.8) if n.specie.symbol == "S"]
+    assert len(sb_s) == 4
+    assert np.mean(sb_s) == pytest.approx(2.33, abs=0.02)
+    # Sb(V) is larger than P(V): the Sb cell holds more volume per formula unit than cubic Na3PS4.
+    assert library.load("Na3SbS4-cubic").volume > library.load("Na3PS4-cubic").volume
+
+
+def test_nasicon_framework_is_corner_sharing_zro6_octahedra_and_sio4_tetrahedra():
+    # Hong 1976 (Mater. Res. Bull. 11, 173): the NASICON skeleton is ZrO6 octahedra sharing every corner with SiO4/PO4
+    # tetrahedra, so each Zr has six O, each Si four O, and each O one Zr and one Si neighbour.
+    structure = library.load("Na4Zr2Si3O12-rhombohedral")
+    assert set(_anion_counts(structure, "Zr", "O", 2.3)) == {6}
+    assert set(_anion_counts(structure, "Si", "O", 1.8)) == {4}
+    for site in structure:
+        if site.specie.symbol == "O":
+            close = [_main_element(n) for n in structure.get_neighbors(site, 2.3) if _main_element(n) in ("Zr", "Si")]
+            assert sorted(close) == ["Si", "Zr"]
+    zr = next(site for site in structure if site.specie.symbol == "Zr")
+    zr_o = [n.nn_distance for n in structure.get_neighbors(zr, 2.3) if n.specie.symbol == "O"]
+    # Mean Zr-O of a ZrO6 octahedron: sum of the ionic radii of six-coordinate Zr(4+), 0.72 A, and two-coordinate
+    # O(2-), 1.35 A (Shannon 1976, Acta Cryst. A32, 751).
+    assert np.mean(zr_o) == pytest.approx(0.72 + 1.35, abs=0.03)
