@@ -31,3 +31,13 @@ def external_dir() -> Path:
     if not EXTERNAL.is_dir():
         pytest.skip(f"external test data not found at {EXTERNAL}")
     return EXTERNAL
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `slow` (long MD, big reference runs) run only with NASSB_SLOW=1."""
+    if os.environ.get("NASSB_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow physics: set NASSB_SLOW=1 to run")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
