@@ -1,0 +1,408 @@
+"""NVT molecular dynamics with CHGNet and ASE, checkpointed, and the MD route to ionic conductivity.
+
+Thermostat: Langevin (ASE `Langevin`, the quasi-symplectic propagator of Vanden-Eijnden and Ciccotti 2006,
+Chem. Phys. Lett. 429, 310), with the centre of mass fixed by `ase.constraints.FixCom`. It is chosen because
+(i) it samples the canonical ensemble and is ergodic even in a small, stiff cell, where Berendsen scaling does
+not sample NVT and a single Nose-Hoover chain can fail to thermalise; (ii) its only state beyond positions and
+momenta is the random-number generator, which the checkpoint stores, so a stopped run continues exactly as an
+uninterrupted one would. The default friction, 0.001 fs^-1 (1 ps^-1, velocity relaxation time 1 ps), is weak:
+Basconi and Shirts 2013 (J. Chem. Theory Comput. 9, 2887) show that Langevin damping lowers diffusion
+coefficients appreciably only when 1/friction approaches the velocity decorrelation time, which is a fraction
+of a picosecond in an ionic solid. Mobile-ion positions are recorded unwrapped (ASE does not wrap positions
+during dynamics) every `sample_every` steps after the equilibration period, which is discarded.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from nassb.core.errors import InputError
+from nassb.core.io import write_atomic
+from nassb.transport import diffusion, mlip
+
+ProgressCallback = Callable[[int, int], None]
+A3_IN_CM3 = 1e-24
+
+
+@dataclass(frozen=True)
+class MDSettings:
+    """One NVT run: target temperature, production and equilibration length, time step, sampling and seed.
+
+    `friction_per_fs` is the Langevin friction (see the module docstring); `supercell` repeats the input cell;
+    `mobile_species` is the element whose positions are recorded; `model_version` names the CHGNet weights.
+    """
+
+    temperature_K: float
+    time_ps: float
+    timestep_fs: float = 2.0
+    equilibration_ps: float = 2.0
+    sample_every: int = 10
+    seed: int = 0
+    supercell: tuple[int, int, int] = (1, 1, 1)
+    friction_per_fs: float = 0.001
+    mobile_species: str = "Na"
+    model_version: str = "0.3.0"
+
+    @property
+    def equilibration_steps(self) -> int:
+        return int(round(self.equilibration_ps * 1000.0 / self.timestep_fs))
+
+    @property
+    def production_steps(self) -> int:
+        """Production steps, rounded up to a whole number of sampling intervals."""
+        steps = int(round(self.time_ps * 1000.0 / self.timestep_fs))
+        return self.sample_every * math.ceil(steps / self.sample_every)
+
+    @property
+    def total_steps(self) -> int:
+        return self.equilibration_steps + self.production_steps
+
+    def validate(self, source: str) -> None:
+        checks = (
+            ("temperature_K", self.temperature_K > 0, "a temperature above 0 K"),
+            ("time_ps", self.time_ps > 0, "a production time above 0 ps"),
+            ("timestep_fs", 0 < self.timestep_fs <= 5, "a time step in (0, 5] fs"),
+            ("equilibration_ps", self.equilibration_ps >= 0, "a non-negative equilibration time"),
+            ("sample_every", isinstance(self.sample_every, int) and self.sample_every >= 1, "an integer >= 1"),
+            ("friction_per_fs", self.friction_per_fs > 0, "a friction above 0 fs^-1"),
+            ("supercell", len(self.supercell) == 3 and all(isinstance(n, int) and n >= 1 for n in self.supercell),
+             "three integers >= 1"),
+        )
+        for name, ok, expected in checks:
+            if not ok:
+                raise InputError(source, name, expected, getattr(self, name))
+        if self.production_steps // self.sample_every < 3:
+            raise InputError(source, "time_ps", "a production time of at least three sampling intervals",
+                             self.time_ps)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class MDTrajectory:
+    """Unwrapped mobile-ion positions (n_frames, n_mobile, 3) in A at `times_ps` from the start of production.
+
+    `frame_temperatures_K` is the instantaneous kinetic temperature of each frame (3N - 3 degrees of freedom);
+    `lattice_A` the fixed cell (rows are lattice vectors) of the simulated (super)cell of `n_atoms` atoms.
+    """
+
+    times_ps: np.ndarray
+    positions_A: np.ndarray
+    frame_temperatures_K: np.ndarray
+    lattice_A: np.ndarray
+    temperature_K: float
+    n_atoms: int
+    mobile_species: str
+    settings: MDSettings
+
+    @property
+    def n_mobile(self) -> int:
+        return int(self.positions_A.shape[1])
+
+    @property
+    def volume_A3(self) -> float:
+        return float(abs(np.linalg.det(self.lattice_A)))
+
+    @property
+    def mean_temperature_K(self) -> float:
+        return float(np.mean(self.frame_temperatures_K))
+
+
+def _prepare_atoms(structure, settings: MDSettings, source: str):
+    from ase.constraints import FixCom
+
+    structure = mlip.to_structure(structure, source)
+    settings.validate(source)
+    supercell = structure * settings.supercell
+    mobile = np.array([site.specie.symbol == settings.mobile_species for site in supercell])
+    if not mobile.any():
+        raise InputError(source, "mobile_species", f"an element present in {structure.composition.reduced_formula}",
+                         settings.mobile_species)
+    atoms = mlip.to_atoms(supercell)
+    atoms.set_constraint(FixCom())
+    return atoms, mobile
+
+
+CELL_TOLERANCE_A = 1e-4  # a resumed run may re-relax the cell on another machine: float noise is allowed
+
+
+def _fingerprint(settings: MDSettings, atoms) -> dict[str, Any]:
+    return {"settings": settings.to_dict(), "numbers": atoms.get_atomic_numbers().tolist()}
+
+
+class _Checkpoint:
+    """The run state in an .npz: positions, momenta, step, RNG state, the frames so far and a fingerprint."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def save(self, atoms, step: int, rng, frames: list, temperatures: list, fingerprint: dict) -> None:
+        n_mobile = frames[0].shape[0] if frames else 0
+        arrays = {
+            "cell_A": np.array(atoms.cell),
+            "positions_A": atoms.get_positions(),
+            "momenta": atoms.get_momenta(),
+            "step": np.array(step),
+            "rng_state": np.array(json.dumps(rng.bit_generator.state)),
+            "frames_A": np.array(frames) if frames else np.zeros((0, n_mobile, 3)),
+            "frame_temperatures_K": np.array(temperatures, dtype=float),
+            "fingerprint": np.array(json.dumps(fingerprint, sort_keys=True)),
+        }
+
+        def writer(temporary: Path) -> None:
+            with open(temporary, "wb") as handle:
+                np.savez(handle, **arrays)
+
+        write_atomic(self.path, writer)
+
+    def load(self, atoms, rng, fingerprint: dict) -> tuple[int, list, list]:
+        with np.load(self.path, allow_pickle=False) as data:
+            stored = json.loads(str(data["fingerprint"]))
+            same_cell = np.allclose(data["cell_A"], np.array(atoms.cell), rtol=0.0, atol=CELL_TOLERANCE_A)
+            if stored != json.loads(json.dumps(fingerprint, sort_keys=True)) or not same_cell:
+                differences = sorted(key for key in set(stored["settings"]) | set(fingerprint["settings"])
+                                     if stored["settings"].get(key) != fingerprint["settings"].get(key))
+                what = f"settings {', '.join(differences)}" if differences else "structure"
+                raise InputError(self.path.name, what, "a checkpoint made with the same settings and structure "
+                                 "(remove it or use another path to start afresh)", stored["settings"])
+            atoms.set_positions(data["positions_A"], apply_constraint=False)
+            atoms.set_momenta(data["momenta"], apply_constraint=False)
+            rng.bit_generator.state = json.loads(str(data["rng_state"]))
+            frames = list(data["frames_A"])
+            temperatures = list(data["frame_temperatures_K"])
+            return int(data["step"]), frames, temperatures
+
+
+def run_nvt(
+    structure,
+    settings: MDSettings,
+    checkpoint_path: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+    checkpoint_every: int = 500,
+) -> MDTrajectory:
+    """Langevin NVT molecular dynamics with CHGNet; the equilibration period is discarded.
+
+    Velocities start from a Maxwell-Boltzmann distribution at the target temperature (seeded, centre-of-mass
+    momentum removed). With `checkpoint_path`, the state is written atomically every `checkpoint_every` steps and
+    at the end; calling again with the same path continues from it (bit-for-bit the same trajectory as an
+    uninterrupted run) and refuses, with InputError, a checkpoint made with other settings or another structure.
+    `progress(done_steps, total_steps)` is called after every step.
+    """
+    from ase import units
+    from ase.md.langevin import Langevin
+    from ase.md.velocitydistribution import thermalize_momenta
+
+    source = "run_nvt"
+    if not (isinstance(checkpoint_every, int) and checkpoint_every >= 1):
+        raise InputError(source, "checkpoint_every", "an integer >= 1 (steps)", checkpoint_every)
+    atoms, mobile = _prepare_atoms(structure, settings, source)
+    atoms.calc = mlip.calculator(settings.model_version)
+    rng = np.random.default_rng(settings.seed)
+    fingerprint = _fingerprint(settings, atoms)
+    checkpoint = _Checkpoint(checkpoint_path) if checkpoint_path is not None else None
+
+    if checkpoint is not None and checkpoint.path.exists():
+        step, frames, temperatures = checkpoint.load(atoms, rng, fingerprint)
+    else:
+        thermalize_momenta(atoms, temperature_K=settings.temperature_K, rng=rng)
+        step, frames, temperatures = 0, [], []
+
+    n_equilibration, total = settings.equilibration_steps, settings.total_steps
+
+    def record_if_due() -> None:
+        production_step = step - n_equilibration
+        if production_step >= 0 and production_step % settings.sample_every == 0:
+            frames.append(atoms.get_positions()[mobile].copy())
+            temperatures.append(float(atoms.get_temperature()))
+
+    dynamics = Langevin(atoms, timestep=settings.timestep_fs * units.fs, temperature_K=settings.temperature_K,
+                        friction=settings.friction_per_fs / units.fs, fixcm=False, rng=rng)
+    with mlip.quiet():
+        if step == 0:
+            record_if_due()
+        while step < total:
+            dynamics.step()
+            step += 1
+            record_if_due()
+            if checkpoint is not None and (step % checkpoint_every == 0 or step == total):
+                checkpoint.save(atoms, step, rng, frames, temperatures, fingerprint)
+            if progress is not None:
+                progress(step, total)
+
+    times = np.arange(len(frames)) * settings.sample_every * settings.timestep_fs / 1000.0
+    return MDTrajectory(
+        times_ps=times,
+        positions_A=np.array(frames),
+        frame_temperatures_K=np.array(temperatures),
+        lattice_A=np.array(atoms.cell),
+        temperature_K=float(settings.temperature_K),
+        n_atoms=len(atoms),
+        mobile_species=settings.mobile_species,
+        settings=settings,
+    )
+
+
+@dataclass(frozen=True)
+class MDConductivity:
+    """Tracer diffusion and Nernst-Einstein conductivity of the mobile ion from MD at several temperatures.
+
+    Per temperature: D* (`D_cm2_per_s`) with its GLS standard error, the conductivity at that temperature and the
+    mean kinetic temperature reached (conductivity None where D* <= 0: no diffusion resolved). `arrhenius`
+    (three or more temperatures with D* > 0) holds Ea and the extrapolation to 298.15 K; `note` says why it is
+    absent otherwise.
+    """
+
+    temperatures_K: tuple[float, ...]
+    D_cm2_per_s: tuple[float, ...]
+    D_stderr_cm2_per_s: tuple[float, ...]
+    sigma_S_per_cm: tuple[float | None, ...]
+    sigma_stderr_S_per_cm: tuple[float | None, ...]
+    mean_temperatures_K: tuple[float, ...]
+    diffusion: tuple[diffusion.DiffusionResult, ...]
+    arrhenius: diffusion.MDArrhenius | None
+    haven_ratio: float
+    carrier_density_per_cm3: float
+    n_atoms: int
+    relaxed: bool
+    settings: tuple[MDSettings, ...]
+    note: str = ""
+    trajectories: tuple[MDTrajectory, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def Ea_eV(self) -> float | None:
+        return self.arrhenius.Ea_eV if self.arrhenius else None
+
+    @property
+    def D_298K_cm2_per_s(self) -> float | None:
+        return self.arrhenius.D_298K_cm2_per_s if self.arrhenius else None
+
+    @property
+    def sigma_298K_S_per_cm(self) -> float | None:
+        return self.arrhenius.sigma_298K_S_per_cm if self.arrhenius else None
+
+    def to_dict(self) -> dict[str, Any]:
+        arrhenius = self.arrhenius
+        table = [
+            {"temperature_K": t, "mean_temperature_K": tm, "D_cm2_per_s": d, "D_stderr_cm2_per_s": de,
+             "sigma_S_per_cm": s, "sigma_stderr_S_per_cm": se, "fit_start_ps": r.start_ps, "fit_end_ps": r.end_ps}
+            for t, tm, d, de, s, se, r in zip(self.temperatures_K, self.mean_temperatures_K, self.D_cm2_per_s,
+                                              self.D_stderr_cm2_per_s, self.sigma_S_per_cm,
+                                              self.sigma_stderr_S_per_cm, self.diffusion)
+        ]
+        return {
+            "D_cm2_per_s": {str(t): d for t, d in zip(self.temperatures_K, self.D_cm2_per_s)},
+            "D_stderr_cm2_per_s": {str(t): d for t, d in zip(self.temperatures_K, self.D_stderr_cm2_per_s)},
+            "Ea_eV": arrhenius.Ea_eV if arrhenius else None,
+            "Ea_stderr_eV": arrhenius.Ea_stderr_eV if arrhenius else None,
+            "D_298K_cm2_per_s": arrhenius.D_298K_cm2_per_s if arrhenius else None,
+            "D_298K_stderr_cm2_per_s": arrhenius.D_298K_stderr_cm2_per_s if arrhenius else None,
+            "sigma_298K_S_per_cm": arrhenius.sigma_298K_S_per_cm if arrhenius else None,
+            "sigma_298K_stderr_S_per_cm": arrhenius.sigma_298K_stderr_S_per_cm if arrhenius else None,
+            "haven_ratio": self.haven_ratio,
+            "carrier_density_per_cm3": self.carrier_density_per_cm3,
+            "n_atoms": self.n_atoms,
+            "relaxed": self.relaxed,
+            "table": table,
+            "settings": [s.to_dict() for s in self.settings],
+            "note": self.note,
+        }
+
+
+def md_conductivity(
+    structure,
+    temperatures_K: Sequence[float],
+    time_ps: float,
+    *,
+    equilibration_ps: float = 2.0,
+    timestep_fs: float = 2.0,
+    sample_every: int = 10,
+    seed: int = 0,
+    supercell: tuple[int, int, int] = (1, 1, 1),
+    friction_per_fs: float = 0.001,
+    mobile_species: str = "Na",
+    haven_ratio: float = 1.0,
+    fit_start_ps: float | None = None,
+    variance: str = "empirical",
+    relax_first: bool = True,
+    model_version: str = "0.3.0",
+    checkpoint_dir: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> MDConductivity:
+    """NVT MD at each temperature, D* by the GLS fit of the MSD, sigma by Nernst-Einstein, then Arrhenius.
+
+    With `relax_first` the structure is first relaxed with CHGNet (cell and positions), so that MD runs at the
+    potential's own zero-pressure volume. The carrier density is the number of mobile ions over the cell volume.
+    With `checkpoint_dir`, each temperature checkpoints to `md_<T>K.npz` there, so a stopped call resumes.
+    `progress(done_steps, total_steps)` counts steps over all temperatures together. `fit_start_ps` and
+    `variance` are passed to `diffusion_coefficient` (defaults: the first 10 % of the lags skipped; the measured
+    variance of the squared displacements, because hopping is heavier-tailed than a Gaussian: a = 0.90 against
+    2/3 for Na in Na3PS4 at 1000 K).
+    """
+    source = "md_conductivity"
+    temperatures = [float(t) for t in temperatures_K]
+    if not temperatures:
+        raise InputError(source, "temperatures_K", "at least one temperature", temperatures_K)
+    structure = mlip.to_structure(structure, source)
+    relax_note = ""
+    if relax_first:
+        relaxed = mlip.relax(structure, version=model_version)
+        structure = relaxed.structure
+        if not relaxed.converged:
+            relax_note = f"the CHGNet relaxation did not converge in {relaxed.steps} steps; "
+    settings = [MDSettings(t, time_ps, timestep_fs, equilibration_ps, sample_every, seed, tuple(supercell),
+                           friction_per_fs, mobile_species, model_version) for t in temperatures]
+    for s in settings:
+        s.validate(source)
+    grand_total = sum(s.total_steps for s in settings)
+    done_before = 0
+    trajectories, fits = [], []
+    for s in settings:
+        path = Path(checkpoint_dir) / f"md_{s.temperature_K:g}K.npz" if checkpoint_dir is not None else None
+        offset = done_before
+        step_progress = (lambda done, _total, offset=offset: progress(offset + done, grand_total)) if progress else None
+        trajectory = run_nvt(structure, s, checkpoint_path=path, progress=step_progress)
+        done_before += s.total_steps
+        trajectories.append(trajectory)
+        fits.append(diffusion.diffusion_coefficient(diffusion.msd(trajectory), start_ps=fit_start_ps,
+                                                    variance=variance))
+
+    first = trajectories[0]
+    density = first.n_mobile / (first.volume_A3 * A3_IN_CM3)
+    d_values = np.array([f.D_cm2_per_s for f in fits])
+    d_errors = np.array([f.D_stderr_cm2_per_s for f in fits])
+    positive = d_values > 0
+    sigma = [diffusion.nernst_einstein_sigma_S_per_cm(d, density, t, haven_ratio) if d > 0 else None
+             for d, t in zip(d_values, temperatures)]
+    sigma_err = [s * e / d if s is not None else None for s, d, e in zip(sigma, d_values, d_errors)]
+    arrhenius, note = None, relax_note
+    if positive.sum() >= 3 and len(set(np.array(temperatures)[positive])) >= 3:
+        arrhenius = diffusion.md_arrhenius(np.array(temperatures)[positive], d_values[positive], d_errors[positive],
+                                           density, haven_ratio)
+        if not positive.all():
+            note += "Arrhenius fit without the temperatures where D* <= 0 (no diffusion resolved)"
+    else:
+        note += "no Arrhenius fit: it needs three or more distinct temperatures with D* > 0"
+    return MDConductivity(
+        temperatures_K=tuple(temperatures),
+        D_cm2_per_s=tuple(float(d) for d in d_values),
+        D_stderr_cm2_per_s=tuple(float(e) for e in d_errors),
+        sigma_S_per_cm=tuple(sigma),
+        sigma_stderr_S_per_cm=tuple(sigma_err),
+        mean_temperatures_K=tuple(t.mean_temperature_K for t in trajectories),
+        diffusion=tuple(fits),
+        arrhenius=arrhenius,
+        haven_ratio=float(haven_ratio),
+        carrier_density_per_cm3=float(density),
+        n_atoms=first.n_atoms,
+        relaxed=relax_first,
+        settings=tuple(settings),
+        note=note,
+        trajectories=tuple(trajectories),
+    )
