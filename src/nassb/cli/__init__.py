@@ -12,6 +12,7 @@ from nassb.cli.cycling import cycling_app
 from nassb.cli.db import db_app
 from nassb.cli.dc import dc_app
 from nassb.cli.eis import eis_app
+from nassb.cli.material import material_app
 from nassb.core.errors import NassbError
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app.add_typer(eis_app, name="eis")
 app.add_typer(dc_app, name="dc")
 app.add_typer(cycling_app, name="cycling")
 app.add_typer(cell_app, name="cell")
+app.add_typer(material_app, name="material")
 app.command("evaluate")(evaluate)
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from nassb.core.io import write_text_atomic
 
@@ -40,3 +42,16 @@ def save_figures(static, interactive, prefix: Path) -> None:
     from nassb.report.figures import write_png_and_html
 
     write_png_and_html(static, interactive, prefix, shared_plotly_js=True)
+
+
+@contextmanager
+def progress_bar(description: str):
+    """A Rich progress bar; yields a callback(done, total) for the library's `progress` argument."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update

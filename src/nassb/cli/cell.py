@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from nassb.cli._output import format_number, save_figures, write_json
+from nassb.cli._output import format_number, progress_bar, save_figures, write_json
 from nassb.core.errors import InputError
 
 cell_app = typer.Typer(help="Cell design: stack energy, simulated rate capability, optimisation.", no_args_is_help=True)
@@ -31,19 +29,6 @@ class RateModel(str, Enum):
 class Objective(str, Enum):
     Wh_per_kg = "Wh_per_kg"
     Wh_per_L = "Wh_per_L"
-
-
-@contextmanager
-def progress_bar(description: str):
-    """A Rich progress bar; yields a callback(done, total) for the library's `progress` argument."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
-        task = progress.add_task(description, total=None)
-
-        def update(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        yield update
 
 
 def parse_c_rates(text: str | None) -> list[float] | None:

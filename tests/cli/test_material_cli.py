@@ -1,0 +1,70 @@
+"""`nassb material analyze|dope|list`: JSON keys of the issue, figures, and one-line errors."""
+
+import json
+import subprocess
+import sys
+
+from pymatgen.core import Composition
+from typer.testing import CliRunner
+
+from nassb.chem.structure import read_structure
+from nassb.cli import app
+
+runner = CliRunner(env={"COLUMNS": "200"})
+
+
+def _run(*arguments):
+    result = runner.invoke(app, [str(argument) for argument in arguments], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_analyze_library_structure_writes_the_issue_keys_and_figures(tmp_path):
+    _run("material", "analyze", "Na3PS4-cubic", "-o", tmp_path, "--json", tmp_path / "out.json")
+    document = json.loads((tmp_path / "out.json").read_text())
+    assert set(document["bvse"]) >= {"Ea_1D_eV", "Ea_2D_eV", "Ea_3D_eV"}
+    # cubic: the cheapest path along one axis is a path along all three
+    assert abs(document["bvse"]["Ea_1D_eV"] - document["bvse"]["Ea_3D_eV"]) < 1e-4
+    descriptors = document["descriptors"]
+    assert abs(descriptors["carrier_density_per_cm3"] / (6 / (6.9965e-8) ** 3) - 1) < 1e-6  # 6 Na per a^3
+    assert descriptors["hsab"]["risk_score"] > 0.5  # P5+ on S2-: seed 001 section 4.5
+    for path in document["figures"].values():
+        assert (tmp_path / path.split("/")[-1]).stat().st_size > 10_000
+
+
+def test_analyze_a_real_layered_cif_finds_2d_migration(tmp_path, external_dir):
+    cif = external_dir / "cod-tools" / "COD_2019542_NaYS2.cif"
+    _run("material", "analyze", cif, "-o", tmp_path, "--json", tmp_path / "nays2.json")
+    bvse = json.loads((tmp_path / "nays2.json").read_text())["bvse"]
+    assert bvse["Ea_2D_eV"] is not None
+    assert bvse["Ea_3D_eV"] is None or bvse["Ea_3D_eV"] > bvse["Ea_2D_eV"] + 1.0
+
+
+def test_dope_lists_the_series_and_writes_ordered_supercells(tmp_path):
+    _run("material", "dope", "Na3SbS4-cubic", "--substitute", "W:Sb", "--range", "0-0.15", "--step", "0.05",
+         "--supercells", tmp_path / "cells", "--json", tmp_path / "series.json")
+    series = json.loads((tmp_path / "series.json").read_text())["series"]
+    assert [row["x"] for row in series] == [0, 0.05, 0.1, 0.15]
+    assert series[-1]["Na_vacancies_per_formula_unit"] == 0.15
+    last = read_structure(series[-1]["supercell"])
+    assert last.is_ordered
+    fraction = last.composition.fractional_composition
+    target = Composition(series[-1]["formula"]).fractional_composition
+    assert abs(fraction["W"] - target["W"]) < 0.01
+
+
+def test_list_names_the_library():
+    output = _run("material", "list")
+    assert "Na3PS4-tetragonal" in output
+
+
+def test_unknown_structure_name_is_one_line_with_exit_code_2():
+    completed = subprocess.run([sys.executable, "-m", "nassb", "material", "analyze", "Na3XYZ"], capture_output=True, text=True)
+    assert completed.returncode == 2 and "Traceback" not in completed.stderr
+    assert "Na3PS4-cubic" in completed.stderr  # the message lists the library
+
+
+def test_bad_substitution_is_one_line_with_exit_code_2():
+    completed = subprocess.run([sys.executable, "-m", "nassb", "material", "dope", "Na3SbS4", "--substitute", "W-Sb"],
+                               capture_output=True, text=True)
+    assert completed.returncode == 2 and "Traceback" not in completed.stderr and "substitute" in completed.stderr
