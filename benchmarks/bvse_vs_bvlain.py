@@ -20,13 +20,13 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse
 import math
 import time
-import tracemalloc
 import warnings
 from pathlib import Path
 
 from pymatgen.core import Lattice, Structure
 
 from nassb.transport.bvse import bvlain_barriers, bvse_barriers
+from _measure import peak_memory_MiB
 
 SHARED = Path(os.environ.get("NASSB_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "external"
 
@@ -55,14 +55,6 @@ def timed(function, *args, **kwargs):
     start = time.perf_counter()
     result = function(*args, **kwargs)
     return result, time.perf_counter() - start
-
-
-def peak_memory_MiB(function, *args, **kwargs) -> float:
-    tracemalloc.start()
-    function(*args, **kwargs)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak / 2**20
 
 
 def barriers(result) -> str:

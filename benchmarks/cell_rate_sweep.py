@@ -23,12 +23,12 @@ from __future__ import annotations
 import argparse
 import resource
 import time
-import tracemalloc
 
 import numpy as np
 
 from nassb.cell import rate_model
 from nassb.cell.rate_model import RateModelParameters, simulate_discharge
+from _measure import peak_memory_MiB
 
 DESIGN = RateModelParameters(
     temperature_K=298.15, cathode_thickness_cm=60e-4, active_volume_fraction=0.5, particle_radius_cm=2.5e-4,
@@ -74,14 +74,6 @@ def best_time(call, rates: list[float], repeat: int) -> tuple[float, list[float]
     return min(times), capacities
 
 
-def peak_memory_mb(call, rates: list[float]) -> float:
-    tracemalloc.start()
-    call(rates)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak / 2**20
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rates", type=float, nargs="+", default=[0.1, 0.2, 0.5, 1.0, 2.0, 5.0])
@@ -98,7 +90,7 @@ def main() -> None:
     pipelines = {"nassb cold": nassb_cold, "nassb warm": nassb_warm, "DFN per rate": dfn_per_rate,
                  "DFN built once": dfn_built_once}
     timings = {name: best_time(call, rates, args.repeat) for name, call in pipelines.items()}
-    memory = {name: peak_memory_mb(call, rates) for name, call in pipelines.items()}
+    memory = {name: peak_memory_MiB(call, rates) for name, call in pipelines.items()}
 
     ours = np.array(timings["nassb cold"][1])
     reference = np.array(timings["DFN per rate"][1])

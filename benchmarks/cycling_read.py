@@ -36,7 +36,6 @@ import logging  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-import tracemalloc  # noqa: E402
 import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -45,6 +44,7 @@ import numpy as np  # noqa: E402
 from nassb.core.errors import InputError  # noqa: E402
 from nassb.echem.full_cell import summarise_cycling  # noqa: E402
 from nassb.echem.readers import read_cycling  # noqa: E402
+from _measure import peak_memory_MiB
 
 SHARED = Path(os.environ.get("NASSB_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "external"
 FILES = (("navani/*.mpr", "biologics_mpr"), ("yadg/gcpl*.mpr", "biologics_mpr"), ("yadg/mb.issue_218.mpr", "biologics_mpr"),
@@ -97,15 +97,6 @@ def best_time(call, repeat: int) -> tuple[float, dict[int, float]]:
         call()
         times.append(time.perf_counter() - t0)
     return min(times), result
-
-
-def peak_memory_mb(call) -> float:
-    tracemalloc.start()
-    try:
-        call()
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
 
 
 def agreement(reference: dict[int, float], other: dict[int, float]) -> str:
@@ -166,7 +157,7 @@ def main() -> None:
             except (InputError, ImportError) as exc:
                 print(f"{path.parent.name}/{path.name}  nassb failed, file skipped: {type(exc).__name__}: {exc}")
                 continue
-            memory = {"nassb": peak_memory_mb(lambda: run_nassb(path, args.method))}
+            memory = {"nassb": peak_memory_MiB(lambda: run_nassb(path, args.method))}
             calls = {}
             if "galvani" in peers and path.suffix == ".mpr":
                 calls["galvani"] = lambda: run_galvani(path)
@@ -180,7 +171,7 @@ def main() -> None:
                 except Exception as exc:  # a peer's reader failing on a file is a result, not a crash
                     print(f"  {name:8s} failed: {type(exc).__name__}: {' '.join(str(exc).split())[:120]}")
                     continue
-                memory[name] = peak_memory_mb(call)
+                memory[name] = peak_memory_MiB(call)
                 totals[name][0] += t_nassb
                 totals[name][1] += t_peer
                 totals[name][2] += 1

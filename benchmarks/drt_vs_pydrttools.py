@@ -25,7 +25,6 @@ import contextlib
 import io
 import sys
 import time
-import tracemalloc
 import types
 import warnings
 from importlib.util import find_spec
@@ -35,6 +34,7 @@ import numpy as np
 
 from nassb.echem.drt import _peaks, compute_drt
 from nassb.echem.spectrum import Spectrum
+from _measure import peak_memory_MiB
 
 SHARED = Path(os.environ.get("NASSB_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "external"
 
@@ -115,14 +115,6 @@ def match(reference: list[float], candidate: list[float]) -> list[float]:
     return [float(np.min(np.abs(c - t) / t)) for t in reference]
 
 
-def peak_memory(fn) -> float:
-    tracemalloc.start()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak / 2**20
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200)
@@ -162,8 +154,8 @@ def main() -> None:
                   f"pyDRTtools {np.round(ref_peaks, 5).tolist()} (lambda {ref_lambda:.2e})")
 
     agreement, same_lambda, truth_nassb, truth_ref = map(np.array, (agreement, same_lambda, truth_nassb, truth_ref))
-    mem_nassb = peak_memory(lambda: compute_drt(spectra[0][1], capacitance=False))
-    mem_ref = peak_memory(lambda: run_pydrttools(runs, spectra[0][1]))
+    mem_nassb = peak_memory_MiB(lambda: compute_drt(spectra[0][1], capacitance=False))
+    mem_ref = peak_memory_MiB(lambda: run_pydrttools(runs, spectra[0][1]))
     n_points = [len(s) for _, s, _ in spectra]
     print(f"spectra: {len(spectra)} ({args.n} random, {len(spectra) - args.n} real), {min(n_points)}-{max(n_points)} points")
     print(f"wall time: nassb {t_nassb:.2f} s ({1e3 * t_nassb / len(spectra):.1f} ms/spectrum), "

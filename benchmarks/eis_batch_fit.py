@@ -29,7 +29,6 @@ import argparse  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-import tracemalloc  # noqa: E402
 import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -38,6 +37,7 @@ import numpy as np  # noqa: E402
 from nassb.echem.circuits import parse_circuit  # noqa: E402
 from nassb.echem.fitting import fit_batch, initial_guesses  # noqa: E402
 from nassb.echem.spectrum import Spectrum  # noqa: E402
+from _measure import peak_memory_MiB
 
 SHARED = Path(os.environ.get("NASSB_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "external"
 TOPOLOGIES = ("R0-p(R1,CPE1)-p(R2,CPE2)", "R0-p(R1,CPE1)-p(R2,CPE2)-p(R3,CPE3)", "R0-p(R1,CPE1)-p(R2,CPE2)-CPE3")
@@ -137,14 +137,6 @@ def run_group(circuit: str, spectra: list[Spectrum]) -> dict:
     }
 
 
-def peak_memory_mb(call) -> float:
-    tracemalloc.start()
-    call()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak / 2**20
-
-
 def summarise(label: str, groups: list[dict]) -> None:
     n = sum(g["n"] for g in groups)
     t_same = sum(g["t_same"] for g in groups)
@@ -198,8 +190,8 @@ def main() -> None:
 
     circuit, spectra = next(iter(synthetic.items()))
     starts = np.array([initial_guesses(s, circuit)[0] for s in spectra])
-    nassb_mb = peak_memory_mb(lambda: fit_batch(spectra, circuit, initial=starts))
-    reference_mb = peak_memory_mb(lambda: fit_impedance_py(circuit, spectra[:20], starts[:20]))
+    nassb_mb = peak_memory_MiB(lambda: fit_batch(spectra, circuit, initial=starts))
+    reference_mb = peak_memory_MiB(lambda: fit_impedance_py(circuit, spectra[:20], starts[:20]))
     print(f"peak traced memory: nassb fit_batch of {len(spectra)} spectra {nassb_mb:.1f} MiB; "
           f"impedance.py, 20 sequential fits {reference_mb:.1f} MiB; "
           f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")

@@ -22,13 +22,13 @@ import io
 import resource
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
 
 from nassb.transport import mlip
 from nassb.transport.md import MDSettings, run_nvt
+from _measure import peak_memory_MiB
 
 TEMPERATURE_K = 800.0
 TIMESTEP_FS = 2.0
@@ -79,14 +79,6 @@ def best_times(pipelines: dict, repeat: int) -> dict[str, float]:
     return {name: min(values) for name, values in times.items()}
 
 
-def peak_memory_mb(call) -> float:
-    tracemalloc.start()
-    call()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak / 2**20
-
-
 def main() -> None:
     import torch
 
@@ -114,7 +106,7 @@ def main() -> None:
         "nassb +checkpoint": lambda: nassb(structure, args.steps, checkpoint=True),
     }
     timings = best_times(pipelines, args.repeat)
-    memory = {name: peak_memory_mb(call) for name, call in pipelines.items()}
+    memory = {name: peak_memory_MiB(call) for name, call in pipelines.items()}
     print(f"{'pipeline':18s} {'wall s':>8s} {'s/step':>8s} {'peak MiB':>9s}")
     for name, seconds in timings.items():
         print(f"{name:18s} {seconds:8.2f} {seconds / args.steps:8.4f} {memory[name]:9.1f}")
