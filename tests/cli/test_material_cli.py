@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from pymatgen.core import Composition
 from typer.testing import CliRunner
 
@@ -68,3 +69,20 @@ def test_bad_substitution_is_one_line_with_exit_code_2():
     completed = subprocess.run([sys.executable, "-m", "nassb", "material", "dope", "Na3SbS4", "--substitute", "W-Sb"],
                                capture_output=True, text=True)
     assert completed.returncode == 2 and "Traceback" not in completed.stderr and "substitute" in completed.stderr
+
+
+@pytest.mark.slow
+def test_analyze_with_elastic_moduli_gives_the_issue_keys(tmp_path):
+    _run("material", "analyze", "Na3PS4-cubic", "--elastic", "-o", tmp_path, "--json", tmp_path / "elastic.json")
+    elastic = json.loads((tmp_path / "elastic.json").read_text())["elastic"]
+    # a soft sulfide: E of Na3PS4 of order 10-30 GPa (seed 002 compares sulfide and oxide stiffness); Born stable
+    assert 5 < elastic["E_GPa"] < 40 and elastic["born_stable"]
+    assert elastic["K_GPa"] > elastic["G_GPa"] > 0
+    assert elastic["monroe_newman"]["ratio"] == elastic["G_GPa"] / 3.3
+
+
+def test_validate_bvse_prints_the_ranking(tmp_path):
+    output = _run("material", "validate-bvse", "--json", tmp_path / "ranking.json")
+    document = json.loads((tmp_path / "ranking.json").read_text())
+    assert document["n"] >= 10 and "Spearman rho" in output
+    assert all(row["Ea_bvse_eV"] > 0 for row in document["rows"])

@@ -122,3 +122,25 @@ def list_structures() -> None:
         record = structures.info(name)
         table.add_row(name, record.formula, record.space_group, structures.citation(name))
     console.print(table)
+
+
+@material_app.command("validate-bvse")
+def validate_bvse(
+    resolution_A: float = typer.Option(0.25, "--resolution", help="BVSE grid spacing in Angstrom."),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the table and statistics to this JSON file."),
+) -> None:
+    """BVSE barriers of the seed electrolytes ranked against their measured Ea (knowledge base): Spearman rho, outliers."""
+    from nassb.transport.bvse_validation import run_validation
+
+    with progress_bar("BVSE of the seed electrolytes") as update:
+        result = run_validation(resolution_A=resolution_A, progress=update)
+    table = Table("electrolyte", "modelled as", "atoms", "BVSE Ea (eV)", "measured Ea (eV)", "records")
+    for row in result.rows:
+        table.add_row(row.label, row.formula_modelled, str(row.n_atoms), f"{row.Ea_bvse_eV:.3f} ({row.dimensionality}D)",
+                      f"{row.Ea_experiment_eV:.3f}", ", ".join(row.record_ids))
+    console.print(table)
+    console.print(f"Spearman rho = {result.spearman_rho:.2f} (p = {result.spearman_p:.2f}, n = {len(result.rows)})")
+    for outlier in result.outliers:
+        console.print(f"outlier: {outlier}")
+    if json_path is not None:
+        write_json(json_path, result.to_dict())
