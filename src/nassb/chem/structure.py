@@ -26,8 +26,22 @@ import numpy as np
 
 from nassb.core.errors import InputError
 
-STRUCTURE_SUFFIXES = (".cif", ".vasp", ".poscar")
-STRUCTURE_NAMES = ("POSCAR", "CONTCAR")
+POSCAR_SUFFIXES = (".vasp", ".poscar")
+POSCAR_NAMES = ("POSCAR", "CONTCAR")
+
+
+def is_cif_name(path: str | Path) -> bool:
+    return Path(path).suffix.lower() == ".cif"
+
+
+def is_poscar_name(path: str | Path) -> bool:
+    file = Path(path)
+    return file.suffix.lower() in POSCAR_SUFFIXES or file.name.split(".")[0].upper() in POSCAR_NAMES
+
+
+def is_structure_file_name(path: str | Path) -> bool:
+    """Whether the name says CIF or POSCAR (what `read_structure` reads), whether or not the file exists."""
+    return is_cif_name(path) or is_poscar_name(path)
 
 
 def read_structure(path: str | Path):
@@ -39,8 +53,7 @@ def read_structure(path: str | Path):
     file = Path(path)
     if not file.is_file():
         raise InputError(str(file), "path", "an existing CIF or POSCAR file")
-    is_cif = file.suffix.lower() == ".cif"
-    is_poscar = file.suffix.lower() in (".vasp", ".poscar") or file.name.split(".")[0].upper() in STRUCTURE_NAMES
+    is_cif, is_poscar = is_cif_name(file), is_poscar_name(file)
     if not (is_cif or is_poscar):
         raise InputError(str(file), "file type", "a .cif file or a VASP POSCAR/CONTCAR (.vasp, .poscar)", file.suffix or file.name)
     try:

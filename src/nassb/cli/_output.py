@@ -11,6 +11,7 @@ import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from nassb.core.errors import InputError
 from nassb.core.io import write_text_atomic
 
 console = Console()
@@ -28,6 +29,18 @@ def write_json(path: Path, payload) -> None:
     """Write `payload` (numpy scalars and arrays allowed) as indented JSON, atomically, and say so."""
     write_text_atomic(path, json.dumps(payload, indent=2, ensure_ascii=False, default=_json_default))
     console.print(f"wrote {path}")
+
+
+def parse_positive_numbers(text: str, option: str, example: str, minimum_count: int = 1) -> list[float]:
+    """'0.1,0.5,1' -> [0.1, 0.5, 1.0]; anything else is an InputError naming `option`."""
+    expected = f"at least {minimum_count} comma-separated positive numbers such as {example}"
+    try:
+        values = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise InputError("command line", option, expected, text) from None
+    if len(values) < minimum_count or any(not value > 0 for value in values):
+        raise InputError("command line", option, expected, text)
+    return values
 
 
 def format_number(value, digits: int = 4) -> str:

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from nassb.cli._output import format_number, progress_bar, save_figures, write_json
+from nassb.cli._output import format_number, parse_positive_numbers, progress_bar, save_figures, write_json
 from nassb.core.errors import InputError
 
 cell_app = typer.Typer(help="Cell design: stack energy, simulated rate capability, optimisation.", no_args_is_help=True)
@@ -33,15 +33,7 @@ class Objective(str, Enum):
 
 def parse_c_rates(text: str | None) -> list[float] | None:
     """'0.1,0.5,1' -> [0.1, 0.5, 1.0]; None stays None."""
-    if text is None:
-        return None
-    try:
-        rates = [float(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise InputError("command line", "--c-rates", "comma-separated positive numbers such as 0.1,0.5,1", text) from None
-    if not rates or any(not rate > 0 for rate in rates):
-        raise InputError("command line", "--c-rates", "comma-separated positive numbers such as 0.1,0.5,1", text)
-    return rates
+    return None if text is None else parse_positive_numbers(text, "--c-rates", "0.1,0.5,1")
 
 
 def _energy_table(energy) -> Table:

@@ -9,21 +9,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from nassb.cli._output import format_number, progress_bar, write_json
+from nassb.cli._output import format_number, parse_positive_numbers, progress_bar, write_json
 from nassb.core.errors import InputError
 
 material_app = typer.Typer(help="Materials from structure: migration barriers, descriptors, dynamics, moduli, doping.", no_args_is_help=True)
 console = Console()
-
-
-def _parse_temperatures(text: str) -> tuple[float, ...]:
-    try:
-        values = tuple(float(part) for part in text.split(",") if part.strip())
-    except ValueError:
-        raise InputError("command line", "--md-temperatures", "comma-separated temperatures in K, e.g. 700,850,1000", text) from None
-    if len(values) < 2 or any(not value > 0 for value in values):
-        raise InputError("command line", "--md-temperatures", "at least two positive temperatures in K, e.g. 700,850,1000", text)
-    return values
 
 
 @material_app.command("analyze")
@@ -43,7 +33,7 @@ def analyze(
 
     if not resolution_A > 0:
         raise InputError("command line", "--resolution", "a positive grid spacing in Angstrom", resolution_A)
-    temperatures = _parse_temperatures(md_temperatures)
+    temperatures = tuple(parse_positive_numbers(md_temperatures, "--md-temperatures", "700,850,1000 (K)", minimum_count=2))
     with progress_bar("molecular dynamics" if md else "analysing") as update:
         analysis = analyze_material(
             structure, md=md, elastic=elastic, resolution_A=resolution_A, md_temperatures_K=temperatures,

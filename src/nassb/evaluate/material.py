@@ -53,10 +53,10 @@ class MaterialAnalysis:
 def load_structure(reference: str | Path):
     """(structure, name, source citation) from a CIF/POSCAR path or a prototype-library name."""
     from nassb import structures
-    from nassb.chem.structure import read_structure
+    from nassb.chem.structure import is_structure_file_name, read_structure
 
     path = Path(reference)
-    if path.suffix.lower() in (".cif", ".vasp", ".poscar") or path.name.split(".")[0].upper() in ("POSCAR", "CONTCAR") or path.exists():
+    if is_structure_file_name(path) or path.exists():
         return read_structure(path), path.stem, f"file {path}"
     if str(reference) in structures.names():
         return structures.load(str(reference)), str(reference), structures.citation(str(reference))
@@ -158,12 +158,12 @@ def doping_report(parent: str, substitute: str, x_min: float, x_max: float, step
     """
     from nassb import structures
     from nassb.chem.doping import doped_supercell, doping_series, parse_substitution
-    from nassb.chem.structure import order_structure
+    from nassb.chem.structure import is_structure_file_name, order_structure
     from nassb.core.io import write_text_atomic
     from nassb.transport.descriptors import na_sublattice
 
     structure = None
-    if parent in structures.names() or Path(parent).suffix.lower() in (".cif", ".vasp", ".poscar"):
+    if parent in structures.names() or is_structure_file_name(parent):
         structure, _name, _source = load_structure(parent)
         formula = structure.composition.reduced_formula
     else:

@@ -25,7 +25,6 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from nassb.chem.oxidation import element_oxidation_states
 from nassb.core.errors import InputError
 
 SOFT_BASE_ANIONS = ("S", "Se", "Te")
@@ -141,12 +140,9 @@ def hsab_indicator(formula: str) -> HSABIndicator:
 
 def _framework_radii(structure, mobile_ion: str) -> tuple[np.ndarray, np.ndarray]:
     """Cartesian coordinates and Shannon radii (A) of the framework ions (every site that is not the mobile ion)."""
-    decorated = structure.copy()
-    decorated.remove_oxidation_states()
-    states = element_oxidation_states(decorated.composition)
-    if states is None:
-        raise InputError("structure", "composition", "a composition with one charge-balancing oxidation state per element", structure.composition.formula)
-    decorated.add_oxidation_state_by_element(states)
+    from nassb.transport.bvse import with_oxidation_states
+
+    decorated, _how = with_oxidation_states(structure)
     coords, radii = [], []
     for site in decorated:
         framework = [(sp, occ) for sp, occ in site.species.items() if sp.symbol != mobile_ion]
