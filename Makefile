@@ -26,6 +26,9 @@ demo: $(VENV)/.installed
 	$(BIN)/nassb cycling ccd examples/cycling/synthetic-ccd-ramp.csv --area-cm2 1 -o $(DEMO_OUT)/cycling --json $(DEMO_OUT)/cycling/ccd.json
 	$(BIN)/nassb material analyze Na3PS4-cubic -o $(DEMO_OUT)/material --json $(DEMO_OUT)/material/Na3PS4-cubic.json
 	$(BIN)/nassb material dope Na3PS4-tetragonal --substitute W:P --range 0-0.15 --json $(DEMO_OUT)/material/Na3PS4-W-series.json
+	$(BIN)/nassb material stability Na3PS4 -o $(DEMO_OUT)/thermo --json $(DEMO_OUT)/thermo/Na3PS4-stability.json
+	$(BIN)/nassb interface react Na Na3SbS4 -o $(DEMO_OUT)/thermo --json $(DEMO_OUT)/thermo/Na-Na3SbS4.json
+	$(BIN)/nassb material hydrolysis Na3PS4 Na3SbS4 Na3AsS4 Na3YCl6 Na3PO4 --json $(DEMO_OUT)/thermo/hydrolysis.json
 	@echo "demo outputs in $(DEMO_OUT)/"
 
 test: $(VENV)/.installed

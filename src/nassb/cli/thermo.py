@@ -1,0 +1,124 @@
+"""`nassb material stability`, `nassb material hydrolysis` and `nassb interface react`: offline thermodynamics."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from nassb.cli._output import format_number, save_figures, write_json
+
+interface_app = typer.Typer(help="Interfaces between phases: reaction energy, products and interphase type.",
+                            no_args_is_help=True)
+console = Console()
+
+SCHEME_HELP = ("Energy scale: mp2020 (the MP2020-corrected scale of the shipped energies) or gga (MP2020 anion "
+               "corrections removed, the scale of most first-principles windows in the literature).")
+ENTRIES_HELP = ("Your own computed entries (JSON list of pymatgen ComputedEntry dicts, e.g. from the Materials "
+                "Project); they replace the shipped entries of the same formulas.")
+
+
+@contextmanager
+def _status(message: str):
+    with console.status(message) as status:
+        yield lambda text: status.update(text)
+
+
+def stability(
+    phase: str = typer.Argument(..., help="A formula (Na3PS4), a CIF or POSCAR file, or a nassb structure name."),
+    entries: Optional[Path] = typer.Option(None, "--entries", help=ENTRIES_HELP),
+    scheme: str = typer.Option("mp2020", "--scheme", help=SCHEME_HELP),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the results to this JSON file."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Folder for the window plot (PNG, HTML)."),
+) -> None:
+    """Energy above hull, decomposition products and the electrochemical window vs Na/Na+."""
+    from nassb.report.thermo_figures import window_figures
+    from nassb.thermo.stability import phase_stability
+
+    with _status(f"phase stability of {phase}") as progress:
+        result = phase_stability(phase, entries, progress=progress, scheme=scheme)
+    data = result.to_dict()
+    table = Table("quantity", "value", "unit")
+    table.add_row("energy above hull", format_number(result.e_above_hull_eV_per_atom, 4) or "no entry", "eV/atom")
+    table.add_row("formation energy", format_number(result.formation_energy_eV_per_atom, 4) or "-", "eV/atom")
+    table.add_row("decomposition", " + ".join(f"{amount:.3g} {formula}" for formula, amount in
+                                              result.decomposition.items()), "atom fraction")
+    window = result.window
+    if window is not None:
+        table.add_row("reduction limit", f"{window.reduction_V:.3f}", "V vs Na/Na+")
+        table.add_row("  products", " + ".join(window.reduction_products) or "(stable with Na metal)", "")
+        table.add_row("oxidation limit", format_number(window.oxidation_V, 4) or "none", "V vs Na/Na+")
+        table.add_row("  products", " + ".join(window.oxidation_products), "")
+        if window.stabilized_by_eV_per_atom:
+            table.add_row("lowered onto the hull for the window", f"{window.stabilized_by_eV_per_atom:.4f}", "eV/atom")
+    console.print(f"[bold]{result.formula}[/] ({result.origin}; {result.entry.get('source', '')})")
+    console.print(table)
+    if result.entry.get("flag"):
+        console.print(f"[yellow]flag:[/] {result.entry['flag']}")
+    if result.note:
+        console.print(result.note)
+    if output is not None and window is not None:
+        prefix = Path(output) / f"{result.formula}-window"
+        save_figures(*window_figures(result), prefix)
+        data["figures"] = {"window": str(prefix.with_suffix(".png"))}
+        console.print(f"wrote {prefix}.png and .html")
+    if json_path is not None:
+        write_json(json_path, data)
+
+
+@interface_app.command("react")
+def react(
+    phase_a: str = typer.Argument(..., help="Phase A: formula, CIF/POSCAR or nassb structure name (e.g. Na)."),
+    phase_b: str = typer.Argument(..., help="Phase B (e.g. Na3PS4)."),
+    entries: Optional[Path] = typer.Option(None, "--entries", help=ENTRIES_HELP),
+    scheme: str = typer.Option("mp2020", "--scheme", help=SCHEME_HELP),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the results to this JSON file."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Folder for the reaction plot (PNG, HTML)."),
+) -> None:
+    """Most negative reaction energy between A and B, its mixing ratio and products, and the interphase type."""
+    from nassb.report.thermo_figures import reaction_figures
+    from nassb.thermo.interface import interface_reaction
+
+    with _status(f"{phase_a} | {phase_b}") as progress:
+        result = interface_reaction(phase_a, phase_b, entries, progress=progress, scheme=scheme)
+    data = result.to_dict()
+    table = Table("quantity", "value", "unit")
+    table.add_row("reaction energy", f"{result.reaction_energy_eV_per_atom:.4f}", "eV/atom of mixture")
+    table.add_row(f"molar fraction of {result.reactant_A}", f"{result.ratio:.4f}", "")
+    if result.mol_A_per_mol_B is not None:
+        table.add_row(f"{result.reactant_A} per {result.reactant_B}", f"{result.mol_A_per_mol_B:.4g}", "mol/mol")
+    table.add_row("reaction", result.reaction, "")
+    table.add_row("interface type", f"{result.interface_type}: {result.interface_rule}", "")
+    console.print(table)
+    if output is not None:
+        prefix = Path(output) / f"{result.reactant_A}-{result.reactant_B}-reaction"
+        save_figures(*reaction_figures(result), prefix)
+        data["figures"] = {"reaction": str(prefix.with_suffix(".png"))}
+        console.print(f"wrote {prefix}.png and .html")
+    if json_path is not None:
+        write_json(json_path, data)
+
+
+def hydrolysis(
+    phases: list[str] = typer.Argument(..., help="Formulas to rank, e.g. Na3PS4 Na3SbS4 Na3YCl6."),
+    entries: Optional[Path] = typer.Option(None, "--entries", help=ENTRIES_HELP),
+    scheme: str = typer.Option("mp2020", "--scheme", help=SCHEME_HELP),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the results to this JSON file."),
+) -> None:
+    """Reaction with water vapour and the H2S released, ranked from the most to the least moisture-tolerant."""
+    from nassb.thermo.interface import hydrolysis_ranking
+
+    ranking = hydrolysis_ranking(phases, entries, scheme)
+    table = Table("rank", "phase", "eV per f.u.", "eV/atom", "H2O per f.u.", "H2S per f.u.", "products per f.u.")
+    for rank, item in enumerate(ranking, start=1):
+        products = " + ".join(f"{amount:.3g} {formula}" for formula, amount in item.products.items())
+        table.add_row(str(rank), item.formula, f"{item.reaction_energy_eV_per_formula_unit:.3f}",
+                      f"{item.reaction_energy_eV_per_atom:.4f}", f"{item.h2o_per_formula_unit:.3g}",
+                      f"{item.h2s_per_formula_unit:.3g}", products or "no reaction")
+    console.print(table)
+    if json_path is not None:
+        write_json(json_path, [item.to_dict() for item in ranking])

@@ -1,0 +1,1 @@
+"""Offline thermodynamics: reference energies, phase stability, electrochemical window, interface reactions, hydrolysis."""
