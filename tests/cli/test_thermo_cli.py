@@ -59,8 +59,18 @@ def test_hydrolysis_ranks_sulfides(tmp_path):
 @pytest.mark.parametrize("arguments, needle", [
     (["material", "stability", "Na3GeS4"], "Ge"),
     (["material", "stability", "Na3PS4", "--scheme", "hse"], "scheme"),
-    (["interface", "react", "Na", "Na7P3S11"], "Na7P3S11"),
+    (["interface", "react", "Li", "Li3PS4"], "Li"),
+    (["material", "stability", "Na3Q4"], "formula"),
 ])
 def test_user_errors_are_one_line(arguments, needle):
     completed = subprocess.run([sys.executable, "-m", "nassb", *arguments], capture_output=True, text=True)
     assert completed.returncode == 2 and "Traceback" not in completed.stderr and needle in completed.stderr
+
+
+def test_validate_thermo_reports_seed_limits_and_enthalpy_errors(tmp_path):
+    _run("material", "validate-thermo", "--json", tmp_path / "v.json")
+    report = json.loads((tmp_path / "v.json").read_text())
+    assert report["max_abs_oxidation_error_gga_V"] < 0.2
+    assert {check["formula"] for check in report["windows"]} == {"Na3YCl6", "Na3YBr6", "Na3PS4", "Na3AsS4"}
+    assert all(check["products"] == check["seed_products"] for check in report["reactions"])
+    assert len(report["enthalpies"]) >= 20 and report["enthalpy_mae_eV_per_atom"] < 0.1

@@ -117,3 +117,20 @@ def test_hydrolysis_ranking_agrees_with_seed_000_hsab():
     assert ranking["Na3SbS4"].h2s_per_formula_unit < ranking["Na3PS4"].h2s_per_formula_unit
     assert ranking["Na3PO4"].reaction_energy_eV_per_formula_unit == 0.0
     assert ranking["Na3PO4"].h2s_per_formula_unit == 0.0
+
+
+def test_oxygen_and_chlorine_substitution_reduce_the_h2s_of_na3ps4():
+    """Seed 000 sec. 3.2 / 4.1.1: O2- and halide substitution improve air stability. Without entries of their own
+    the substituted compositions react as their equilibrium mixtures (Na3PS4 + Na3PO4, Na3PS4 + NaCl ...)."""
+    ranking = {item.formula: item for item in hydrolysis_ranking(["Na3PS4", "Na3PS3O", "Na2.8PS3.8Cl0.2"])}
+    parent = ranking["Na3PS4"]
+    for formula in ("Na3PS3O", "Na2.8P1S3.8Cl0.2"):
+        assert ranking[formula].h2s_per_formula_unit < parent.h2s_per_formula_unit
+        assert ranking[formula].reaction_energy_eV_per_formula_unit > parent.reaction_energy_eV_per_formula_unit
+    assert ranking["Na3PS3O"].h2s_per_formula_unit == pytest.approx(3.0)
+
+
+def test_a_composition_without_entry_reacts_as_its_hull_mixture_and_says_so():
+    result = interface_reaction("Na", "Na2.8PS3.8Cl0.2")
+    assert result.entries["B"]["kind"] == "hull" and "hull" in result.entries["B"]["flag"]
+    assert "NaCl" in result.products and result.interface_type == "III"

@@ -13,7 +13,7 @@ from nassb.cli.db import db_app
 from nassb.cli.dc import dc_app
 from nassb.cli.eis import eis_app
 from nassb.cli.material import material_app
-from nassb.cli.thermo import hydrolysis, interface_app, stability
+from nassb.cli.thermo import hydrolysis, interface_app, stability, validate_thermo
 from nassb.core.errors import NassbError
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app.add_typer(cycling_app, name="cycling")
 app.add_typer(cell_app, name="cell")
 material_app.command("stability")(stability)
 material_app.command("hydrolysis")(hydrolysis)
+material_app.command("validate-thermo")(validate_thermo)
 app.add_typer(material_app, name="material")
 app.add_typer(interface_app, name="interface")
 app.command("evaluate")(evaluate)

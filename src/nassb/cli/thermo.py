@@ -122,3 +122,39 @@ def hydrolysis(
     console.print(table)
     if json_path is not None:
         write_json(json_path, [item.to_dict() for item in ranking])
+
+
+def validate_thermo(
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the validation to this JSON file."),
+) -> None:
+    """Windows against seed 003's oxidation limits, Na reactions against seed 000, enthalpies against experiment."""
+    from nassb.thermo.validation import run_validation
+
+    with _status("validating the reference energies"):
+        report = run_validation()
+    windows = Table("phase", "seed 003 ox. (V)", "mp2020 ox. (V)", "gga ox. (V)", "red. mp2020 / gga (V)",
+                    "oxidation products", "reduction products", title=report["windows_source"])
+    for check in report["windows"]:
+        windows.add_row(check["formula"], f"{check['seed_oxidation_V']:.2f}", f"{check['oxidation_mp2020_V']:.2f}",
+                        f"{check['oxidation_gga_V']:.2f}",
+                        f"{check['reduction_mp2020_V']:.2f} / {check['reduction_gga_V']:.2f}",
+                        " + ".join(check["oxidation_products"]), " + ".join(check["reduction_products"]))
+    console.print(windows)
+    console.print(f"max |V - seed|: mp2020 {report['max_abs_oxidation_error_mp2020_V']:.2f} V, "
+                  f"gga {report['max_abs_oxidation_error_gga_V']:.2f} V")
+    reactions = Table("Na +", "seed 000 products", "nassb products", "Na per f.u.", "eV/atom", "type",
+                      title=report["reactions_source"])
+    for check in report["reactions"]:
+        reactions.add_row(check["electrolyte"], _formula_sum(check["seed_products"]), _formula_sum(check["products"]),
+                          format_number(check["na_per_formula_unit"], 3), f"{check['reaction_energy_eV_per_atom']:.3f}",
+                          check["interface_type"])
+    console.print(reactions)
+    console.print(f"formation enthalpy vs experiment ({len(report['enthalpies'])} phases): MAE "
+                  f"{report['enthalpy_mae_eV_per_atom']:.3f} eV/atom, max "
+                  f"{report['enthalpy_max_abs_error_eV_per_atom']:.3f} eV/atom")
+    if json_path is not None:
+        write_json(json_path, report)
+
+
+def _formula_sum(products: dict[str, float]) -> str:
+    return " + ".join(f"{amount:g} {formula}" for formula, amount in products.items())

@@ -15,21 +15,25 @@ is a metal or a metalloid (pymatgen ``Element.is_metal`` / ``is_metalloid``): el
 metalloids (Sb, As) and their alloys and Zintl phases with Na (Na3Sb, Na3As, NaSn). A product that contains a
 non-metal (P, S, O, H, B... and the halogens) is an electronic insulator (Na2S, Na3P, NaCl, Na2O, NaH).
 
+A reactant without an entry of its own (a doped or mixed composition such as Na2.8PS3.8Cl0.2) reacts as its
+equilibrium phase mixture at the hull energy (flagged in the result's entries).
+
 Hydrolysis is the same reaction with H2O (the NIST-JANAF gas entry); the H2S released per formula unit of the
 phase is read off the balanced reaction at the most negative energy.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from nassb.core.errors import InputError
-from nassb.thermo.entries import available_entries, provenance, system_entries
+from nassb.thermo.entries import available_entries, phase_diagram, provenance, system_entries
 from nassb.thermo.stability import Target, resolve_target
 
 REACTION_TOLERANCE_EV_PER_ATOM = 1e-3
+HULL_FLAG = "no entry of this composition: it reacts as its equilibrium phase mixture at the hull energy"
 TYPE_RULES = {
     "I": "stable: no reaction energy below -1 meV/atom",
     "II": "mixed ionic-electronic interphase (grows): a product is an electronic conductor",
@@ -83,11 +87,20 @@ class InterfaceReaction:
 
 
 def _reactant(text: str, entries: list, progress=None, scheme: str = "mp2020") -> Target:
+    """The reactant `text`; a composition without an entry (a doped electrolyte, a solid solution) stands as its
+    equilibrium phase mixture at the hull energy, flagged as such."""
+    from pymatgen.core import Composition
+    from pymatgen.entries.computed_entries import ComputedEntry
+
     target = resolve_target(text, entries, progress, scheme)
-    if target.entry is None:
-        raise InputError("interface", text, "a phase with an energy: a formula of the reference set, a CIF/POSCAR "
-                         "or a nassb structure name", "a composition without an entry")
-    return target
+    if target.entry is not None:
+        return target
+    composition = Composition(target.formula)
+    elements = {el.symbol for el in composition.elements}
+    energy = phase_diagram(elements, entries).get_hull_energy(composition)
+    data = {"id": f"{target.formula} (hull)", "origin": "hull", "kind": "hull", "flag": HULL_FLAG,
+            "source": "hull energy of the composition"}
+    return Target(target.formula, ComputedEntry(composition, energy, data=data), "hull energy (no entry)")
 
 
 def _products(reaction, per) -> dict[str, float]:
@@ -112,14 +125,16 @@ def react_targets(a: Target, b: Target, entries: Iterable) -> InterfaceReaction:
     elements = {el.symbol for el in a.entry.composition.elements} | {el.symbol for el in b.entry.composition.elements}
     pool = system_entries(elements, entries)
     for target in (a, b):
-        if not any(item is target.entry for item in pool):
+        if target.entry.data.get("kind") != "hull" and not any(item is target.entry for item in pool):
             pool.append(target.entry)
     diagram = PhaseDiagram(pool)
-    reactivity = InterfacialReactivity(a.entry.composition.reduced_composition,
-                                       b.entry.composition.reduced_composition, diagram, norm=True,
-                                       use_hull_energy=False)
-    kinks = list(reactivity.get_kinks())
-    molar = reactivity.get_critical_original_kink_ratio()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*convex hull energy for this composition will be used")
+        reactivity = InterfacialReactivity(a.entry.composition.reduced_composition,
+                                           b.entry.composition.reduced_composition, diagram, norm=True,
+                                           use_hull_energy=False)
+        kinks = list(reactivity.get_kinks())
+        molar = reactivity.get_critical_original_kink_ratio()
     best = min(range(len(kinks)), key=lambda index: kinks[index][2])
     _, atomic_x, energy, reaction, _ = kinks[best]
     energy = float(energy)

@@ -81,7 +81,7 @@ class Stability:
 
 
 def _composition(text: str, source: str):
-    from pymatgen.core import Composition
+    from pymatgen.core import Composition, Element
 
     try:
         composition = Composition(text)
@@ -89,6 +89,10 @@ def _composition(text: str, source: str):
         raise InputError(source, "formula", "a chemical formula such as Na3PS4 or a CIF/POSCAR file", text) from error
     if composition.num_atoms <= 0:
         raise InputError(source, "formula", "a formula with at least one atom", text)
+    unknown = [str(el) for el in composition.elements if not isinstance(el, Element)]
+    if unknown:
+        raise InputError(source, "formula", "chemical elements only (pymatgen reads unknown symbols as dummy "
+                         f"species: {', '.join(unknown)})", text)
     return composition
 
 
@@ -119,11 +123,17 @@ def resolve_target(text: str, entries: Iterable, progress=None, scheme: str = "m
     from nassb import structures
     from nassb.chem.structure import is_structure_file_name, read_structure
 
+    entries = list(entries)
+    structure = None
     if is_structure_file_name(text) or Path(text).is_file():
-        return target_from_structure(read_structure(text), Path(text).name, progress, scheme)
-    if text in structures.names():
-        return target_from_structure(structures.load(text), text, progress, scheme)
+        structure, label = read_structure(text), Path(text).name
+    elif text in structures.names():
+        structure, label = structures.load(text), text
+    if structure is not None:
+        system_entries(_elements(structure.composition), entries)  # name missing elements before relaxing
+        return target_from_structure(structure, label, progress, scheme)
     composition = _composition(text, "stability")
+    system_entries(_elements(composition), entries)
     formula = composition.reduced_formula
     candidates = [entry for entry in entries if entry.composition.reduced_formula == formula]
     if not candidates:
