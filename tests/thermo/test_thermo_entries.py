@@ -113,6 +113,9 @@ def test_user_entries_take_precedence(tmp_path):
     assert result.entry["origin"] == "user"
     assert result.e_above_hull_eV_per_atom == pytest.approx(1.0 + margin, abs=1e-4)
     assert set(result.decomposition) == {"Na2S", "P2S5"}  # Na3PS4 = 1.5 Na2S + 0.5 P2S5
+    # above the hull it has no window of its own: lowered onto the hull (Zhu 2015), by the amount reported
+    assert result.window.stabilized_by_eV_per_atom == pytest.approx(result.e_above_hull_eV_per_atom + 1e-4, abs=1e-5)
+    assert result.window.reduction_V < result.window.oxidation_V
     assert len(merge_entries(reference_entries(), [raised])) == len(reference_entries()) - 2 + 1
 
 

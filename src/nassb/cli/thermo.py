@@ -28,6 +28,17 @@ def _status(message: str):
         yield lambda text: status.update(text)
 
 
+def _write_outputs(data: dict, label: str, figures, output: Path | None, name: str, json_path: Path | None) -> None:
+    """The figure pair `figures()` as output/name.png|.html (when both are given), then the JSON with its path."""
+    if output is not None and figures is not None:
+        prefix = Path(output) / name
+        save_figures(*figures(), prefix)
+        data["figures"] = {label: str(prefix.with_suffix(".png"))}
+        console.print(f"wrote {prefix}.png and .html")
+    if json_path is not None:
+        write_json(json_path, data)
+
+
 def stability(
     phase: str = typer.Argument(..., help="A formula (Na3PS4), a CIF or POSCAR file, or a nassb structure name."),
     entries: Optional[Path] = typer.Option(None, "--entries", help=ENTRIES_HELP),
@@ -61,13 +72,8 @@ def stability(
         console.print(f"[yellow]flag:[/] {result.entry['flag']}")
     if result.note:
         console.print(result.note)
-    if output is not None and window is not None:
-        prefix = Path(output) / f"{result.formula}-window"
-        save_figures(*window_figures(result), prefix)
-        data["figures"] = {"window": str(prefix.with_suffix(".png"))}
-        console.print(f"wrote {prefix}.png and .html")
-    if json_path is not None:
-        write_json(json_path, data)
+    figures = (lambda: window_figures(result)) if window is not None else None
+    _write_outputs(data, "window", figures, output, f"{result.formula}-window", json_path)
 
 
 @interface_app.command("react")
@@ -94,13 +100,8 @@ def react(
     table.add_row("reaction", result.reaction, "")
     table.add_row("interface type", f"{result.interface_type}: {result.interface_rule}", "")
     console.print(table)
-    if output is not None:
-        prefix = Path(output) / f"{result.reactant_A}-{result.reactant_B}-reaction"
-        save_figures(*reaction_figures(result), prefix)
-        data["figures"] = {"reaction": str(prefix.with_suffix(".png"))}
-        console.print(f"wrote {prefix}.png and .html")
-    if json_path is not None:
-        write_json(json_path, data)
+    _write_outputs(data, "reaction", lambda: reaction_figures(result), output,
+                   f"{result.reactant_A}-{result.reactant_B}-reaction", json_path)
 
 
 def hydrolysis(

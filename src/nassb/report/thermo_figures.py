@@ -56,6 +56,10 @@ def window_figures(stability):
                                          line=dict(color=LINE_COLOUR, width=3), showlegend=False,
                                          hovertext=f"{start:.2f}-{end:.2f} V: {' + '.join(phases)} "
                                                    f"({amount:+.3g} Na)", hoverinfo="text"))
+    interactive.add_trace(go.Scatter(x=[(start + end) / 2 for start, end, _, _ in segments],
+                                     y=[amount for _, _, amount, _ in segments],
+                                     text=[" + ".join(phases) for _, _, _, phases in segments], mode="text",
+                                     textposition="top center", showlegend=False, hoverinfo="skip"))
     interactive.update_layout(title=title, xaxis_title="Voltage vs Na/Na+ (V)",
                               yaxis_title=f"Na taken up per {stability.formula}", template="plotly_white")
     return figure, interactive

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from nassb.core.errors import InputError
+from nassb.core.errors import InputError, ModelError
 from nassb.thermo.entries import available_entries, on_scheme, phase_diagram, provenance, system_entries
 
 WORKING_ION = "Na"
@@ -188,7 +188,10 @@ def electrochemical_window(entry, entries: Iterable) -> Window:
                         na_per_formula_unit=round(float(step["evolution"]), 6) + 0.0,
                         phases=sorted({item.composition.reduced_formula for item in step["entries"]}))
              for step in profile]
-    zero = next(index for index, step in enumerate(steps) if abs(step.na_per_formula_unit) < EVOLUTION_TOLERANCE)
+    zero = next((index for index, step in enumerate(steps) if abs(step.na_per_formula_unit) < EVOLUTION_TOLERANCE),
+                None)
+    if zero is None:
+        raise ModelError(f"{composition.reduced_formula}: no Na-neutral region on the grand-potential profile")
     reduction_products = steps[zero - 1].phases if zero > 0 else []
     oxidation = steps[zero + 1] if zero + 1 < len(steps) else None
     return Window(
