@@ -134,3 +134,11 @@ def test_a_composition_without_entry_reacts_as_its_hull_mixture_and_says_so():
     result = interface_reaction("Na", "Na2.8PS3.8Cl0.2")
     assert result.entries["B"]["kind"] == "hull" and "hull" in result.entries["B"]["flag"]
     assert "NaCl" in result.products and result.interface_type == "III"
+
+
+def test_na_plus_na11sn2ps12_grows_a_na_sn_alloy_interphase():
+    """The issue's type II example: a Na-Sn alloy among the products (Na11Sn2PS12 as its hull mixture)."""
+    result = interface_reaction("Na", "Na11Sn2PS12")
+    assert result.interface_type == "II"
+    assert "NaSn" in result.electronic_conductors
+    assert result.products["Na2S"] == pytest.approx(12.0) and result.products["Na3P"] == pytest.approx(1.0)

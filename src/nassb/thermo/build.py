@@ -58,6 +58,8 @@ class PhaseSpec:
     supercell: tuple[int, ...] = ()
     primitive: bool = False
     rescale: bool = True
+    dopant: str = ""
+    dopant_x: float = 0.0
     note: str = ""
     flag: str = ""
 
@@ -216,6 +218,11 @@ def build_structure(spec: PhaseSpec):
         if spec.primitive:
             structure = structure.get_primitive_structure()
         structure = _substituted(structure, spec.substitute, spec.rescale)
+        if spec.dopant:
+            from nassb.chem.doping import doped_supercell
+
+            doped, _ = doped_supercell(structure, spec.dopant, spec.dopant_x, max_atoms=len(structure) * 2)
+            return doped
     elif spec.build == "constructed":
         if spec.constructor not in CONSTRUCTORS:
             raise DataError(f"reference phase {spec.id}: unknown constructor {spec.constructor!r}")
@@ -241,6 +248,8 @@ def source_text(spec: PhaseSpec) -> str:
         text = f"constructed by nassb.thermo.build.{spec.constructor}"
     if spec.substitute:
         text += "; substituted " + ", ".join(f"{old}->{new}" for old, new in spec.substitute.items())
+    if spec.dopant:
+        text += f"; {spec.dopant} at x = {spec.dopant_x:g} by nassb.chem.doping.doped_supercell"
     return text
 
 
