@@ -142,3 +142,27 @@ def test_na_plus_na11sn2ps12_grows_a_na_sn_alloy_interphase():
     assert result.interface_type == "II"
     assert "NaSn" in result.electronic_conductors
     assert result.products["Na2S"] == pytest.approx(12.0) and result.products["Na3P"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("formula", ["Na3PS4", "Na3YCl6"])
+def test_window_agrees_with_pymatgen_grand_potential_diagram(formula):
+    """Independent check with pymatgen's GrandPotentialPhaseDiagram open to Na at mu_Na = mu_Na(metal) - eV:
+    the phase is on the grand hull inside its window and above it just outside."""
+    from pymatgen.analysis.phase_diagram import GrandPotentialPhaseDiagram
+    from pymatgen.core import Composition, Element
+
+    from nassb.thermo.entries import system_entries
+
+    window = phase_stability(formula).window
+    entries = system_entries({el.symbol for el in Composition(formula).elements}, reference_entries())
+    mu_na = _energy("Na")
+
+    def grand_e_above_hull(voltage_V):
+        diagram = GrandPotentialPhaseDiagram(entries, {Element("Na"): mu_na - voltage_V})
+        return min(diagram.get_e_above_hull(item) for item in diagram.all_entries
+                   if item.original_entry.composition.reduced_formula == formula)
+
+    inside = (window.reduction_V + window.oxidation_V) / 2
+    assert grand_e_above_hull(inside) == pytest.approx(0.0, abs=1e-8)
+    assert grand_e_above_hull(window.oxidation_V + 0.05) > 1e-4
+    assert grand_e_above_hull(window.reduction_V - 0.05) > 1e-4

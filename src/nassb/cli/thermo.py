@@ -95,7 +95,7 @@ def react(
     table = Table("quantity", "value", "unit")
     table.add_row("reaction energy", f"{result.reaction_energy_eV_per_atom:.4f}", "eV/atom of mixture")
     table.add_row(f"molar fraction of {result.reactant_A}", f"{result.ratio:.4f}", "")
-    if result.mol_A_per_mol_B is not None:
+    if result.mol_A_per_mol_B is not None and result.interface_type != "I":
         table.add_row(f"{result.reactant_A} per {result.reactant_B}", f"{result.mol_A_per_mol_B:.4g}", "mol/mol")
     table.add_row("reaction", result.reaction, "")
     table.add_row("interface type", f"{result.interface_type}: {result.interface_rule}", "")
