@@ -133,13 +133,19 @@ def _ordered(structure, spec: PhaseSpec):
     return order_structure(structure, samples=40, seed=0, scaling=scaling)
 
 
+# The constructors below only set where the relaxation starts: cell and positions are relaxed by CHGNet, so their
+# lengths (bond sums of atomic radii, a few typical bond lengths) are starting guesses, not data.
+START_EXPANSION = 1.05  # start 5 % wide: a compressed start can bond atoms that should not bond
+
+
 def _elpasolite(species: dict[str, str]):
     """Double perovskite A2 B C X6 (Na3YCl6: A = B = Na, C = Y) with rock-salt B/C order, in the sqrt2 x sqrt2 x 2
-    perovskite cell that holds the a-a-c+ octahedral tilts of the cryolite family (Glazer 1972)."""
+    perovskite cell that holds the a-a-c+ octahedral tilts of the cryolite family (Glazer 1972, Acta Cryst. B28,
+    3384)."""
     from pymatgen.core import Element, Lattice, Structure
 
-    bond_A = float(Element(species["C"]).atomic_radius + Element(species["X"]).atomic_radius)
-    a_perovskite = 2 * bond_A * 1.05
+    octahedral_bond_A = float(Element(species["C"]).atomic_radius + Element(species["X"]).atomic_radius)
+    a_perovskite = 2 * octahedral_bond_A * START_EXPANSION
     placeholders = {"Rb": species["A"], "I": species["X"]}
     perovskite = Structure(
         Lattice.cubic(a_perovskite),
@@ -163,7 +169,7 @@ def _k2ptcl6(species: dict[str, str]):
     from pymatgen.core import Element, Lattice, Structure
 
     bond = float(Element(species["B"]).atomic_radius + Element(species["X"]).atomic_radius)
-    a = 4.2 * bond
+    a = 4 * bond * START_EXPANSION  # B-X-A-X-B along the cube edge spans about four B-X bonds
     return Structure.from_spacegroup(
         "Fm-3m", Lattice.cubic(a), [species["B"], species["A"], species["X"]],
         [[0, 0, 0], [0.25, 0.25, 0.25], [bond / a, 0, 0]],
@@ -171,18 +177,21 @@ def _k2ptcl6(species: dict[str, str]):
 
 
 def _nabh4(species: dict[str, str]):
-    """Ordered cubic NaBH4: rock salt of Na+ and BH4- with the tetrahedra aligned (F-43m; H 16e (x, x, x))."""
+    """Ordered cubic NaBH4: rock salt of Na+ and BH4- with the tetrahedra aligned (F-43m; H 16e (x, x, x)),
+    started from B-H 1.21 A and a = 6.15 A."""
     from pymatgen.core import Lattice, Structure
 
-    a = 6.15
-    x = 1.21 / (math.sqrt(3) * a)
+    a, boron_hydrogen_A = 6.15, 1.21
+    x = boron_hydrogen_A / (math.sqrt(3) * a)
     return Structure.from_spacegroup(
         "F-43m", Lattice.cubic(a), ["Na", "B", "H"], [[0, 0, 0], [0.5, 0.5, 0.5], [0.5 + x, 0.5 + x, 0.5 + x]],
     )
 
 
 def _p4s10(species: dict[str, str]):
-    """One P4S10 molecule (P4S6 adamantane cage, four terminal S) in a cubic cell of about 23 A^3 per atom."""
+    """One P4S10 molecule (P4S6 adamantane cage, four terminal S) in a cubic cell of about 23 A^3 per atom; the
+    cage is started with P at (+-1.2, +-1.2, +-1.2) A, bridging S at 2.42 A on the axes (P-S 2.09 A, P-S-P 109 deg)
+    and terminal S 1.95 A out from each P."""
     from pymatgen.core import Lattice, Structure
 
     vertex, bridge, terminal = 1.2, 2.42, 1.95
