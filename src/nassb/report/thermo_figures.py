@@ -82,13 +82,13 @@ def reaction_figures(reaction):
 
     figure, axes = plt.subplots(figsize=(8, 4.5))
     axes.plot(x, y, "o-", color=LINE_COLOUR)
-    for kink in kinks:
-        if 0 < kink.molar_fraction_A < 1:
-            products = _product_side(kink.reaction)
-            left = kink.molar_fraction_A < 0.6
-            axes.annotate(products, (kink.molar_fraction_A, kink.energy_eV_per_atom), fontsize=7,
-                          rotation=15 if left else -15, xytext=(6 if left else -6, 6), textcoords="offset points",
-                          ha="left" if left else "right", va="bottom")
+    interior = [kink for kink in kinks if 0 < kink.molar_fraction_A < 1]
+    for number, kink in enumerate(interior, start=1):
+        axes.annotate(str(number), (kink.molar_fraction_A, kink.energy_eV_per_atom), fontsize=8,
+                      xytext=(0, 7), textcoords="offset points", ha="center", va="bottom")
+    key = "\n".join(f"{number}: x = {kink.molar_fraction_A:.3f}, {kink.energy_eV_per_atom:.3f} eV/atom -> "
+                    f"{_product_side(kink.reaction)}" for number, kink in enumerate(interior, start=1))
+    axes.text(0, -0.16, key, transform=axes.transAxes, fontsize=8, va="top", ha="left")
     best = min(kinks, key=lambda kink: kink.energy_eV_per_atom)
     axes.plot([best.molar_fraction_A], [best.energy_eV_per_atom], "*", color="#d62728", ms=14,
               label=f"most negative: x = {best.molar_fraction_A:.3f}")
