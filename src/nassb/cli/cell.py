@@ -70,6 +70,15 @@ def _rate_table(points) -> Table:
     return table
 
 
+def _interface_table(checks) -> Table:
+    table = Table("contact", "eV/atom", "type", "products", title="Interfaces (offline thermodynamics)")
+    for check in checks:
+        energy = "-" if check.reaction_energy_eV_per_atom is None else f"{check.reaction_energy_eV_per_atom:.3f}"
+        products = " + ".join(f"{amount:g} {formula}" for formula, amount in check.products.items())
+        table.add_row(check.interface, energy, check.interface_type or "-", products or check.note[:60])
+    return table
+
+
 @cell_app.command("energy")
 def energy(
     design_file: Path = _DESIGN,
@@ -195,6 +204,8 @@ def evaluate(
         reference = evaluation.reference
         console.print(f"reported {reference['reported_capacity_mAh_per_g']:.0f} mAh/g at {reference['c_rate_used']:.3g}C, "
                       f"predicted {reference['predicted_capacity_mAh_per_g']:.0f} mAh/g")
+    if evaluation.interfaces:
+        console.print(_interface_table(evaluation.interfaces))
     defaults = evaluation.resolved.defaults_used
     if defaults:
         console.print(f"[yellow]{len(defaults)} documented defaults used[/] (marked in the report)")

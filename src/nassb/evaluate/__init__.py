@@ -2,7 +2,8 @@
 
 `evaluate_design` resolves every property (with its source), computes the stack energy at cathode, stack
 and cell level, simulates the discharge at the design's C-rates with the single-ion rate model, names
-the process that limits each rate, compares the prediction with the literature cell the design
+the process that limits each rate, checks the chemical compatibility of every solid contact of the stack
+(`nassb.interface.compatibility`), compares the prediction with the literature cell the design
 reproduces, and lists the nearest literature cells of the knowledge base.
 """
 
@@ -17,6 +18,7 @@ from nassb.cell.rate_model import DischargeResult, simulate_discharge
 from nassb.cell.resolve import ResolvedCell, resolve_cell
 from nassb.cell.stack import StackEnergy
 from nassb.core.errors import InputError
+from nassb.interface.compatibility import check_interfaces
 
 LITERATURE_CELLS_SHOWN = 8
 
@@ -68,6 +70,7 @@ class Evaluation:
     rate: list[RatePoint] = field(default_factory=list)
     reference: dict[str, Any] | None = None
     literature_cells: list[dict[str, Any]] = field(default_factory=list)
+    interfaces: list[Any] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         resolved = self.resolved
@@ -86,6 +89,7 @@ class Evaluation:
             "rate_model": {key: value for key, value in resolved.rate_parameters.__dict__.items()},
             "reference": self.reference,
             "literature_cells": self.literature_cells,
+            "interfaces": [check.to_dict() for check in self.interfaces],
             "provenance": [{"quantity": label, **value.to_dict()} for label, value in resolved.provenance],
             "defaults_used": [label for label, _ in resolved.defaults_used],
         }
@@ -135,7 +139,8 @@ def evaluate_design(design: CellDesign, c_rates: list[float] | None = None, know
         knowledge_base = default_knowledge_base()
     resolved = resolve_cell(design, knowledge_base)
     energy = resolved.energy()
-    evaluation = Evaluation(design, resolved, energy, literature_cells=literature_cells(design, knowledge_base))
+    evaluation = Evaluation(design, resolved, energy, literature_cells=literature_cells(design, knowledge_base),
+                            interfaces=check_interfaces(design))
     if not simulate:
         return evaluation
     rates = sorted(set(c_rates if c_rates is not None else design.cell.c_rates))

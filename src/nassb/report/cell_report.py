@@ -1,8 +1,8 @@
 """The evaluation report: one self-contained HTML file (plotly.js inlined once, no network needed).
 
 Sections: summary, design (every value with its source; defaults marked), energy and its breakdown,
-rate capability, limiting process, Ragone, microstructure, comparison with the reported cell and the
-nearest literature cells.
+rate capability, limiting process, Ragone, microstructure, interfaces (chemical compatibility of every
+solid contact), comparison with the reported cell and the nearest literature cells.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from nassb.report.cell_figures import (
 )
 
 SECTIONS = ("Summary", "Design and sources", "Energy", "Rate capability", "Limiting process", "Ragone",
-            "Microstructure", "Literature comparison")
+            "Microstructure", "Interfaces", "Literature comparison")
 
 
 def _source_kind(source) -> str:
@@ -72,6 +72,7 @@ def render_report(evaluation) -> str:
         generated=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"), version=getattr(nassb, "__version__", ""),
         sections=SECTIONS, design=evaluation.design, resolved=resolved, energy=energy, rate=evaluation.rate,
         reference=evaluation.reference, literature=evaluation.literature_cells, provenance=provenance,
+        interfaces=evaluation.interfaces,
         defaults=[row for row in provenance if row["kind"] == "default"], figures=figures,
         process_labels=PROCESS_LABELS, plotly_js=get_plotlyjs(),
     )

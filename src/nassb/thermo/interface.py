@@ -105,7 +105,8 @@ def _reactant(text: str, entries: list, progress=None, scheme: str = "mp2020") -
 
 def _products(reaction, per) -> dict[str, float]:
     """Product reduced formula -> formula units per formula unit of the reactant `per` (a Composition)."""
-    reactant = next(comp for comp in reaction.reactants if comp.reduced_formula == per.reduced_formula)
+    reactant = next(comp for comp in reaction.reactants
+                    if comp.fractional_composition.almost_equals(per.fractional_composition))
     scale = (per.reduced_composition.num_atoms / reactant.num_atoms) / reaction.get_coeff(reactant) * -1
     products: dict[str, float] = {}
     for composition in reaction.products:
@@ -164,7 +165,11 @@ def react_targets(a: Target, b: Target, entries: Iterable) -> InterfaceReaction:
 def interface_reaction(a: str, b: str, entries_path: str | Path | None = None, progress=None,
                        scheme: str = "mp2020") -> InterfaceReaction:
     """Most favourable reaction between phases `a` and `b` (FORMULA, CIF/POSCAR or nassb structure name)."""
-    entries = available_entries(entries_path, scheme)
+    return interface_reaction_of(a, b, available_entries(entries_path, scheme), progress, scheme)
+
+
+def interface_reaction_of(a: str, b: str, entries: list, progress=None, scheme: str = "mp2020") -> InterfaceReaction:
+    """interface_reaction on already loaded `entries` (on the energy `scheme`), for many pairs in a row."""
     return react_targets(_reactant(a, entries, progress, scheme), _reactant(b, entries, progress, scheme), entries)
 
 

@@ -133,13 +133,20 @@ def resolve_target(text: str, entries: Iterable, progress=None, scheme: str = "m
         system_entries(_elements(structure.composition), entries)  # name missing elements before relaxing
         return target_from_structure(structure, label, progress, scheme)
     composition = _composition(text, "stability")
-    system_entries(_elements(composition), entries)
-    formula = composition.reduced_formula
-    candidates = [entry for entry in entries if entry.composition.reduced_formula == formula]
+    elements = _elements(composition)
+    system_entries(elements, entries)
+    key = _integer_formula(composition)
+    candidates = [entry for entry in entries if _elements(entry.composition) == elements
+                  and _integer_formula(entry.composition) == key]
     if not candidates:
-        return Target(formula, None, "composition (no entry)")
+        return Target(composition.reduced_formula, None, "composition (no entry)")
     best = min(candidates, key=lambda entry: entry.energy_per_atom)
-    return Target(formula, best, "reference entry")
+    return Target(best.composition.reduced_formula, best, "reference entry")
+
+
+def _integer_formula(composition) -> str:
+    """The smallest integer formula: Na0.5CrO2 and NaCr2O4 both give 'NaCr2O4'."""
+    return composition.get_integer_formula_and_factor()[0]
 
 
 def _elements(composition, extra: Iterable[str] = ()) -> set[str]:

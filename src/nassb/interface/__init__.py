@@ -1,0 +1,1 @@
+"""Interfaces of a cell: chemical compatibility of every solid contact (``compatibility``)."""
