@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-
 from conftest import REPO_ROOT
 from nassb.cell.design import read_design
 from nassb.interface.compatibility import check_interfaces, stack_contacts
