@@ -137,7 +137,7 @@ def react_targets(a: Target, b: Target, entries: Iterable) -> InterfaceReaction:
         kinks = list(reactivity.get_kinks())
         molar = reactivity.get_critical_original_kink_ratio()
     best = min(range(len(kinks)), key=lambda index: kinks[index][2])
-    _, atomic_x, energy, reaction, _ = kinks[best]
+    _, _, energy, reaction, _ = kinks[best]
     energy = float(energy)
     molar_x = float(molar[best])
     products = _products(reaction, b.entry.composition.reduced_composition) \
