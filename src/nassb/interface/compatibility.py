@@ -62,11 +62,10 @@ def _other_state(formula: str, electrons: float | None) -> tuple[str, str] | Non
     """(state label, formula) of the active material's other end of charge, or None without a Na count."""
     from pymatgen.core import Composition
 
-    if not electrons:
-        return None
-    try:
-        composition = Composition(formula)
-    except (ValueError, KeyError):
+    from nassb.kb.validate import parse_formula
+
+    composition = parse_formula(formula)
+    if not electrons or composition is None:
         return None
     sodium = composition[WORKING_ION]
     if sodium >= electrons:

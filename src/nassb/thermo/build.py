@@ -267,13 +267,14 @@ def relax_phase(spec: PhaseSpec, version: str = MLIP_VERSION):
     from nassb.transport.mlip import relax
 
     structure = build_structure(spec)
-    if spec.constructor not in ("h2_molecule",) and len(structure) > 1:
+    molecule_in_a_box = spec.constructor == "h2_molecule"
+    if not molecule_in_a_box and len(structure) > 1:
         rng = np.random.default_rng(0)
         structure = structure.copy()
         for index in range(len(structure)):
             structure.translate_sites([index], rng.normal(0, RATTLE_A, 3), frac_coords=False)
     return relax(structure, fmax_eV_per_A=RELAX_FMAX_EV_PER_A, max_steps=RELAX_MAX_STEPS,
-                 relax_cell=spec.constructor != "h2_molecule", version=version)
+                 relax_cell=not molecule_in_a_box, version=version)
 
 
 def experimental_enthalpies() -> dict[str, dict[str, Any]]:

@@ -83,13 +83,10 @@ def read_entries(path: str | Path) -> list:
 
 def _mp2020(entries: list, source: str) -> list:
     """Apply the MP2020 corrections to raw VASP entries (a run_type and no energy adjustments); others unchanged."""
-    from pymatgen.entries.compatibility import MaterialsProject2020Compatibility
-
     raw = [entry for entry in entries if entry.parameters.get("run_type") and not entry.energy_adjustments]
     if not raw:
         return entries
-    processed = MaterialsProject2020Compatibility(check_potcar=False).process_entries(raw, inplace=False,
-                                                                                        on_error="ignore")
+    processed = _mp2020_scheme().process_entries(raw, inplace=False, on_error="ignore")
     raw_ids = {id(entry) for entry in raw}
     rejected = len(raw) - len(processed)
     if rejected:
@@ -105,15 +102,21 @@ def merge_entries(shipped: Iterable, user: Iterable) -> list:
     return [entry for entry in shipped if entry.composition.reduced_formula not in covered] + user
 
 
+@lru_cache(maxsize=1)
+def _mp2020_scheme():
+    from pymatgen.entries.compatibility import MaterialsProject2020Compatibility
+
+    return MaterialsProject2020Compatibility(check_potcar=False)
+
+
 def anion_correction_eV(entry) -> float:
     """The MP2020 anion corrections in `entry`'s energy (eV): its own adjustments, else MP2020's rules applied."""
-    from pymatgen.entries.compatibility import MaterialsProject2020Compatibility
     from pymatgen.entries.computed_entries import ComputedEntry, ComputedStructureEntry
 
     if entry.energy_adjustments:
         return float(sum(item.value for item in entry.energy_adjustments if "anion correction" in item.name))
-    compatibility = MaterialsProject2020Compatibility(check_potcar=False)
-    elements = {el.symbol for el in entry.composition.elements}
+    compatibility = _mp2020_scheme()
+    elements = element_set(entry.composition)
     anion = next((symbol for symbol in ("F", "O") if symbol in elements), None)
     hubbards = {el: value for el, value in compatibility.u_settings.get(anion, {}).items() if el in elements}
     parameters = {"run_type": "GGA+U" if hubbards else "GGA", "hubbards": hubbards}
@@ -140,11 +143,21 @@ def on_scheme(entries: Iterable, scheme: str) -> list:
                           data=dict(entry.data or {}, scheme=scheme)) for entry in entries]
 
 
+@lru_cache(maxsize=len(SCHEMES))
+def _shipped_on_scheme(scheme: str) -> tuple:
+    return tuple(on_scheme(reference_entries(), scheme))
+
+
 def available_entries(entries_path: str | Path | None = None, scheme: str = "mp2020") -> list:
     """The shipped entries, overridden by those of `entries_path` (see merge_entries), on the energy `scheme`."""
-    shipped = list(reference_entries())
-    entries = shipped if entries_path is None else merge_entries(shipped, read_entries(entries_path))
-    return on_scheme(entries, scheme)
+    if entries_path is None:
+        return list(_shipped_on_scheme(scheme))
+    return on_scheme(merge_entries(reference_entries(), read_entries(entries_path)), scheme)
+
+
+def element_set(composition) -> set[str]:
+    """The element symbols of a pymatgen Composition."""
+    return {el.symbol for el in composition.elements}
 
 
 def covered_elements(entries: Iterable) -> set[str]:
@@ -161,7 +174,7 @@ def system_entries(elements: Iterable[str], entries: Iterable) -> list:
         covered = ", ".join(sorted(covered_elements(entries)))
         raise DataError(f"no reference energy for {', '.join(missing)} (nassb's offline set covers {covered}); "
                         "supply computed entries for them with --entries")
-    return [entry for entry in entries if {el.symbol for el in entry.composition.elements} <= wanted]
+    return [entry for entry in entries if element_set(entry.composition) <= wanted]
 
 
 def phase_diagram(elements: Iterable[str], entries: Iterable):

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from nassb.thermo.entries import available_entries, phase_diagram, provenance, system_entries
+from nassb.thermo.entries import available_entries, element_set, phase_diagram, provenance, system_entries
 from nassb.thermo.stability import Target, resolve_target
 
 REACTION_TOLERANCE_EV_PER_ATOM = 1e-3
@@ -96,8 +96,7 @@ def _reactant(text: str, entries: list, progress=None, scheme: str = "mp2020") -
     if target.entry is not None:
         return target
     composition = Composition(target.formula)
-    elements = {el.symbol for el in composition.elements}
-    energy = phase_diagram(elements, entries).get_hull_energy(composition)
+    energy = phase_diagram(element_set(composition), entries).get_hull_energy(composition)
     data = {"id": f"{target.formula} (hull)", "origin": "hull", "kind": "hull", "flag": HULL_FLAG,
             "source": "hull energy of the composition"}
     return Target(target.formula, ComputedEntry(composition, energy, data=data), "hull energy (no entry)")
@@ -123,8 +122,7 @@ def react_targets(a: Target, b: Target, entries: Iterable) -> InterfaceReaction:
     from pymatgen.analysis.interface_reactions import InterfacialReactivity
     from pymatgen.analysis.phase_diagram import PhaseDiagram
 
-    elements = {el.symbol for el in a.entry.composition.elements} | {el.symbol for el in b.entry.composition.elements}
-    pool = system_entries(elements, entries)
+    pool = system_entries(element_set(a.entry.composition) | element_set(b.entry.composition), entries)
     for target in (a, b):
         if target.entry.data.get("kind") != "hull" and not any(item is target.entry for item in pool):
             pool.append(target.entry)

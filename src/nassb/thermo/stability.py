@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from nassb.core.errors import InputError, ModelError
-from nassb.thermo.entries import available_entries, on_scheme, phase_diagram, provenance, system_entries
+from nassb.thermo.entries import (
+    available_entries,
+    element_set,
+    on_scheme,
+    phase_diagram,
+    provenance,
+    system_entries,
+)
 
 WORKING_ION = "Na"
 EVOLUTION_TOLERANCE = 1e-6
@@ -81,14 +88,13 @@ class Stability:
 
 
 def _composition(text: str, source: str):
-    from pymatgen.core import Composition, Element
+    from pymatgen.core import Element
 
-    try:
-        composition = Composition(text)
-    except (ValueError, KeyError) as error:
-        raise InputError(source, "formula", "a chemical formula such as Na3PS4 or a CIF/POSCAR file", text) from error
-    if composition.num_atoms <= 0:
-        raise InputError(source, "formula", "a formula with at least one atom", text)
+    from nassb.kb.validate import parse_formula
+
+    composition = parse_formula(text)
+    if composition is None:
+        raise InputError(source, "formula", "a chemical formula such as Na3PS4 or a CIF/POSCAR file", text)
     unknown = [str(el) for el in composition.elements if not isinstance(el, Element)]
     if unknown:
         raise InputError(source, "formula", "chemical elements only (pymatgen reads unknown symbols as dummy "
@@ -130,13 +136,13 @@ def resolve_target(text: str, entries: Iterable, progress=None, scheme: str = "m
     elif text in structures.names():
         structure, label = structures.load(text), text
     if structure is not None:
-        system_entries(_elements(structure.composition), entries)  # name missing elements before relaxing
+        system_entries(element_set(structure.composition), entries)  # name missing elements before relaxing
         return target_from_structure(structure, label, progress, scheme)
     composition = _composition(text, "stability")
-    elements = _elements(composition)
+    elements = element_set(composition)
     system_entries(elements, entries)
     key = _integer_formula(composition)
-    candidates = [entry for entry in entries if _elements(entry.composition) == elements
+    candidates = [entry for entry in entries if element_set(entry.composition) == elements
                   and _integer_formula(entry.composition) == key]
     if not candidates:
         return Target(composition.reduced_formula, None, "composition (no entry)")
@@ -147,10 +153,6 @@ def resolve_target(text: str, entries: Iterable, progress=None, scheme: str = "m
 def _integer_formula(composition) -> str:
     """The smallest integer formula: Na0.5CrO2 and NaCr2O4 both give 'NaCr2O4'."""
     return composition.get_integer_formula_and_factor()[0]
-
-
-def _elements(composition, extra: Iterable[str] = ()) -> set[str]:
-    return {el.symbol for el in composition.elements} | set(extra)
 
 
 def _decomposition(diagram, composition) -> dict[str, float]:
@@ -176,7 +178,7 @@ def _stabilized(diagram, entry, entries: list):
 
 def _pool(entry, entries: Iterable) -> list:
     """The entries of `entry`'s chemical system with `entry` itself among them (once)."""
-    pool = system_entries(_elements(entry.composition), entries)
+    pool = system_entries(element_set(entry.composition), entries)
     return pool if any(item is entry for item in pool) else pool + [entry]
 
 
@@ -186,7 +188,7 @@ def electrochemical_window(entry, entries: Iterable) -> Window:
     from pymatgen.core import Element
 
     composition = entry.composition
-    if WORKING_ION not in _elements(composition) or composition.is_element:
+    if WORKING_ION not in element_set(composition) or composition.is_element:
         raise InputError("window", "formula", f"a compound containing {WORKING_ION}", composition.reduced_formula)
     pool = _pool(entry, entries)
     diagram, entry, shift = _stabilized(PhaseDiagram(pool), entry, pool)
@@ -221,7 +223,7 @@ def phase_stability(text: str, entries_path: str | Path | None = None, progress=
     target = resolve_target(text, entries, progress, scheme)
     composition = _composition(target.formula, "stability")
     if target.entry is None:
-        diagram = phase_diagram(_elements(composition), entries)
+        diagram = phase_diagram(element_set(composition), entries)
         return Stability(target.formula, target.origin, None, None, None, _decomposition(diagram, composition), None,
                          {},
                          note="no entry of this composition: decomposition of the composition at the hull; give a "
@@ -230,7 +232,7 @@ def phase_stability(text: str, entries_path: str | Path | None = None, progress=
     diagram = PhaseDiagram(pool)
     e_hull = max(float(diagram.get_e_above_hull(target.entry)), 0.0)
     _, decomposition_energy = diagram.get_decomp_and_phase_separation_energy(target.entry)
-    has_window = WORKING_ION in _elements(composition) and not composition.is_element
+    has_window = WORKING_ION in element_set(composition) and not composition.is_element
     return Stability(
         formula=target.formula,
         origin=target.origin,

@@ -87,7 +87,7 @@ def enthalpy_checks() -> list[EnthalpyCheck]:
     from pymatgen.core import Composition
 
     from nassb.thermo.build import experimental_enthalpies
-    from nassb.thermo.entries import phase_diagram, reference_entries
+    from nassb.thermo.entries import element_set, phase_diagram, reference_entries
 
     measured = experimental_enthalpies()
     entries = reference_entries()
@@ -96,7 +96,7 @@ def enthalpy_checks() -> list[EnthalpyCheck]:
         formula = entry.composition.reduced_formula
         if entry.data["kind"] != "computed" or formula not in measured or entry.composition.is_element:
             continue
-        diagram = phase_diagram({el.symbol for el in entry.composition.elements}, entries)
+        diagram = phase_diagram(element_set(entry.composition), entries)
         row = measured[formula]
         checks.append(EnthalpyCheck(entry.data["id"], formula, round(float(diagram.get_form_energy_per_atom(entry)), 4),
                                     round(row["dH_eV_per_fu"] / Composition(row["formula"]).num_atoms, 4),
