@@ -64,7 +64,7 @@ def test_design_overrides_take_precedence_and_unknown_materials_are_named():
     data["materials"] = {"TiS2": {"practical_capacity_mAh_per_g": 200.0}}
     resolved = resolve_cell(design_from_dict(data, "override.toml"))
     assert resolved.practical_capacity_mAh_per_g == 200.0
-    source = dict(resolved.provenance)["TiS2: practical_capacity_mAh_per_g"].source
+    source = resolved.parameters.value("cathode.active.practical_capacity").source
     assert isinstance(source, UserInput) and source.field == "materials.TiS2.practical_capacity_mAh_per_g"
     data["cathode"]["active"] = "Unobtainium"
     with pytest.raises(InputError, match="a material of the library") as caught:

@@ -4,17 +4,31 @@ import pytest
 from conftest import REPO_ROOT
 
 from nassb.cell.design import read_design
-from nassb.cell.optimize import design_variant, optimise_design
+from nassb.cell.optimize import VARIABLE_PARAMETERS, optimise_design, variant_parameters
+from nassb.cell.resolve import resolve_cell
 from nassb.core.errors import InputError
+from nassb.core.value import Computation
 
 TIS2 = REPO_ROOT / "examples" / "cells" / "tis2-borohydride-na.toml"
 
 
-def test_design_variant_keeps_the_composition_at_100_percent():
-    variant = design_variant(read_design(TIS2), 80.0, 10.0, 50.0)
-    composition = variant.cathode.composition_wt
-    assert composition.active + composition.catholyte == pytest.approx(100.0)
-    assert variant.separator.thickness_um == 50.0 and variant.cathode.active_loading_mg_per_cm2 == 10.0
+def test_the_optimiser_changes_only_the_parameters_it_names():
+    design = read_design(TIS2)
+    start = resolve_cell(design).parameters
+    variant = resolve_cell(design, overrides=variant_parameters(80.0, 10.0, 50.0)).parameters
+    assert variant.get("cathode.active.mass_fraction", "%") == 80.0
+    assert variant.get("cathode.active_loading", "mg/cm2") == 10.0 and variant.get("separator.thickness", "um") == 50.0
+    assert variant.get("cathode.active.mass_fraction") + variant.get("cathode.catholyte.mass_fraction") == pytest.approx(1.0)
+    named = {name for name, _ in VARIABLE_PARAMETERS.values()}
+    for name in variant:
+        if name in named:
+            assert variant.value(name).source.method.startswith("design optimisation")
+        elif not isinstance(variant.value(name).source, Computation):
+            assert variant.value(name) == start.value(name), name
+    assert variant.value("cathode.catholyte.mass_fraction").source.method == "the other parts scaled to keep 100 %"
+    assert set(variant) == set(start)
+    assert variant.get("separator.area_resistance") == pytest.approx(
+        start.get("separator.area_resistance") * 50.0 / start.get("separator.thickness", "um"))
 
 
 def test_optimum_is_feasible_and_beats_the_start():

@@ -2,14 +2,15 @@
 
 import pytest
 
-from nassb.cell.stack import CATHODE_LAYER, Layer, stack_energy
+from nassb.cell.stack import Layer, LayerRole, stack_energy
 from nassb.core.errors import InputError
 from nassb.echem.full_cell import areal_capacity_mAh_per_cm2_from_c_rate, current_density_mA_per_cm2_from_c_rate
 
 
 def simple_stack(**kwargs):
     # 50 um cathode of 10 mg/cm2, 100 um separator of 20 mg/cm2, 20 um of Na (0.968 g/cm3 -> 1.936 mg/cm2)
-    layers = [Layer(CATHODE_LAYER, 50e-4, 10e-3), Layer("separator", 100e-4, 20e-3), Layer("anode", 20e-4, 20e-4 * 0.968)]
+    layers = [Layer(LayerRole.CATHODE, "cathode composite", 50e-4, 10e-3), Layer(LayerRole.SEPARATOR, "separator", 100e-4, 20e-3),
+              Layer(LayerRole.ANODE, "anode", 20e-4, 20e-4 * 0.968)]
     return stack_energy(1.2, 3.0, layers, **kwargs)
 
 
@@ -30,7 +31,7 @@ def test_breakdowns_sum_to_one_and_name_every_layer():
     mass = stack.mass_breakdown()
     assert sum(mass.values()) == pytest.approx(1.0)
     assert mass["separator"] == pytest.approx(0.9 * 20 / 31.936)
-    assert set(stack.volume_breakdown()) == {CATHODE_LAYER, "separator", "anode", "packaging"}
+    assert set(stack.volume_breakdown()) == {"cathode composite", "separator", "anode", "packaging"}
 
 
 def test_seed_003_five_c_is_4_5_mA_per_cm2_for_0_9_mAh_per_cm2():
@@ -41,6 +42,6 @@ def test_seed_003_five_c_is_4_5_mA_per_cm2_for_0_9_mAh_per_cm2():
 
 def test_stack_without_cathode_or_with_bad_packaging_is_rejected():
     with pytest.raises(InputError, match="cathode composite"):
-        stack_energy(1.0, 3.0, [Layer("separator", 1e-2, 2e-2)])
+        stack_energy(1.0, 3.0, [Layer(LayerRole.SEPARATOR, "separator", 1e-2, 2e-2)])
     with pytest.raises(InputError, match="packaging_mass_fraction"):
         simple_stack(packaging_mass_fraction=1.0)

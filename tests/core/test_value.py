@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from nassb.core import Computation, DocumentedDefault, InputError, KnowledgeBaseRecord, UserInput, Value
+from nassb.core import Computation, DocumentedDefault, InputError, KnowledgeBaseRecord, Literature, UserInput, Value
 
 
 def test_conversion_keeps_the_source_and_scales_the_uncertainty():
@@ -37,8 +37,18 @@ def test_every_source_kind_describes_itself():
 def test_to_dict_is_json_ready_and_names_the_source_kind():
     value = Value(3.75, "V", Computation("grand potential", {"entries": "mp2020"}))
     payload = json.loads(json.dumps(value.to_dict()))
-    assert payload["source"]["kind"] == "Computation"
-    assert payload["source"]["settings"] == {"entries": "mp2020"}
+    assert payload["source"] == {"kind": "computation", "method": "grand potential", "settings": {"entries": "mp2020"}}
+
+
+@pytest.mark.parametrize("source", [UserInput("cell.toml", "separator.thickness_um"), KnowledgeBaseRecord("000-0001", "000.txt", "Table 1"),
+                                    Literature("Komaba et al. 2010", "Fig. 2", "library"), Computation("m", {"a": 1}),
+                                    DocumentedDefault("why")])
+def test_every_source_kind_round_trips_through_json(source):
+    from nassb.core.value import source_from_dict
+
+    assert source_from_dict(json.loads(json.dumps(source.to_dict()))) == source
+    with pytest.raises(InputError, match="kind"):
+        source_from_dict({"kind": "rumour"})
 
 
 def test_bad_values_are_refused():

@@ -6,23 +6,25 @@ import json
 
 from conftest import REPO_ROOT
 from nassb.cell.design import read_design
+from nassb.cell.resolve import resolve_cell
 from nassb.interface.compatibility import check_interfaces, stack_contacts
 
 CELLS = REPO_ROOT / "examples" / "cells"
 
 
 def _design(name: str):
-    return read_design(CELLS / name)
+    design = read_design(CELLS / name)
+    return design, resolve_cell(design).parameters
 
 
 def test_halide_catholyte_cell_has_four_contacts_with_both_states_of_the_cathode():
-    contacts = [(a, b) for _, a, b, _ in stack_contacts(_design("nacro2-nyzc-nps-nasn.toml"))]
+    contacts = [(a, b) for _, a, b, _ in stack_contacts(*_design("nacro2-nyzc-nps-nasn.toml"))]
     assert contacts == [("Na15Sn4", "Na3PS4"), ("NaCrO2", "Na2.25Y0.25Zr0.75Cl6"),
                         ("Na0.5CrO2", "Na2.25Y0.25Zr0.75Cl6"), ("Na2.25Y0.25Zr0.75Cl6", "Na3PS4")]
 
 
 def test_na_sn_anode_on_na3ps4_grows_a_mixed_conducting_interphase():
-    checks = {(check.phase_A, check.phase_B): check for check in check_interfaces(_design("nacro2-nyzc-nps-nasn.toml"))}
+    checks = {(check.phase_A, check.phase_B): check for check in check_interfaces(*_design("nacro2-nyzc-nps-nasn.toml"))}
     anode = checks[("Na15Sn4", "Na3PS4")]
     assert anode.interface_type == "II" and "Sn" in anode.products and "Na2S" in anode.products
     assert "Na15Sn4" in anode.note  # no entry of its own: reacts as its hull mixture, and says so
@@ -31,15 +33,15 @@ def test_na_sn_anode_on_na3ps4_grows_a_mixed_conducting_interphase():
 
 
 def test_sulfur_cathode_is_checked_discharged_as_na2s():
-    contacts = [(a, b) for _, a, b, _ in stack_contacts(_design("s-nass-nasn.toml"))]
+    contacts = [(a, b) for _, a, b, _ in stack_contacts(*_design("s-nass-nasn.toml"))]
     assert ("Na2S", contacts[-1][1]) in contacts and ("S", contacts[-1][1]) in contacts
 
 
 def test_liquid_interlayer_and_missing_elements_are_reported_not_computed():
-    liquid = check_interfaces(_design("nvp-nzsp-liquid-na.toml"))
+    liquid = check_interfaces(*_design("nvp-nzsp-liquid-na.toml"))
     assert any("liquid" in check.note and check.interface_type is None for check in liquid)
     assert liquid[0].interface_type == "III"  # Na | NZSP still computed: Na4SiO4 + Na3P + ZrO2
-    lanthanum = check_interfaces(_design("nvp-lzsp-na.toml"))
+    lanthanum = check_interfaces(*_design("nvp-lzsp-na.toml"))
     assert all(check.interface_type is None and "La" in check.note for check in lanthanum)
 
 

@@ -4,7 +4,7 @@ Lookup order for a property of a named material:
 1. the design file's `[materials."NAME"]` table (user input);
 2. the shipped material library `data/materials.toml`, whose entries either point at a knowledge-base
    record (the value and its seed citation are read from the knowledge base) or give a literature value
-   with its reference (reported as a documented default);
+   with its reference (a `Literature` source: the citation, an optional locator, the library entry);
 3. for electrolytes, the knowledge base itself: room-temperature ionic conductivity and activation
    energy records of the same reduced formula (the median of the unflagged records);
 4. otherwise an `InputError` that names the field of the design and what to supply.
@@ -21,7 +21,7 @@ from typing import Any
 
 from nassb.core.constants import BOLTZMANN_EV_PER_K, ROOM_TEMPERATURE_K
 from nassb.core.errors import InputError
-from nassb.core.value import Computation, DocumentedDefault, KnowledgeBaseRecord, UserInput, Value
+from nassb.core.value import Computation, KnowledgeBaseRecord, Literature, UserInput, Value
 from nassb.kb.validate import parse_formula
 
 PROPERTY_UNITS: dict[str, str] = {
@@ -49,7 +49,6 @@ KB_PROPERTY = {
     "density_g_per_cm3": "density",
 }
 ROOM_TEMPERATURE_WINDOW_K = 5.0
-LIBRARY_SOURCE_PREFIX = "nassb material library"
 
 
 @dataclass(frozen=True)
@@ -61,11 +60,6 @@ class MaterialEntry:
     formula: str
     aliases: tuple[str, ...] = ()
     properties: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
-def is_library_value(value: Value) -> bool:
-    """True for a literature value of the shipped library (a documented default with its reference)."""
-    return isinstance(value.source, DocumentedDefault) and value.source.justification.startswith(LIBRARY_SOURCE_PREFIX)
 
 
 def _reduced_formula(formula: str) -> str | None:
@@ -174,7 +168,8 @@ class MaterialResolver:
         spec = entry.properties[key]
         if "kb" in spec:
             return self.record_value(spec["kb"], unit)
-        return Value(float(spec["value"]), unit, DocumentedDefault(f"{LIBRARY_SOURCE_PREFIX} [{entry.name}]: {spec['ref']}"))
+        held_in = f"nassb material library [{entry.name}] {key}"
+        return Value(float(spec["value"]), unit, Literature(spec["ref"], spec.get("locator", ""), held_in))
 
     def record_value(self, record_id: str, unit: str) -> Value:
         """A knowledge-base record's value in `unit`, citing the record (its temperature kept for conductivities)."""

@@ -1,5 +1,8 @@
 """Design optimisation: the most energy at a target C-rate over active fraction, loading and separator thickness.
 
+The three variables are cell parameters set by name (`VARIABLE_PARAMETERS`, passed to `resolve_cell` as
+overrides); everything computed from them (volume fractions, thickness, separator resistance) follows.
+
 The objective is the cell's specific energy (Wh/kg) or energy density (Wh/L) delivered at the target
 C-rate, simulated with the single-ion rate model. Constraints: the separator is at least
 `min_separator_um` thick and the cathode delivers at least `min_utilisation` of its capacity at that rate.
@@ -17,10 +20,11 @@ from typing import Callable, Literal
 
 import numpy as np
 
-from nassb.cell.design import CellDesign, design_from_dict
+from nassb.cell.design import CellDesign
 from nassb.cell.rate_model import simulate_discharge
 from nassb.cell.resolve import resolve_cell
 from nassb.core.errors import InputError
+from nassb.core.value import Computation, Value
 
 VARIABLES = ("active_wt_percent", "active_loading_mg_per_cm2", "separator_um")
 INFEASIBLE_LOSS = 1e9
@@ -57,27 +61,23 @@ class OptimisationResult:
                 "evaluations": len(self.points), "points": [point.to_dict() for point in self.points]}
 
 
-def design_variant(design: CellDesign, active_wt_percent: float, active_loading_mg_per_cm2: float, separator_um: float) -> CellDesign:
-    """`design` with a new active weight percent (the other parts scaled to keep 100 %), loading and separator."""
-    data = design.model_dump(exclude_none=True)
-    cathode = data["cathode"]
-    if "composition_wt" not in cathode:
-        raise InputError(design.source, "cathode.composition_wt", "a composition by weight to optimise the active fraction")
-    parts = cathode["composition_wt"]
-    others = {key: share for key, share in parts.items() if key != "active"}
-    remainder = sum(others.values())
-    scale = (100.0 - active_wt_percent) / remainder if remainder > 0 else 0.0
-    cathode["composition_wt"] = {"active": active_wt_percent, **{key: share * scale for key, share in others.items()}}
-    for key in ("composite_loading_mg_per_cm2", "thickness_um"):
-        cathode.pop(key, None)
-    cathode["active_loading_mg_per_cm2"] = active_loading_mg_per_cm2
-    data["separator"]["thickness_um"] = separator_um
-    return design_from_dict(data, design.source)
+# optimisation variable -> (cell parameter it sets, unit of the variable)
+VARIABLE_PARAMETERS = {
+    "active_wt_percent": ("cathode.active.mass_fraction", "%"),
+    "active_loading_mg_per_cm2": ("cathode.active_loading", "mg/cm2"),
+    "separator_um": ("separator.thickness", "um"),
+}
+
+
+def variant_parameters(active_wt_percent: float, active_loading_mg_per_cm2: float, separator_um: float) -> dict[str, Value]:
+    """The parameters the optimiser sets, by name; resolution scales the other composite parts to keep 100 %."""
+    values = dict(zip(VARIABLES, (active_wt_percent, active_loading_mg_per_cm2, separator_um)))
+    return {name: Value(values[variable], unit, Computation("design optimisation (nassb.cell.optimize)"))
+            for variable, (name, unit) in VARIABLE_PARAMETERS.items()}
 
 
 def _evaluate(design: CellDesign, c_rate: float, min_utilisation: float, knowledge_base, variables: tuple[float, float, float]) -> OptimisationPoint:
-    variant = design_variant(design, *variables)
-    resolved = resolve_cell(variant, knowledge_base)
+    resolved = resolve_cell(design, knowledge_base, overrides=variant_parameters(*variables))
     energy = resolved.energy()
     discharge = simulate_discharge(resolved.rate_parameters, [c_rate])[0]
     return OptimisationPoint(*variables, energy_Wh_per_kg=discharge.energy_mWh_per_cm2 / energy.cell_mass_g_per_cm2,
@@ -125,10 +125,10 @@ def optimise_design(design: CellDesign, c_rate: float, objective: Literal["Wh_pe
         value = score(variables)
         return -value if np.isfinite(value) else INFEASIBLE_LOSS
 
-    start_values = (design.cathode.composition_wt.active if design.cathode.composition_wt is not None else None,
-                    resolve_cell(design, knowledge_base).active_loading_mg_per_cm2, design.separator.thickness_um)
-    if start_values[0] is None:
+    if design.cathode.composition_wt is None:
         raise InputError(design.source, "cathode.composition_wt", "a composition by weight to optimise the active fraction")
+    parameters = resolve_cell(design, knowledge_base).parameters
+    start_values = tuple(parameters.get(name, unit) for name, unit in VARIABLE_PARAMETERS.values())
     start = _evaluate(design, c_rate, min_utilisation, knowledge_base, start_values)
     axes = [np.linspace(low, high, grid_points) for low, high in bounds]
     for variables in itertools.product(*axes):

@@ -46,6 +46,7 @@ import numpy as np
 
 from nassb.core.constants import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K
 from nassb.core.errors import InputError, ModelError
+from nassb.core.units import convert
 
 SOURCE = "rate model"
 MODELS = ("single-ion", "dfn")
@@ -63,8 +64,6 @@ MAX_SURFACE_STOICHIOMETRY = 0.999
 MESH_X = (10, "both", 2.0)
 MESH_R = (15, "right", 3.0)
 
-_MA_PER_CM2_TO_A_PER_M2 = 10.0
-_MAH_PER_CM2_TO_C_PER_M2 = 3.6e4
 _INPUTS = ("T [K]", "L [m]", "R [m]", "a [m-1]", "c_max [mol.m-3]", "U_avg [V]", "U_slope [V]", "D [m2.s-1]",
            "i0 [A.m-2]", "kappa [S.m-1]", "sigma [S.m-1]", "R_sep [Ohm.m2]", "R_asr [Ohm.m2]", "i0_anode [A.m-2]",
            "U_anode [V]", "V_min [V]", "x0", "I_1C [A.m-2]", "I [A.m-2]")
@@ -92,6 +91,34 @@ class RateModelParameters:
     anode_potential_V: float = 0.0
     lower_cutoff_V: float = field(kw_only=True)
     initial_stoichiometry: float = 0.005
+
+
+# RateModelParameters field -> (cell parameter, unit): the parameters the rate model declares by name.
+RATE_MODEL_INPUTS: dict[str, tuple[str, str]] = {
+    "temperature_K": ("cell.temperature", "K"),
+    "cathode_thickness_cm": ("cathode.thickness", "cm"),
+    "active_volume_fraction": ("cathode.active.volume_fraction", "1"),
+    "particle_radius_cm": ("cathode.active.particle_radius", "cm"),
+    "areal_capacity_mAh_per_cm2": ("cathode.areal_capacity", "mAh/cm2"),
+    "average_voltage_V": ("cathode.active.average_voltage", "V"),
+    "ocv_slope_V": ("cathode.active.ocv_slope", "V"),
+    "solid_diffusivity_cm2_per_s": ("cathode.active.diffusivity", "cm2/s"),
+    "exchange_current_density_mA_per_cm2": ("cathode.active.exchange_current_density", "mA/cm2"),
+    "ionic_conductivity_eff_S_per_cm": ("cathode.ionic_conductivity_effective", "S/cm"),
+    "electronic_conductivity_eff_S_per_cm": ("cathode.electronic_conductivity_effective", "S/cm"),
+    "separator_resistance_ohm_cm2": ("separator.area_resistance", "Ohm cm2"),
+    "cathode_interface_asr_ohm_cm2": ("cathode.series_asr", "Ohm cm2"),
+    "anode_interface_asr_ohm_cm2": ("anode.series_asr", "Ohm cm2"),
+    "anode_exchange_current_density_mA_per_cm2": ("anode.exchange_current_density", "mA/cm2"),
+    "anode_potential_V": ("anode.potential", "V"),
+    "lower_cutoff_V": ("cell.voltage_min", "V"),
+    "initial_stoichiometry": ("cathode.active.initial_stoichiometry", "1"),
+}
+
+
+def rate_model_parameters(parameters) -> RateModelParameters:
+    """The rate model's inputs read by name from a cell `ParameterSet` (`nassb.cell.parameters`)."""
+    return RateModelParameters(**{field_name: parameters.get(name, unit) for field_name, (name, unit) in RATE_MODEL_INPUTS.items()})
 
 
 @dataclass(frozen=True)
@@ -169,18 +196,18 @@ def _check(p: RateModelParameters) -> None:
 
 def _si(p: RateModelParameters, c_rate: float) -> dict[str, float]:
     """The design and current in SI units: the input parameters of the single-ion model."""
-    thickness_m = p.cathode_thickness_cm * 1e-2
-    radius_m = p.particle_radius_cm * 1e-2
-    one_c = p.areal_capacity_mAh_per_cm2 * _MA_PER_CM2_TO_A_PER_M2
+    thickness_m = convert(p.cathode_thickness_cm, "cm", "m")
+    radius_m = convert(p.particle_radius_cm, "cm", "m")
+    one_c = convert(p.areal_capacity_mAh_per_cm2, "mA/cm2", "A/m2")
     values = (
         p.temperature_K, thickness_m, radius_m, 3 * p.active_volume_fraction / radius_m,
-        p.areal_capacity_mAh_per_cm2 * _MAH_PER_CM2_TO_C_PER_M2
-        / (FARADAY_C_PER_MOL * p.active_volume_fraction * thickness_m),
-        p.average_voltage_V, p.ocv_slope_V, p.solid_diffusivity_cm2_per_s * 1e-4,
-        p.exchange_current_density_mA_per_cm2 * _MA_PER_CM2_TO_A_PER_M2,
-        p.ionic_conductivity_eff_S_per_cm * 100, p.electronic_conductivity_eff_S_per_cm * 100,
-        p.separator_resistance_ohm_cm2 * 1e-4, (p.cathode_interface_asr_ohm_cm2 + p.anode_interface_asr_ohm_cm2) * 1e-4,
-        p.anode_exchange_current_density_mA_per_cm2 * _MA_PER_CM2_TO_A_PER_M2, p.anode_potential_V,
+        convert(p.areal_capacity_mAh_per_cm2, "mAh/cm2", "C/m2") / (FARADAY_C_PER_MOL * p.active_volume_fraction * thickness_m),
+        p.average_voltage_V, p.ocv_slope_V, convert(p.solid_diffusivity_cm2_per_s, "cm2/s", "m2/s"),
+        convert(p.exchange_current_density_mA_per_cm2, "mA/cm2", "A/m2"),
+        convert(p.ionic_conductivity_eff_S_per_cm, "S/cm", "S/m"), convert(p.electronic_conductivity_eff_S_per_cm, "S/cm", "S/m"),
+        convert(p.separator_resistance_ohm_cm2, "Ohm cm2", "Ohm m2"),
+        convert(p.cathode_interface_asr_ohm_cm2 + p.anode_interface_asr_ohm_cm2, "Ohm cm2", "Ohm m2"),
+        convert(p.anode_exchange_current_density_mA_per_cm2, "mA/cm2", "A/m2"), p.anode_potential_V,
         p.lower_cutoff_V, p.initial_stoichiometry, one_c, c_rate * one_c,
     )
     return dict(zip(_INPUTS, values))
@@ -440,7 +467,7 @@ def dfn_overpotentials(p: RateModelParameters, solution, time_s: float) -> dict[
 def _solve_dfn(p: RateModelParameters, c_rate: float) -> DischargeResult:
     """One DFN discharge as a PyBaMM user runs it: a `Simulation` per C-rate on the default mesh."""
     pybamm = _import_pybamm()
-    current = c_rate * p.areal_capacity_mAh_per_cm2 * _MA_PER_CM2_TO_A_PER_M2
+    current = convert(c_rate * p.areal_capacity_mAh_per_cm2, "mA/cm2", "A/m2")
     simulation = pybamm.Simulation(dfn_model(), parameter_values=dfn_parameter_values(p, current))
     try:
         solution = simulation.solve([0.0, _end_time_s(p, c_rate)])

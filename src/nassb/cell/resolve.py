@@ -1,116 +1,189 @@
-"""From a `CellDesign` to numbers: every property resolved with its source, the layers, and the rate-model inputs.
+"""From a `CellDesign` to its `ParameterSet`: every parameter resolved with its source, then the layers.
 
-`resolve_cell` fills each property from the design, the material library, the knowledge base or a
-documented default (`DEFAULTS`, each with its justification, marked as a default in every output), then
-computes the composite cathode (wt% <-> vol% by densities, loading <-> thickness), the separator
-resistance at the design temperature, the anode size and N/P ratio, the interlayers and collectors.
+`resolve_cell` fills each parameter (`nassb.cell.parameters`) from the design file, the material library,
+the knowledge base or a documented default (`DEFAULTS`, each with its justification, marked as a default in
+every output), in that order; it then computes the composite cathode (wt% <-> vol% by densities, loading
+<-> thickness), the effective conductivities, the separator resistance at the design temperature, the anode
+size and N/P ratio, the interlayers and collectors, each computed parameter stored with its method.
+Everything downstream (stack layers, rate model, interface checks, report, JSON) reads the parameter set.
+`overrides` replace design inputs by parameter name (the optimiser varies designs this way).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from nassb.cell import microstructure
 from nassb.cell.design import CellDesign
-from nassb.cell.materials import MaterialResolver, is_library_value
-from nassb.cell.rate_model import RateModelParameters
-from nassb.cell.stack import CATHODE_LAYER, Layer, StackEnergy, stack_energy
+from nassb.cell.materials import MaterialResolver
+from nassb.cell.parameters import ParameterSet
+from nassb.cell.rate_model import RateModelParameters, rate_model_parameters
+from nassb.cell.stack import Layer, LayerRole, StackEnergy, stack_energy
 from nassb.chem.capacity import theoretical_capacity_mAh_per_g
-from nassb.core.errors import InputError
+from nassb.core.errors import InputError, ModelError
+from nassb.core.units import convert
 from nassb.core.value import Computation, DocumentedDefault, UserInput, Value
 
-UM_PER_CM = 1e4
-UL_PER_CM3 = 1e3
-
-# property -> (value, unit, justification); used only when neither the design, the library nor the
-# knowledge base has the number, and always reported as a default.
+# key -> (value, unit, justification); used only when neither the design, the library nor the knowledge base
+# has the number, and always reported as a default.
 DEFAULTS: dict[str, tuple[float, str, str]] = {
-    "diffusivity_cm2_per_s": (1e-10, "cm2/s", "mid-range of solid-state Na+ diffusivities of insertion cathodes (1e-12 to 1e-9 cm2/s, "
-                              "GITT values collected in Hwang, Myung, Sun, Chem. Soc. Rev. 46 (2017) 3529); measure it by GITT"),
-    "exchange_current_density_mA_per_cm2": (0.1, "mA/cm2", "order of magnitude of cathode | solid electrolyte charge transfer "
-                                            "(R_ct ~ 0.26 Ohm cm2 of active area); fit it from the cell's impedance"),
-    "particle_radius_um": (2.5, "um", "a 5 um secondary particle, typical of commercial layered-oxide and polyanion powders"),
-    "catholyte_particle_radius_um": (1.0, "um", "ball-milled solid-electrolyte powder of ~2 um, as in most composite recipes"),
-    "carbon_particle_radius_um": (0.02, "um", "primary particles of conductive carbon black (~40 nm, Super P / acetylene black)"),
-    "ocv_slope_V": (0.3, "V", "a moderately sloped insertion curve; set ocv_slope_V in [materials] for plateaus (~0.05 V)"),
-    "active_electronic_conductivity_S_per_cm": (1e-6, "S/cm", "a poorly conducting oxide or polyanion; carbon carries the electrons"),
-    "interface_asr_ohm_cm2": (0.0, "Ohm cm2", "no interfacial resistance assumed; give the measured one under [interfaces]"),
-    "anode_exchange_current_density_mA_per_cm2": (10.0, "mA/cm2", "fast Na plating/stripping at a wetted Na | electrolyte interface"),
-    "liquid_density_g_per_cm3": (1.3, "g/cm3", "1 M NaPF6 or NaClO4 in carbonates (~1.2-1.4 g/cm3)"),
-    "polymer_density_g_per_cm3": (1.2, "g/cm3", "PEO-based polymer electrolytes (1.1-1.3 g/cm3)"),
+    "diffusivity": (1e-10, "cm2/s", "mid-range of solid-state Na+ diffusivities of insertion cathodes (1e-12 to 1e-9 cm2/s, "
+                    "GITT values collected in Hwang, Myung, Sun, Chem. Soc. Rev. 46 (2017) 3529); measure it by GITT"),
+    "exchange_current_density": (0.1, "mA/cm2", "order of magnitude of cathode | solid electrolyte charge transfer "
+                                 "(R_ct ~ 0.26 Ohm cm2 of active area); fit it from the cell's impedance"),
+    "particle_radius": (2.5, "um", "a 5 um secondary particle, typical of commercial layered-oxide and polyanion powders"),
+    "catholyte_particle_radius": (1.0, "um", "ball-milled solid-electrolyte powder of ~2 um, as in most composite recipes"),
+    "carbon_particle_radius": (0.02, "um", "primary particles of conductive carbon black (~40 nm, Super P / acetylene black)"),
+    "ocv_slope": (0.3, "V", "a moderately sloped insertion curve; set ocv_slope_V in [materials] for plateaus (~0.05 V)"),
+    "active_electronic_conductivity": (1e-6, "S/cm", "a poorly conducting oxide or polyanion; carbon carries the electrons"),
+    "interface_asr": (0.0, "Ohm cm2", "no interfacial resistance assumed; give the measured one under [interfaces]"),
+    "anode_exchange_current_density": (10.0, "mA/cm2", "fast Na plating/stripping at a wetted Na | electrolyte interface"),
+    "liquid_density": (1.3, "g/cm3", "1 M NaPF6 or NaClO4 in carbonates (~1.2-1.4 g/cm3)"),
+    "polymer_density": (1.2, "g/cm3", "PEO-based polymer electrolytes (1.1-1.3 g/cm3)"),
+    "initial_stoichiometry": (0.005, "1", "discharge starts from an almost fully desodiated active material; the Nernst term of "
+                              "the open-circuit curve is singular at x = 0"),
 }
+FARADAY_CAPACITY = "Faraday's law Q = nF/(3.6 M)"
+NA_REFERENCE = "the Na/Na+ reference: a Na-metal or plated-Na anode sits at 0 V by definition"
+COMPOSITE_PARTS = ("active", "catholyte", "carbon", "binder")
 
 
 @dataclass(frozen=True)
 class ResolvedCell:
-    """Everything the energy and rate calculations need, as plain numbers, and the sources behind them."""
+    """The design, its parameter set, the materials behind each role, the stack layers and the microstructure summary."""
 
     design: CellDesign
-    temperature_K: float
-    mass_fractions: dict[str, float]
-    volume_fractions: dict[str, float]
-    active_loading_mg_per_cm2: float
-    cathode_thickness_cm: float
-    practical_capacity_mAh_per_g: float
-    theoretical_capacity_mAh_per_g: float | None
-    cell_voltage_V: float
-    areal_capacity_mAh_per_cm2: float
-    np_ratio: float | None
+    parameters: ParameterSet
+    materials: dict[str, str]
     layers: tuple[Layer, ...]
-    rate_parameters: RateModelParameters
-    conductivities: dict[str, float]
     microstructure: dict[str, float]
-    provenance: list[tuple[str, Value]] = field(default_factory=list)
 
     def energy(self) -> StackEnergy:
-        conditions = self.design.cell
+        get = self.parameters.get
         return stack_energy(self.areal_capacity_mAh_per_cm2, self.cell_voltage_V, list(self.layers),
-                            conditions.packaging_mass_fraction, conditions.packaging_volume_fraction, self.np_ratio)
+                            get("cell.packaging_mass_fraction", "1"), get("cell.packaging_volume_fraction", "1"), self.np_ratio)
+
+    @property
+    def rate_parameters(self) -> RateModelParameters:
+        return rate_model_parameters(self.parameters)
+
+    @property
+    def temperature_K(self) -> float:
+        return self.parameters.get("cell.temperature", "K")
+
+    def _fractions(self, kind: str) -> dict[str, float]:
+        return {part: self.parameters.get(f"cathode.{part}.{kind}", "1") for part in COMPOSITE_PARTS
+                if f"cathode.{part}.{kind}" in self.parameters}
+
+    @property
+    def mass_fractions(self) -> dict[str, float]:
+        return self._fractions("mass_fraction")
+
+    @property
+    def volume_fractions(self) -> dict[str, float]:
+        return self._fractions("volume_fraction")
+
+    @property
+    def active_loading_mg_per_cm2(self) -> float:
+        return self.parameters.get("cathode.active_loading", "mg/cm2")
+
+    @property
+    def cathode_thickness_cm(self) -> float:
+        return self.parameters.get("cathode.thickness", "cm")
+
+    @property
+    def practical_capacity_mAh_per_g(self) -> float:
+        return self.parameters.get("cathode.active.practical_capacity", "mAh/g")
+
+    @property
+    def theoretical_capacity_mAh_per_g(self) -> float | None:
+        return self.parameters.find("cathode.active.theoretical_capacity", "mAh/g")
+
+    @property
+    def areal_capacity_mAh_per_cm2(self) -> float:
+        return self.parameters.get("cathode.areal_capacity", "mAh/cm2")
+
+    @property
+    def cell_voltage_V(self) -> float:
+        return self.parameters.get("cathode.active.average_voltage", "V") - self.parameters.get("anode.potential", "V")
+
+    @property
+    def np_ratio(self) -> float | None:
+        return 0.0 if self.design.anode.type == "anode_free" else self.parameters.get("anode.np_ratio", "1")
+
+    @property
+    def conductivities(self) -> dict[str, float]:
+        """Bulk and effective conductivities (S/cm) of the separator and the composite's networks."""
+        names = {"separator_S_per_cm": "separator.ionic_conductivity",
+                 "separator_eff_S_per_cm": "separator.ionic_conductivity_effective",
+                 "catholyte_S_per_cm": "cathode.catholyte.ionic_conductivity",
+                 "catholyte_eff_S_per_cm": "cathode.ionic_conductivity_effective",
+                 "electronic_eff_S_per_cm": "cathode.electronic_conductivity_effective"}
+        return {key: self.parameters.get(name, "S/cm") for key, name in names.items() if name in self.parameters}
+
+    @property
+    def provenance(self) -> list[tuple[str, Value]]:
+        return list(self.parameters.items())
 
     @property
     def defaults_used(self) -> list[tuple[str, Value]]:
-        return [(label, value) for label, value in self.provenance
-                if isinstance(value.source, DocumentedDefault) and not is_library_value(value)]
+        return [(name, value) for name, value in self.parameters.items() if isinstance(value.source, DocumentedDefault)]
+
+    def material_of(self, name: str) -> str | None:
+        """The material behind a parameter (``cathode.active.density`` -> 'NaCrO2'), None for the cell's own."""
+        prefixes = [prefix for prefix in self.materials if name.startswith(prefix + ".")]
+        return self.materials[max(prefixes, key=len)] if prefixes else None
 
 
 class _Resolution:
-    """One resolution pass: looks properties up and records each with a readable label."""
+    """One resolution pass: fills the parameter set, each value with its source."""
 
-    def __init__(self, design: CellDesign, knowledge_base=None):
+    def __init__(self, design: CellDesign, knowledge_base=None, overrides: Mapping[str, Value] | None = None):
         self.design = design
         self.materials = MaterialResolver(design.materials, design.source, knowledge_base=knowledge_base)
-        self.provenance: list[tuple[str, Value]] = []
+        self.parameters = ParameterSet()
+        self.overrides = dict(overrides or {})
+        self.roles: dict[str, str] = {}
 
-    def note(self, label: str, value: Value) -> float:
-        if (label, value) not in self.provenance:
-            self.provenance.append((label, value))
-        return value.magnitude
+    def set(self, name: str, value: Value) -> float:
+        return self.parameters.set(name, value)
 
-    def given(self, label: str, magnitude: float, unit: str, design_field: str) -> float:
-        return self.note(label, Value(magnitude, unit, UserInput(self.design.source, design_field)))
+    def given(self, name: str, magnitude: float, unit: str, toml_path: str) -> float:
+        """A design input, unless `overrides` replaces it; the magnitude in `unit`."""
+        if name in self.overrides:
+            self.set(name, self.overrides[name])
+            return self.parameters.get(name, unit)
+        return self.set(name, Value(magnitude, unit, UserInput(self.design.source, toml_path)))
 
-    def default(self, label: str, key: str) -> float:
+    def default(self, name: str, key: str) -> float:
         magnitude, unit, justification = DEFAULTS[key]
-        return self.note(label, Value(magnitude, unit, DocumentedDefault(justification)))
+        return self.set(name, Value(magnitude, unit, DocumentedDefault(justification)))
 
-    def computed(self, label: str, magnitude: float, unit: str, method: str, **settings) -> float:
-        return self.note(label, Value(magnitude, unit, Computation(method, settings)))
+    def computed(self, name: str, magnitude: float, unit: str, method: str, **settings) -> float:
+        return self.set(name, Value(magnitude, unit, Computation(method, settings)))
 
-    def required(self, material: str, key: str, design_field: str, purpose: str) -> float:
-        return self.note(f"{material}: {key}", self.materials.require(material, key, design_field, purpose))
+    def role(self, prefix: str, material: str, design_field: str) -> str:
+        """Record that `material` plays the role `prefix` (``cathode.active``), after checking that it is known."""
+        self.materials.check_known(material, design_field)
+        self.roles[prefix] = material
+        return material
 
-    def optional(self, material: str, key: str, default_key: str, label: str | None = None) -> float:
-        value = self.materials.find(material, key)
-        if value is None:
-            return self.default(label or f"{material}: {key}", default_key)
-        return self.note(label or f"{material}: {key}", value)
+    def required(self, name: str, material: str, key: str, design_field: str, purpose: str) -> float:
+        return self.set(name, self.materials.require(material, key, design_field, purpose))
+
+    def optional(self, name: str, material: str | None, key: str, default_key: str) -> float:
+        value = self.materials.find(material, key) if material is not None else None
+        return self.default(name, default_key) if value is None else self.set(name, value)
+
+    def conductivity(self, name: str, material: str, design_field: str) -> float:
+        temperature_K = self.parameters.get("cell.temperature", "K")
+        return self.set(name, self.materials.ionic_conductivity_at(material, temperature_K, design_field))
 
 
 def _phase_conductivity(model: str, phase: str, sigma_S_per_cm: float, volume_fraction: float, porosity: float,
                         radius_ratio: float, microstructure_summary: dict[str, float]) -> float:
     """Effective conductivity of one phase of the composite by the chosen model; both models are summarised."""
-    from nassb.core.errors import ModelError
-
     if volume_fraction <= 0 or sigma_S_per_cm <= 0:
         return 0.0
     try:
@@ -131,248 +204,310 @@ def _phase_conductivity(model: str, phase: str, sigma_S_per_cm: float, volume_fr
     return float(bruggeman)
 
 
-def _cathode(run: _Resolution) -> dict:
-    design = run.design
-    cathode = design.cathode
-    names = {"active": cathode.active, "catholyte": cathode.catholyte, "carbon": cathode.carbon, "binder": cathode.binder}
-    for part, name in names.items():
-        if name is not None:
-            run.materials.check_known(name, f"cathode.{part}")
+def _conditions(run: _Resolution) -> None:
+    cell = run.design.cell
+    run.given("cell.temperature", cell.temperature_C, "degC", "cell.temperature_C")
+    run.given("cell.voltage_min", cell.voltage_min_V, "V", "cell.voltage_min_V")
+    run.given("cell.voltage_max", cell.voltage_max_V, "V", "cell.voltage_max_V")
+    for name in ("packaging_mass_fraction", "packaging_volume_fraction"):
+        run.given(f"cell.{name}", getattr(cell, name), "1", f"cell.{name}")
+    if cell.area_cm2 is not None:
+        run.given("cell.area", cell.area_cm2, "cm2", "cell.area_cm2")
+    if cell.stack_pressure_MPa is not None:
+        run.given("cell.stack_pressure", cell.stack_pressure_MPa, "MPa", "cell.stack_pressure_MPa")
+
+
+def _mass_fractions(run: _Resolution, densities: dict[str, float]) -> dict[str, float]:
+    """The composite's mass fractions: as given by weight, converted from volume, or with the active share overridden."""
+    cathode = run.design.cathode
+    basis = cathode.composition_basis
     fractions = cathode.composition.fractions()
-    densities = {part: run.required(names[part], "density_g_per_cm3", f"cathode.{part}", "to convert between wt% and vol%")
-                 for part in fractions}
-    if cathode.composition_basis == "wt":
-        mass_fractions = fractions
+    if "cathode.active.mass_fraction" in run.overrides:
+        if basis != "wt":
+            raise InputError(run.design.source, "cathode.composition_wt", "a composition by weight to vary the active fraction")
+        active = run.given("cathode.active.mass_fraction", fractions["active"], "1", "cathode.composition_wt.active")
+        others = {part: share for part, share in fractions.items() if part != "active"}
+        scale = (1.0 - active) / sum(others.values()) if others else 0.0
+        for part, share in others.items():
+            run.computed(f"cathode.{part}.mass_fraction", share * scale, "1", "the other parts scaled to keep 100 %",
+                         active_mass_fraction=active)
+    elif basis == "wt":
+        for part, share in fractions.items():
+            run.given(f"cathode.{part}.mass_fraction", share, "1", f"cathode.composition_wt.{part}")
     else:
-        mass_fractions = microstructure.volume_to_weight_fractions(fractions, densities)
-    volume_fractions = microstructure.weight_to_volume_fractions(mass_fractions, densities, cathode.porosity)
-    bulk_density = sum(volume_fractions[part] * densities[part] for part in volume_fractions)
-    if cathode.active_loading_mg_per_cm2 is not None:
-        active_loading = run.given("cathode: active loading (mg/cm2)", cathode.active_loading_mg_per_cm2, "mg/cm2",
+        for part, share in fractions.items():
+            run.given(f"cathode.{part}.volume_fraction", share, "1", f"cathode.composition_vol.{part}")
+        for part, mass in microstructure.volume_to_weight_fractions(fractions, densities).items():
+            run.computed(f"cathode.{part}.mass_fraction", mass, "1", "w_i = phi_i rho_i / sum_k phi_k rho_k")
+    return {part: run.parameters.get(f"cathode.{part}.mass_fraction", "1") for part in fractions}
+
+
+def _cathode(run: _Resolution) -> None:
+    """Composition, densities, loading and thickness of the composite cathode."""
+    cathode = run.design.cathode
+    parts = [part for part in COMPOSITE_PARTS if getattr(cathode.composition, part) > 0]
+    for part in COMPOSITE_PARTS:
+        if getattr(cathode, part) is not None:
+            run.role(f"cathode.{part}", getattr(cathode, part), f"cathode.{part}")
+    densities = {part: run.required(f"cathode.{part}.density", getattr(cathode, part), "density_g_per_cm3", f"cathode.{part}",
+                                    "to convert between wt% and vol%") for part in parts}
+    porosity = run.given("cathode.porosity", cathode.porosity, "1", "cathode.porosity")
+    mass_fractions = _mass_fractions(run, densities)
+    volume_fractions = microstructure.weight_to_volume_fractions(mass_fractions, densities, porosity)
+    if cathode.composition_basis == "wt" or "cathode.active.mass_fraction" in run.overrides:
+        for part, phi in volume_fractions.items():
+            run.computed(f"cathode.{part}.volume_fraction", phi, "1", "phi_i = (w_i / rho_i) / sum_k (w_k / rho_k) (1 - porosity)")
+    bulk_density = run.computed("cathode.bulk_density", sum(volume_fractions[part] * densities[part] for part in volume_fractions),
+                                "g/cm3", "sum_i phi_i rho_i")
+    if "cathode.active_loading" in run.overrides or cathode.active_loading_mg_per_cm2 is not None:
+        active_loading = run.given("cathode.active_loading", cathode.active_loading_mg_per_cm2, "mg/cm2",
                                    "cathode.active_loading_mg_per_cm2")
-        composite_loading = active_loading / mass_fractions["active"]
+        composite_loading = run.computed("cathode.composite_loading", active_loading / mass_fractions["active"], "mg/cm2",
+                                         "active loading / active mass fraction")
     elif cathode.composite_loading_mg_per_cm2 is not None:
-        composite_loading = run.given("cathode: composite loading (mg/cm2)", cathode.composite_loading_mg_per_cm2, "mg/cm2",
+        composite_loading = run.given("cathode.composite_loading", cathode.composite_loading_mg_per_cm2, "mg/cm2",
                                       "cathode.composite_loading_mg_per_cm2")
-        active_loading = composite_loading * mass_fractions["active"]
     else:
-        thickness_um = run.given("cathode: thickness", cathode.thickness_um, "um", "cathode.thickness_um")
-        composite_loading = 1e3 * bulk_density * thickness_um / UM_PER_CM
-        active_loading = composite_loading * mass_fractions["active"]
-    thickness_cm = composite_loading / 1e3 / bulk_density
-    return {"names": names, "mass_fractions": mass_fractions, "volume_fractions": volume_fractions,
-            "active_loading_mg_per_cm2": active_loading, "composite_loading_mg_per_cm2": composite_loading,
-            "thickness_cm": thickness_cm}
+        thickness_cm = convert(run.given("cathode.thickness", cathode.thickness_um, "um", "cathode.thickness_um"), "um", "cm")
+        composite_loading = run.computed("cathode.composite_loading", convert(bulk_density * thickness_cm, "g/cm2", "mg/cm2"),
+                                         "mg/cm2", "bulk density x thickness")
+    if "cathode.active_loading" not in run.parameters:
+        run.computed("cathode.active_loading", composite_loading * mass_fractions["active"], "mg/cm2",
+                     "composite loading x active mass fraction")
+    if "cathode.thickness" not in run.parameters:
+        run.computed("cathode.thickness", convert(composite_loading, "mg/cm2", "g/cm2") / bulk_density, "cm",
+                     "composite loading / bulk density")
 
 
-def _capacity_and_voltage(run: _Resolution, active: str) -> tuple[float, float | None, float]:
-    practical = run.required(active, "practical_capacity_mAh_per_g", "cathode.active", "the capacity the cathode delivers at low rate")
+def _active_material(run: _Resolution) -> None:
+    """Capacity, voltage, OCV shape, transport and kinetics of the active material, and the areal capacity."""
+    active = run.design.cathode.active
+    practical = run.required("cathode.active.practical_capacity", active, "practical_capacity_mAh_per_g", "cathode.active",
+                             "the capacity the cathode delivers at low rate")
     electrons = run.materials.find(active, "electrons_per_formula")
-    theoretical = None
     if electrons is not None:
-        run.note(f"{active}: electrons_per_formula", electrons)
+        run.set("cathode.active.electrons_per_formula", electrons)
         formula = run.materials.formula(active)
-        theoretical = run.computed(f"{active}: theoretical capacity", theoretical_capacity_mAh_per_g(formula, electrons.magnitude),
-                                   "mAh/g", "Faraday's law Q = nF/(3.6 M)", formula=formula, n=electrons.magnitude)
-    voltage = run.required(active, "average_voltage_V", "cathode.active", "the mean discharge voltage against Na/Na+")
-    return practical, theoretical, voltage
+        run.computed("cathode.active.theoretical_capacity", theoretical_capacity_mAh_per_g(formula, electrons.magnitude), "mAh/g",
+                     FARADAY_CAPACITY, formula=formula, n=electrons.magnitude)
+    run.required("cathode.active.average_voltage", active, "average_voltage_V", "cathode.active",
+                 "the mean discharge voltage against Na/Na+")
+    loading_g_per_cm2 = run.parameters.get("cathode.active_loading", "g/cm2")
+    run.computed("cathode.areal_capacity", loading_g_per_cm2 * practical, "mAh/cm2", "active loading x practical capacity")
+    run.optional("cathode.active.ocv_slope", active, "ocv_slope_V", "ocv_slope")
+    run.optional("cathode.active.diffusivity", active, "diffusivity_cm2_per_s", "diffusivity")
+    run.optional("cathode.active.exchange_current_density", active, "exchange_current_density_mA_per_cm2",
+                 "exchange_current_density")
+    run.default("cathode.active.initial_stoichiometry", "initial_stoichiometry")
+    cathode = run.design.cathode
+    if cathode.active_particle_radius_um is not None:
+        run.given("cathode.active.particle_radius", cathode.active_particle_radius_um, "um", "cathode.active_particle_radius_um")
+    else:
+        run.optional("cathode.active.particle_radius", active, "particle_radius_um", "particle_radius")
+
+
+def _composite_networks(run: _Resolution) -> dict[str, float]:
+    """Effective ionic and electronic conductivities of the composite; returns the microstructure summary."""
+    cathode = run.design.cathode
+    params = run.parameters
+    porosity = params.get("cathode.porosity", "1")
+    volume = {part: params.get(f"cathode.{part}.volume_fraction", "1") for part in COMPOSITE_PARTS
+              if f"cathode.{part}.volume_fraction" in params}
+    active_radius_um = params.get("cathode.active.particle_radius", "um")
+    summary: dict[str, float] = {}
+    kappa_eff = 0.0
+    if cathode.catholyte is not None:
+        sigma_catholyte = run.conductivity("cathode.catholyte.ionic_conductivity", cathode.catholyte, "cathode.catholyte")
+        if cathode.catholyte_particle_radius_um is not None:
+            run.given("cathode.catholyte.particle_radius", cathode.catholyte_particle_radius_um, "um",
+                      "cathode.catholyte_particle_radius_um")
+        else:
+            run.default("cathode.catholyte.particle_radius", "catholyte_particle_radius")
+        ratio = params.get("cathode.catholyte.particle_radius", "um") / active_radius_um
+        kappa_eff = _phase_conductivity(cathode.conductivity_model, "catholyte", sigma_catholyte, volume.get("catholyte", 0.0),
+                                        porosity, ratio, summary)
+    if cathode.pore_electrolyte is not None:
+        liquid = run.role("cathode.pore_electrolyte", cathode.pore_electrolyte, "cathode.pore_electrolyte")
+        sigma_liquid = run.conductivity("cathode.pore_electrolyte.ionic_conductivity", liquid, "cathode.pore_electrolyte")
+        kappa_eff += _phase_conductivity("bruggeman", "pore electrolyte", sigma_liquid, porosity, 0.0, 1.0, summary)
+    if kappa_eff <= 0:
+        raise InputError(run.design.source, "cathode.catholyte",
+                         "a catholyte that percolates: with no ionic path through the composite the cathode cannot discharge",
+                         cathode.catholyte)
+    sigma_active = run.optional("cathode.active.electronic_conductivity", cathode.active, "electronic_conductivity_S_per_cm",
+                                "active_electronic_conductivity")
+    sigma_electronic = _phase_conductivity(cathode.conductivity_model, "active material (electronic)", sigma_active,
+                                           volume["active"], porosity, 1.0, summary)
+    if cathode.carbon is not None and "carbon" in volume:
+        sigma_carbon = run.required("cathode.carbon.electronic_conductivity", cathode.carbon, "electronic_conductivity_S_per_cm",
+                                    "cathode.carbon", "the electronic path through the composite")
+        run.optional("cathode.carbon.particle_radius", cathode.carbon, "particle_radius_um", "carbon_particle_radius")
+        ratio = params.get("cathode.carbon.particle_radius", "um") / active_radius_um
+        sigma_electronic += _phase_conductivity(cathode.conductivity_model, "carbon", sigma_carbon, volume["carbon"],
+                                                porosity, ratio, summary)
+    model = "percolation (Bouvard-Lange threshold)" if cathode.conductivity_model == "percolation" else "Bruggeman"
+    run.computed("cathode.ionic_conductivity_effective", kappa_eff, "S/cm", f"{model}, sum over the ion-conducting phases")
+    run.computed("cathode.electronic_conductivity_effective", sigma_electronic, "S/cm",
+                 f"{model}, sum over the electron-conducting phases")
+    depth_cm = microstructure.ionic_penetration_depth_cm(kappa_eff, params.get("cathode.areal_capacity", "mAh/cm2"),
+                                                         sigma_eff_S_per_cm=sigma_electronic)
+    summary["ionic penetration depth at 1C, 0.1 V allowed (um)"] = convert(depth_cm, "cm", "um")
+    summary["utilisation estimate at 1C from the penetration depth"] = microstructure.utilisation_from_penetration(
+        depth_cm, params.get("cathode.thickness", "cm"))
+    return summary
+
+
+def _separator(run: _Resolution) -> Layer:
+    separator = run.design.separator
+    material = run.role("separator", separator.material, "separator.material")
+    density = run.required("separator.density", material, "density_g_per_cm3", "separator.material", "the separator mass")
+    sigma = run.conductivity("separator.ionic_conductivity", material, "separator.material")
+    thickness_cm = convert(run.given("separator.thickness", separator.thickness_um, "um", "separator.thickness_um"), "um", "cm")
+    porosity = run.given("separator.porosity", separator.porosity, "1", "separator.porosity")
+    sigma_eff = run.computed("separator.ionic_conductivity_effective", microstructure.bruggeman_conductivity(sigma, 1.0 - porosity),
+                             "S/cm", "sigma (1 - porosity)^1.5 (Bruggeman)")
+    run.computed("separator.area_resistance", thickness_cm / sigma_eff, "Ohm cm2", "thickness / (sigma (1 - porosity)^1.5) (Bruggeman)")
+    return Layer(LayerRole.SEPARATOR, f"separator ({material})", thickness_cm, thickness_cm * density * (1.0 - porosity))
 
 
 def _anode_capacity(run: _Resolution, material: str) -> float:
     value = run.materials.find(material, "theoretical_capacity_mAh_per_g")
     if value is not None:
-        return run.note(f"{material}: Na capacity", value)
-    electrons = run.required(material, "electrons_per_formula", "anode.material", "the Na it holds per formula unit")
+        return run.set("anode.specific_capacity", value)
+    electrons = run.required("anode.electrons_per_formula", material, "electrons_per_formula", "anode.material",
+                             "the Na it holds per formula unit")
     formula = run.materials.formula(material)
-    return run.computed(f"{material}: Na capacity", theoretical_capacity_mAh_per_g(formula, electrons), "mAh/g",
-                        "Faraday's law Q = nF/(3.6 M)", formula=formula, n=electrons)
+    return run.computed("anode.specific_capacity", theoretical_capacity_mAh_per_g(formula, electrons), "mAh/g",
+                        FARADAY_CAPACITY, formula=formula, n=electrons)
 
 
-def _anode(run: _Resolution, cathode_areal_capacity: float) -> tuple[Layer | None, float | None, float]:
+def _anode(run: _Resolution) -> Layer | None:
     anode = run.design.anode
-    if anode.type == "anode_free":
-        return None, 0.0, 0.0
     material = anode.material_name
-    run.materials.check_known(material, "anode.material")
-    density = run.required(material, "density_g_per_cm3", "anode.material", "the anode's mass and thickness")
+    if material is not None:
+        run.role("anode", material, "anode.material")
+    if anode.type == "alloy":
+        run.required("anode.potential", material, "potential_vs_na_V", "anode.material", "the alloy's mean potential against Na/Na+")
+    else:
+        run.computed("anode.potential", 0.0, "V", NA_REFERENCE)
+    run.optional("anode.exchange_current_density", material, "exchange_current_density_mA_per_cm2", "anode_exchange_current_density")
+    if anode.type == "anode_free":
+        return None
+    density = run.required("anode.density", material, "density_g_per_cm3", "anode.material", "the anode's mass and thickness")
     capacity = _anode_capacity(run, material)
-    potential = 0.0 if anode.type == "na_metal" else run.required(material, "potential_vs_na_V", "anode.material",
-                                                                    "the alloy's mean potential against Na/Na+")
+    cathode_capacity = run.parameters.get("cathode.areal_capacity", "mAh/cm2")
     if anode.thickness_um is not None:
-        thickness_cm = run.given("anode: thickness", anode.thickness_um, "um", "anode.thickness_um") / UM_PER_CM
+        thickness_cm = convert(run.given("anode.thickness", anode.thickness_um, "um", "anode.thickness_um"), "um", "cm")
         mass = thickness_cm * density
     elif anode.loading_mg_per_cm2 is not None:
-        mass = run.given("anode: loading", anode.loading_mg_per_cm2, "mg/cm2", "anode.loading_mg_per_cm2") / 1e3
+        mass = convert(run.given("anode.loading", anode.loading_mg_per_cm2, "mg/cm2", "anode.loading_mg_per_cm2"), "mg/cm2", "g/cm2")
         thickness_cm = mass / density
     else:
-        np_ratio = run.given("anode: N/P ratio", anode.np_ratio, "1", "anode.np_ratio")
-        mass = np_ratio * cathode_areal_capacity / capacity
+        np_ratio = run.given("anode.np_ratio", anode.np_ratio, "1", "anode.np_ratio")
+        mass = np_ratio * cathode_capacity / capacity
         thickness_cm = mass / density
-    np_ratio = mass * capacity / cathode_areal_capacity
-    return Layer(f"anode ({material})", thickness_cm, mass), np_ratio, potential
+    if "anode.np_ratio" not in run.parameters:
+        run.computed("anode.np_ratio", mass * capacity / cathode_capacity, "1", "anode mass x Na capacity / cathode areal capacity")
+    for name, magnitude, unit in (("anode.thickness", thickness_cm, "cm"), ("anode.loading", convert(mass, "g/cm2", "mg/cm2"), "mg/cm2")):
+        if name not in run.parameters:
+            run.computed(name, magnitude, unit, "from the anode's size and density")
+    return Layer(LayerRole.ANODE, f"anode ({material})", thickness_cm, mass)
 
 
-def _interlayers(run: _Resolution, temperature_K: float) -> tuple[list[Layer], dict[str, float]]:
-    layers, asr = [], {"anode": 0.0, "cathode": 0.0}
+def _interlayers(run: _Resolution) -> list[Layer]:
+    layers = []
     for index, layer in enumerate(run.design.interlayer):
-        where = f"interlayer[{index}]"
+        where, name = f"interlayer[{index}]", f"interlayer[{index}]"
         label = f"interlayer {index + 1} ({layer.type}, {layer.position} side)"
+        if layer.material is not None:
+            run.role(name, layer.material, f"{where}.material")
         if layer.thickness_um is not None:
-            thickness_cm = run.given(f"{label}: thickness", layer.thickness_um, "um", f"{where}.thickness_um") / UM_PER_CM
+            thickness_cm = convert(run.given(f"{name}.thickness", layer.thickness_um, "um", f"{where}.thickness_um"), "um", "cm")
         else:
-            volume_uL = run.given(f"{label}: liquid volume", layer.liquid_uL, "uL", f"{where}.liquid_uL")
-            thickness_cm = volume_uL / UL_PER_CM3 / run.design.cell.area_cm2
+            volume_uL = run.given(f"{name}.liquid_volume", layer.liquid_uL, "uL", f"{where}.liquid_uL")
+            thickness_cm = run.computed(f"{name}.thickness", convert(volume_uL, "uL", "cm3") / run.parameters.get("cell.area", "cm2"),
+                                        "cm", "liquid volume / cell area")
         if layer.density_g_per_cm3 is not None:
-            density = run.given(f"{label}: density", layer.density_g_per_cm3, "g/cm3", f"{where}.density_g_per_cm3")
+            density = run.given(f"{name}.density", layer.density_g_per_cm3, "g/cm3", f"{where}.density_g_per_cm3")
         elif layer.material is not None and run.materials.find(layer.material, "density_g_per_cm3") is not None:
-            density = run.required(layer.material, "density_g_per_cm3", f"{where}.material", "the interlayer mass")
+            density = run.required(f"{name}.density", layer.material, "density_g_per_cm3", f"{where}.material", "the interlayer mass")
         elif layer.type in ("liquid", "polymer"):
-            density = run.default(f"{label}: density", f"{layer.type}_density_g_per_cm3")
+            density = run.default(f"{name}.density", f"{layer.type}_density")
         else:
             raise InputError(run.design.source, f"{where}.density_g_per_cm3", "the coating's density (or a material the library knows)")
         if layer.asr_ohm_cm2 is not None:
-            resistance = run.given(f"{label}: ASR", layer.asr_ohm_cm2, "Ohm cm2", f"{where}.asr_ohm_cm2")
+            run.given(f"{name}.asr", layer.asr_ohm_cm2, "Ohm cm2", f"{where}.asr_ohm_cm2")
         elif layer.material is not None and run.materials.find(layer.material, "ionic_conductivity_S_per_cm") is not None:
-            sigma = run.note(f"{layer.material}: ionic conductivity", run.materials.ionic_conductivity_at(layer.material, temperature_K, f"{where}.material"))
-            resistance = run.computed(f"{label}: ASR", thickness_cm / sigma, "Ohm cm2", "thickness / conductivity")
+            sigma = run.conductivity(f"{name}.ionic_conductivity", layer.material, f"{where}.material")
+            run.computed(f"{name}.asr", thickness_cm / sigma, "Ohm cm2", "thickness / conductivity")
         else:
-            resistance = run.default(f"{label}: ASR", "interface_asr_ohm_cm2")
-        asr[layer.position] += resistance
-        layers.append(Layer(label, thickness_cm, thickness_cm * density))
-    return layers, asr
+            run.default(f"{name}.asr", "interface_asr")
+        role = LayerRole.CATHODE_INTERLAYER if layer.position == "cathode" else LayerRole.ANODE_INTERLAYER
+        layers.append(Layer(role, label, thickness_cm, thickness_cm * density))
+    return layers
+
+
+def _series_asr(run: _Resolution) -> None:
+    """Each side's interfacial ASR (given or the default) plus the ASRs of that side's interlayers."""
+    for side in ("cathode", "anode"):
+        given = getattr(run.design.interfaces, f"{side}_asr_ohm_cm2")
+        if given is not None:
+            own = run.given(f"{side}.interface_asr", given, "Ohm cm2", f"interfaces.{side}_asr_ohm_cm2")
+        else:
+            own = run.default(f"{side}.interface_asr", "interface_asr")
+        interlayers = [f"interlayer[{index}].asr" for index, layer in enumerate(run.design.interlayer) if layer.position == side]
+        total = own + sum(run.parameters.get(name, "Ohm cm2") for name in interlayers)
+        run.computed(f"{side}.series_asr", total, "Ohm cm2", f"{side}.interface_asr + the {side}-side interlayer ASRs",
+                     interlayers=", ".join(interlayers) or "none")
 
 
 def _collectors(run: _Resolution) -> list[Layer]:
     layers = []
     share = 0.5 if run.design.cell.double_sided else 1.0
-    for position in ("cathode", "anode"):
+    roles = {"cathode": LayerRole.CATHODE_COLLECTOR, "anode": LayerRole.ANODE_COLLECTOR}
+    for position, role in roles.items():
         collector = getattr(run.design.current_collectors, position)
         if collector is None:
             continue
-        run.materials.check_known(collector.material, f"current_collectors.{position}.material")
-        density = run.required(collector.material, "density_g_per_cm3", f"current_collectors.{position}.material", "the collector mass")
-        thickness_cm = share * collector.thickness_um / UM_PER_CM
-        layers.append(Layer(f"{position} current collector ({collector.material})", thickness_cm, thickness_cm * density))
+        field = f"current_collectors.{position}"
+        material = run.role(f"{position}_collector", collector.material, f"{field}.material")
+        density = run.required(f"{position}_collector.density", material, "density_g_per_cm3", f"{field}.material",
+                               "the collector mass")
+        given_cm = convert(run.given(f"{position}_collector.thickness", collector.thickness_um, "um", f"{field}.thickness_um"),
+                           "um", "cm")
+        thickness_cm = share * given_cm
+        layers.append(Layer(role, f"{position} current collector ({collector.material})", thickness_cm, thickness_cm * density))
     return layers
 
 
-def resolve_cell(design: CellDesign, knowledge_base=None) -> ResolvedCell:
-    """Resolve every property of `design` and compute its layers and rate-model inputs."""
-    run = _Resolution(design, knowledge_base)
-    conditions, cathode = design.cell, design.cathode
-    temperature_K = conditions.temperature_K
-    composite = _cathode(run)
-    names, volume_fractions = composite["names"], composite["volume_fractions"]
-    practical, theoretical, cathode_voltage = _capacity_and_voltage(run, cathode.active)
-    areal_capacity = composite["active_loading_mg_per_cm2"] / 1e3 * practical
-
-    separator = design.separator
-    run.materials.check_known(separator.material, "separator.material")
-    separator_density = run.required(separator.material, "density_g_per_cm3", "separator.material", "the separator mass")
-    sigma_separator = run.note(f"{separator.material}: ionic conductivity at {temperature_K:.0f} K",
-                               run.materials.ionic_conductivity_at(separator.material, temperature_K, "separator.material"))
-    separator_cm = separator.thickness_um / UM_PER_CM
-    sigma_separator_eff = microstructure.bruggeman_conductivity(sigma_separator, 1.0 - separator.porosity)
-    separator_resistance = run.computed("separator: resistance", separator_cm / sigma_separator_eff, "Ohm cm2",
-                                        "thickness / (sigma (1 - porosity)^1.5) (Bruggeman)")
-
-    active_radius_um = (run.given("cathode: active particle radius", cathode.active_particle_radius_um, "um", "cathode.active_particle_radius_um")
-                        if cathode.active_particle_radius_um is not None
-                        else run.optional(cathode.active, "particle_radius_um", "particle_radius_um"))
-    conductivities = {"separator_S_per_cm": sigma_separator, "separator_eff_S_per_cm": sigma_separator_eff}
-    summary: dict[str, float] = {}
-    kappa_eff = 0.0
-    if names["catholyte"] is not None:
-        sigma_catholyte = run.note(f"{names['catholyte']}: ionic conductivity at {temperature_K:.0f} K",
-                                   run.materials.ionic_conductivity_at(names["catholyte"], temperature_K, "cathode.catholyte"))
-        catholyte_radius_um = (run.given("cathode: catholyte particle radius", cathode.catholyte_particle_radius_um, "um",
-                                         "cathode.catholyte_particle_radius_um")
-                               if cathode.catholyte_particle_radius_um is not None
-                               else run.default("cathode: catholyte particle radius", "catholyte_particle_radius_um"))
-        kappa_eff = _phase_conductivity(cathode.conductivity_model, "catholyte", sigma_catholyte, volume_fractions["catholyte"],
-                                        cathode.porosity, catholyte_radius_um / active_radius_um, summary)
-        conductivities["catholyte_S_per_cm"] = sigma_catholyte
-    if cathode.pore_electrolyte is not None:
-        liquid = cathode.pore_electrolyte
-        run.materials.check_known(liquid, "cathode.pore_electrolyte")
-        sigma_liquid = run.note(f"{liquid}: ionic conductivity at {temperature_K:.0f} K",
-                                run.materials.ionic_conductivity_at(liquid, temperature_K, "cathode.pore_electrolyte"))
-        kappa_eff += _phase_conductivity("bruggeman", "pore electrolyte", sigma_liquid, cathode.porosity, 0.0, 1.0, summary)
-    if kappa_eff <= 0:
-        raise InputError(design.source, "cathode.catholyte",
-                         "a catholyte that percolates: with no ionic path through the composite the cathode cannot discharge",
-                         names["catholyte"])
-    sigma_active = run.optional(cathode.active, "electronic_conductivity_S_per_cm", "active_electronic_conductivity_S_per_cm")
-    sigma_electronic = _phase_conductivity(cathode.conductivity_model, "active material (electronic)", sigma_active,
-                                           volume_fractions["active"], cathode.porosity, 1.0, summary)
-    if names["carbon"] is not None:
-        sigma_carbon = run.required(names["carbon"], "electronic_conductivity_S_per_cm", "cathode.carbon", "the electronic path through the composite")
-        carbon_radius_um = run.optional(names["carbon"], "particle_radius_um", "carbon_particle_radius_um")
-        sigma_electronic += _phase_conductivity(cathode.conductivity_model, "carbon", sigma_carbon, volume_fractions["carbon"],
-                                                cathode.porosity, carbon_radius_um / active_radius_um, summary)
-    conductivities.update(catholyte_eff_S_per_cm=kappa_eff, electronic_eff_S_per_cm=sigma_electronic)
-    one_c = areal_capacity
-    depth_cm = microstructure.ionic_penetration_depth_cm(kappa_eff, one_c, sigma_eff_S_per_cm=sigma_electronic)
-    summary["ionic penetration depth at 1C, 0.1 V allowed (um)"] = UM_PER_CM * depth_cm
-    summary["utilisation estimate at 1C from the penetration depth"] = microstructure.utilisation_from_penetration(
-        depth_cm, composite["thickness_cm"])
-
-    anode_layer, np_ratio, anode_potential = _anode(run, areal_capacity)
-    interlayers, interlayer_asr = _interlayers(run, temperature_K)
-    interfaces = design.interfaces
-    asr = {}
-    for side in ("cathode", "anode"):
-        given = getattr(interfaces, f"{side}_asr_ohm_cm2")
-        label = f"{side} interface ASR"
-        own = (run.given(label, given, "Ohm cm2", f"interfaces.{side}_asr_ohm_cm2") if given is not None
-               else run.default(label, "interface_asr_ohm_cm2"))
-        asr[side] = own + interlayer_asr[side]
-
-    pore_liquid_g_per_cm2 = 0.0
+def _cathode_layer(run: _Resolution) -> Layer:
+    params, cathode = run.parameters, run.design.cathode
+    thickness_cm = params.get("cathode.thickness", "cm")
+    mass = params.get("cathode.composite_loading", "g/cm2")
     if cathode.pore_electrolyte is not None:
         found = run.materials.find(cathode.pore_electrolyte, "density_g_per_cm3")
-        liquid_density = (run.note(f"{cathode.pore_electrolyte}: density", found) if found is not None
-                          else run.default(f"{cathode.pore_electrolyte}: density", "liquid_density_g_per_cm3"))
-        pore_liquid_g_per_cm2 = cathode.porosity * composite["thickness_cm"] * liquid_density
-    collectors = _collectors(run)
-    layers = [*[layer for layer in collectors if layer.name.startswith("cathode")],
-              Layer(CATHODE_LAYER, composite["thickness_cm"], composite["composite_loading_mg_per_cm2"] / 1e3 + pore_liquid_g_per_cm2),
-              *[layer for layer in interlayers if "cathode side" in layer.name],
-              Layer(f"separator ({separator.material})", separator_cm, separator_cm * separator_density * (1.0 - separator.porosity)),
-              *[layer for layer in interlayers if "anode side" in layer.name]]
-    if anode_layer is not None:
-        layers.append(anode_layer)
-    layers += [layer for layer in collectors if layer.name.startswith("anode")]
+        liquid_density = (run.set("cathode.pore_electrolyte.density", found) if found is not None
+                          else run.default("cathode.pore_electrolyte.density", "liquid_density"))
+        mass += params.get("cathode.porosity", "1") * thickness_cm * liquid_density
+    return Layer(LayerRole.CATHODE, "cathode composite", thickness_cm, mass)
 
-    anode_i0 = (run.optional(design.anode.material_name, "exchange_current_density_mA_per_cm2", "anode_exchange_current_density_mA_per_cm2",
-                             "anode: exchange current density") if design.anode.material_name else
-                run.default("anode: exchange current density", "anode_exchange_current_density_mA_per_cm2"))
-    parameters = RateModelParameters(
-        temperature_K=temperature_K,
-        cathode_thickness_cm=composite["thickness_cm"],
-        active_volume_fraction=volume_fractions["active"],
-        particle_radius_cm=active_radius_um / UM_PER_CM,
-        areal_capacity_mAh_per_cm2=areal_capacity,
-        average_voltage_V=cathode_voltage,
-        ocv_slope_V=run.optional(cathode.active, "ocv_slope_V", "ocv_slope_V"),
-        solid_diffusivity_cm2_per_s=run.optional(cathode.active, "diffusivity_cm2_per_s", "diffusivity_cm2_per_s"),
-        exchange_current_density_mA_per_cm2=run.optional(cathode.active, "exchange_current_density_mA_per_cm2",
-                                                         "exchange_current_density_mA_per_cm2"),
-        ionic_conductivity_eff_S_per_cm=kappa_eff,
-        electronic_conductivity_eff_S_per_cm=sigma_electronic,
-        separator_resistance_ohm_cm2=separator_resistance,
-        cathode_interface_asr_ohm_cm2=asr["cathode"],
-        anode_interface_asr_ohm_cm2=asr["anode"],
-        anode_exchange_current_density_mA_per_cm2=anode_i0,
-        anode_potential_V=anode_potential,
-        lower_cutoff_V=conditions.voltage_min_V,
-    )
-    return ResolvedCell(
-        design=design, temperature_K=temperature_K, mass_fractions=composite["mass_fractions"],
-        volume_fractions=volume_fractions, active_loading_mg_per_cm2=composite["active_loading_mg_per_cm2"],
-        cathode_thickness_cm=composite["thickness_cm"], practical_capacity_mAh_per_g=practical,
-        theoretical_capacity_mAh_per_g=theoretical, cell_voltage_V=cathode_voltage - anode_potential,
-        areal_capacity_mAh_per_cm2=areal_capacity, np_ratio=np_ratio, layers=tuple(layers),
-        rate_parameters=parameters, conductivities=conductivities, microstructure=summary, provenance=run.provenance,
-    )
 
+def resolve_cell(design: CellDesign, knowledge_base=None, overrides: Mapping[str, Value] | None = None) -> ResolvedCell:
+    """Resolve every parameter of `design` (overrides, by parameter name, replace design inputs) and build its stack."""
+    run = _Resolution(design, knowledge_base, overrides)
+    _conditions(run)
+    _cathode(run)
+    _active_material(run)
+    separator = _separator(run)
+    summary = _composite_networks(run)
+    anode = _anode(run)
+    interlayers = _interlayers(run)
+    _series_asr(run)
+    layers = [*_collectors(run), _cathode_layer(run), separator, *interlayers]
+    if anode is not None:
+        layers.append(anode)
+    unused = set(run.overrides) - set(run.parameters)
+    if unused:
+        raise InputError(design.source, "overrides", "parameters this design takes as inputs", ", ".join(sorted(unused)))
+    return ResolvedCell(design=design, parameters=run.parameters, materials=dict(run.roles),
+                        layers=tuple(sorted(layers, key=lambda layer: layer.role.order)), microstructure=summary)

@@ -12,16 +12,33 @@ Units: mWh/cm2 over g/cm2 is Wh/kg; mWh/cm2 over cm is Wh/L.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 from nassb.core.errors import InputError
+from nassb.core.units import convert
 
-CATHODE_LAYER = "cathode composite"
+
+class LayerRole(Enum):
+    """What a layer does in the stack, in stacking order from the cathode's collector to the anode's."""
+
+    CATHODE_COLLECTOR = "cathode current collector"
+    CATHODE = "cathode composite"
+    CATHODE_INTERLAYER = "cathode-side interlayer"
+    SEPARATOR = "separator"
+    ANODE_INTERLAYER = "anode-side interlayer"
+    ANODE = "anode"
+    ANODE_COLLECTOR = "anode current collector"
+
+    @property
+    def order(self) -> int:
+        return list(LayerRole).index(self)
 
 
 @dataclass(frozen=True)
 class Layer:
-    """One layer of the stack per unit area: thickness in cm and areal mass in g/cm2."""
+    """One layer of the stack per unit area: its role, a readable name, thickness in cm and areal mass in g/cm2."""
 
+    role: LayerRole
     name: str
     thickness_cm: float
     mass_g_per_cm2: float
@@ -64,7 +81,7 @@ class StackEnergy:
 
     @property
     def cathode(self) -> Layer:
-        return next(layer for layer in self.layers if layer.name == CATHODE_LAYER)
+        return next(layer for layer in self.layers if layer.role is LayerRole.CATHODE)
 
     @property
     def Wh_per_kg_cathode(self) -> float:
@@ -112,9 +129,10 @@ class StackEnergy:
             "areal_capacity_mAh_per_cm2": self.areal_capacity_mAh_per_cm2,
             "areal_energy_mWh_per_cm2": self.areal_energy_mWh_per_cm2, "cell_voltage_V": self.cell_voltage_V,
             "np_ratio": self.np_ratio,
-            "stack_mass_mg_per_cm2": 1e3 * self.stack_mass_g_per_cm2, "stack_thickness_um": 1e4 * self.stack_thickness_cm,
-            "layers": [{"name": layer.name, "thickness_um": 1e4 * layer.thickness_cm, "mass_mg_per_cm2": 1e3 * layer.mass_g_per_cm2}
-                       for layer in self.layers],
+            "stack_mass_mg_per_cm2": convert(self.stack_mass_g_per_cm2, "g/cm2", "mg/cm2"),
+            "stack_thickness_um": convert(self.stack_thickness_cm, "cm", "um"),
+            "layers": [{"name": layer.name, "role": layer.role.value, "thickness_um": convert(layer.thickness_cm, "cm", "um"),
+                        "mass_mg_per_cm2": convert(layer.mass_g_per_cm2, "g/cm2", "mg/cm2")} for layer in self.layers],
             "mass_breakdown": self.mass_breakdown(), "volume_breakdown": self.volume_breakdown(),
         }
 
@@ -123,8 +141,8 @@ def stack_energy(areal_capacity_mAh_per_cm2: float, cell_voltage_V: float, layer
                  packaging_mass_fraction: float = 0.0, packaging_volume_fraction: float = 0.0,
                  np_ratio: float | None = None) -> StackEnergy:
     """Energy densities of a stack of `layers` (one must be the cathode composite)."""
-    if not any(layer.name == CATHODE_LAYER for layer in layers):
-        raise InputError("stack", "layers", f"a layer named '{CATHODE_LAYER}'")
+    if not any(layer.role is LayerRole.CATHODE for layer in layers):
+        raise InputError("stack", "layers", f"a layer with the role '{LayerRole.CATHODE.value}'")
     for layer in layers:
         if layer.thickness_cm < 0 or layer.mass_g_per_cm2 < 0:
             raise InputError("stack", layer.name, "a non-negative thickness and areal mass",

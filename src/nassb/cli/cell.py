@@ -12,6 +12,7 @@ from rich.table import Table
 
 from nassb.cli._output import format_number, parse_positive_numbers, progress_bar, save_figures, write_json
 from nassb.core.errors import InputError
+from nassb.core.units import convert
 
 cell_app = typer.Typer(help="Cell design: stack energy, simulated rate capability, optimisation.", no_args_is_help=True)
 console = Console()
@@ -46,15 +47,19 @@ def _energy_table(energy) -> Table:
     return table
 
 
+def _percent(fraction: float) -> str:
+    return f"{convert(fraction, '1', '%'):.1f} %"
+
+
 def _layer_table(energy) -> Table:
     table = Table(title="Stack per cm2")
     for column in ("layer", "thickness (um)", "mass (mg/cm2)", "mass share", "volume share"):
         table.add_column(column, justify="right" if column != "layer" else "left")
     mass, volume = energy.mass_breakdown(), energy.volume_breakdown()
     for layer in energy.layers:
-        table.add_row(layer.name, f"{1e4 * layer.thickness_cm:.1f}", f"{1e3 * layer.mass_g_per_cm2:.2f}",
-                      f"{100 * mass[layer.name]:.1f} %", f"{100 * volume[layer.name]:.1f} %")
-    table.add_row("packaging", "", "", f"{100 * mass['packaging']:.1f} %", f"{100 * volume['packaging']:.1f} %")
+        table.add_row(layer.name, f"{convert(layer.thickness_cm, 'cm', 'um'):.1f}",
+                      f"{convert(layer.mass_g_per_cm2, 'g/cm2', 'mg/cm2'):.2f}", _percent(mass[layer.name]), _percent(volume[layer.name]))
+    table.add_row("packaging", "", "", _percent(mass["packaging"]), _percent(volume["packaging"]))
     return table
 
 
@@ -66,7 +71,8 @@ def _rate_table(points) -> Table:
         table.add_column(column, justify="left" if column == "limited by" else "right")
     for point in points:
         table.add_row(f"{point.c_rate:g}", format_number(point.current_density_mA_per_cm2, 3), f"{point.capacity_mAh_per_g:.1f}",
-                      f"{100 * point.utilisation:.0f} %", f"{point.energy_Wh_per_kg:.0f}", PROCESS_LABELS[point.limiting_process])
+                      f"{convert(point.utilisation, '1', '%'):.0f} %", f"{point.energy_Wh_per_kg:.0f}",
+                      PROCESS_LABELS[point.limiting_process])
     return table
 
 
@@ -104,7 +110,7 @@ def energy(
                      output_dir / "breakdown")
     if json_path is not None:
         payload = evaluation.to_dict()
-        write_json(json_path, {key: payload[key] for key in ("design", "energy", "cathode", "provenance", "defaults_used")})
+        write_json(json_path, {key: payload[key] for key in ("design", "energy", "cathode", "parameters", "provenance", "defaults_used")})
 
 
 @cell_app.command("simulate")
@@ -174,7 +180,7 @@ def optimize(
         table.add_column(column, justify="right" if column else "left")
     for label, point in (("design", result.start), ("optimum", result.best)):
         table.add_row(label, f"{point.active_wt_percent:.1f}", f"{point.active_loading_mg_per_cm2:.2f}", f"{point.separator_um:.0f}",
-                      f"{point.energy_Wh_per_kg:.0f}", f"{point.energy_Wh_per_L:.0f}", f"{100 * point.utilisation:.0f} %")
+                      f"{point.energy_Wh_per_kg:.0f}", f"{point.energy_Wh_per_L:.0f}", f"{convert(point.utilisation, '1', '%'):.0f} %")
     console.print(table)
     console.print(f"{len(result.points)} designs evaluated")
     if json_path is not None:

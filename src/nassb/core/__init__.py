@@ -6,13 +6,14 @@ from nassb.core.value import (
     Computation,
     DocumentedDefault,
     KnowledgeBaseRecord,
+    Literature,
     Source,
     UserInput,
     Value,
 )
 
 __all__ = [
-    "UNITS", "Computation", "DataError", "DocumentedDefault", "InputError", "KnowledgeBaseRecord",
+    "UNITS", "Computation", "DataError", "DocumentedDefault", "InputError", "KnowledgeBaseRecord", "Literature",
     "ModelError", "NassbError", "Source", "Unit", "UserInput", "Value", "convert", "convert_difference",
     "parse_unit",
 ]

@@ -3,6 +3,8 @@
 A small explicit table instead of pint: the field uses some forty units, most of them compound
 (``mAh/g``, ``Ohm cm2``, ``kJ/mol`` as an energy per ion), and the table makes every conversion
 reviewable. Canonical internal units follow STYLE.md: S/cm, eV, K, Ohm, cm, V, mAh/g, mAh/cm2.
+The SI units of the PyBaMM boundary (m, m2, m2/s, S/m, Ohm m2, A/m2, C/m2, mol/m3) are in the same
+table, so the cell path converts with `convert`, never with a hand-written factor.
 kJ/mol converts to eV per particle through the Faraday constant (1 eV = 96.485 kJ/mol).
 """
 
@@ -68,6 +70,7 @@ _UNITS = [
     Unit("g/cm3", "density", 1.0),
     Unit("uL", "volume", 1.0),
     Unit("mL", "volume", 1e3),
+    Unit("cm3", "volume", 1e3),
     Unit("mA/cm2", "current_density", 1.0),
     Unit("uA/cm2", "current_density", 1e-3),
     Unit("A/cm2", "current_density", 1e3),
@@ -86,6 +89,21 @@ _UNITS = [
     Unit("m2/s", "diffusivity", 1e4),
     Unit("mWh/cm2", "areal_energy", 1.0),
     Unit("W/L", "power_density", 1.0),
+    Unit("cm2", "area", 1.0),
+    Unit("mm2", "area", 1e-2),
+    Unit("g/cm2", "areal_mass", 1e3),
+    # SI units of the PyBaMM boundary (nassb.cell.rate_model works in them)
+    Unit("m", "length", 1e2),
+    Unit("m2", "area", 1e4),
+    Unit("Ohm m2", "area_resistance", 1e4),
+    Unit("A/m2", "current_density", 0.1),
+    Unit("C/m2", "areal_capacity", 1.0 / 3.6e4),
+    Unit("mol/m3", "concentration", 1.0),
+    Unit("mol/L", "concentration", 1e3),
+    Unit("kg/m3", "density", 1e-3),
+    Unit("kg/m2", "areal_mass", 1e2),
+    Unit("m3", "volume", 1e9),
+    Unit("C/kg", "specific_capacity", 1.0 / 3.6e3),
 ]
 
 UNITS: dict[str, Unit] = {unit.symbol: unit for unit in _UNITS}
@@ -102,6 +120,22 @@ _ALIASES = {
     "ma cm-2": "mA/cm2", "ma/cm2": "mA/cm2", "µa/cm2": "uA/cm2", "ma g-1": "mA/g", "ma/g": "mA/g",
     "å": "angstrom", "dimensionless": "1", "": "1", "percent": "%",
 }
+
+
+SI_UNITS: dict[str, str] = {
+    "length": "m", "area": "m2", "volume": "m3", "temperature": "K", "voltage": "V", "fraction": "1",
+    "conductivity": "S/m", "diffusivity": "m2/s", "area_resistance": "Ohm m2", "current_density": "A/m2",
+    "areal_capacity": "C/m2", "specific_capacity": "C/kg", "density": "kg/m3", "areal_mass": "kg/m2",
+    "pressure": "Pa", "concentration": "mol/m3", "resistance": "Ohm", "time": "s",
+}
+
+
+def si_unit(unit: str) -> str:
+    """The SI unit of `unit`'s dimension (``um`` -> ``m``, ``mA/cm2`` -> ``A/m2``); an InputError where none is listed."""
+    dimension = parse_unit(unit).dimension
+    if dimension not in SI_UNITS:
+        raise InputError("unit conversion", "unit", f"a dimension with an SI unit ({', '.join(SI_UNITS)})", unit)
+    return SI_UNITS[dimension]
 
 
 def parse_unit(text: str, source: str = "unit", field: str = "unit") -> Unit:
@@ -125,6 +159,8 @@ def convert(magnitude: float, from_unit: str, to_unit: str) -> float:
             "unit conversion", "unit", f"a unit of dimension '{source.dimension}'",
             f"{to_unit} ({target.dimension})",
         )
+    if source.offset == 0.0 and target.offset == 0.0:
+        return magnitude * (source.factor / target.factor)
     canonical = magnitude * source.factor + source.offset
     return (canonical - target.offset) / target.factor
 

@@ -20,6 +20,9 @@ class UserInput:
     def describe(self) -> str:
         return f"user input: {self.file} [{self.field}]"
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "user_input", "file": self.file, "toml_path": self.field}
+
 
 @dataclass(frozen=True)
 class KnowledgeBaseRecord:
@@ -31,6 +34,26 @@ class KnowledgeBaseRecord:
 
     def describe(self) -> str:
         return f"knowledge base {self.record_id}: {self.seed_file}, {self.locator}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "knowledge_base", "record_id": self.record_id, "seed_file": self.seed_file, "locator": self.locator}
+
+
+@dataclass(frozen=True)
+class Literature:
+    """A number from the literature outside the seeds: the citation, where in it, and the nassb table that holds it."""
+
+    citation: str
+    locator: str = ""
+    held_in: str = ""
+
+    def describe(self) -> str:
+        where = f", {self.locator}" if self.locator else ""
+        held = f" [{self.held_in}]" if self.held_in else ""
+        return f"literature{held}: {self.citation}{where}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "literature", "citation": self.citation, "locator": self.locator, "held_in": self.held_in}
 
 
 @dataclass(frozen=True)
@@ -46,6 +69,9 @@ class Computation:
         settings = ", ".join(f"{key}={val}" for key, val in sorted(self.settings.items()))
         return f"computed: {self.method} ({settings})"
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "computation", "method": self.method, "settings": dict(self.settings)}
+
 
 @dataclass(frozen=True)
 class DocumentedDefault:
@@ -56,8 +82,28 @@ class DocumentedDefault:
     def describe(self) -> str:
         return f"default: {self.justification}"
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "default", "justification": self.justification}
 
-Source = Union[UserInput, KnowledgeBaseRecord, Computation, DocumentedDefault]
+
+Source = Union[UserInput, KnowledgeBaseRecord, Literature, Computation, DocumentedDefault]
+
+
+def source_from_dict(data: dict[str, Any]) -> Source:
+    """The source a `to_dict` wrote (round trip of the JSON form); an unknown kind is an InputError."""
+    fields = {key: val for key, val in data.items() if key != "kind"}
+    kind = data.get("kind")
+    if kind == "user_input":
+        return UserInput(fields["file"], fields["toml_path"])
+    if kind == "knowledge_base":
+        return KnowledgeBaseRecord(**fields)
+    if kind == "literature":
+        return Literature(**fields)
+    if kind == "computation":
+        return Computation(fields["method"], dict(fields.get("settings", {})))
+    if kind == "default":
+        return DocumentedDefault(**fields)
+    raise InputError("source", "kind", "user_input, knowledge_base, literature, computation or default", kind)
 
 
 @dataclass(frozen=True)
@@ -92,5 +138,4 @@ class Value:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form: magnitude, unit, uncertainty and the source with its kind."""
-        source = {"kind": type(self.source).__name__, **self.source.__dict__}
-        return {"magnitude": self.magnitude, "unit": self.unit, "uncertainty": self.uncertainty, "source": source}
+        return {"magnitude": self.magnitude, "unit": self.unit, "uncertainty": self.uncertainty, "source": self.source.to_dict()}

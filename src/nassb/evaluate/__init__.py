@@ -45,7 +45,7 @@ class RatePoint:
 
 def rate_point(resolved: ResolvedCell, energy: StackEnergy, discharge: DischargeResult) -> RatePoint:
     """Per-mass and per-volume figures of one simulated discharge."""
-    active_g_per_cm2 = resolved.active_loading_mg_per_cm2 / 1e3
+    active_g_per_cm2 = resolved.parameters.get("cathode.active_loading", "g/cm2")
     capacity = discharge.delivered_capacity_mAh_per_cm2
     energy_Wh_per_kg = discharge.energy_mWh_per_cm2 / energy.cell_mass_g_per_cm2
     duration_h = capacity / discharge.current_density_mA_per_cm2
@@ -80,7 +80,7 @@ class Evaluation:
             "rate": [point.to_dict() for point in self.rate],
             "cathode": {
                 "active_loading_mg_per_cm2": resolved.active_loading_mg_per_cm2,
-                "thickness_um": 1e4 * resolved.cathode_thickness_cm,
+                "thickness_um": resolved.parameters.get("cathode.thickness", "um"),
                 "mass_fractions": resolved.mass_fractions, "volume_fractions": resolved.volume_fractions,
                 "practical_capacity_mAh_per_g": resolved.practical_capacity_mAh_per_g,
                 "theoretical_capacity_mAh_per_g": resolved.theoretical_capacity_mAh_per_g,
@@ -90,8 +90,9 @@ class Evaluation:
             "reference": self.reference,
             "literature_cells": self.literature_cells,
             "interfaces": [check.to_dict() for check in self.interfaces],
-            "provenance": [{"quantity": label, **value.to_dict()} for label, value in resolved.provenance],
-            "defaults_used": [label for label, _ in resolved.defaults_used],
+            "parameters": resolved.parameters.to_dict(),
+            "provenance": [{"quantity": name, **value.to_dict()} for name, value in resolved.provenance],
+            "defaults_used": [name for name, _ in resolved.defaults_used],
         }
 
 
@@ -140,7 +141,7 @@ def evaluate_design(design: CellDesign, c_rates: list[float] | None = None, know
     resolved = resolve_cell(design, knowledge_base)
     energy = resolved.energy()
     evaluation = Evaluation(design, resolved, energy, literature_cells=literature_cells(design, knowledge_base),
-                            interfaces=check_interfaces(design))
+                            interfaces=check_interfaces(design, resolved.parameters))
     if not simulate:
         return evaluation
     rates = sorted(set(c_rates if c_rates is not None else design.cell.c_rates))

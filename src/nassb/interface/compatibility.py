@@ -43,15 +43,6 @@ class InterfaceCheck:
         return asdict(self)
 
 
-def _electrons(resolver, name: str) -> float | None:
-    override = resolver.overrides.get(name, {}).get("electrons_per_formula")
-    if override is not None:
-        return float(override)
-    entry = resolver.entry(name)
-    spec = entry.properties.get("electrons_per_formula") if entry is not None else None
-    return float(spec["value"]) if spec else None
-
-
 def _formula(composition) -> str:
     """'Na0.5CrO2' rather than pymatgen's 'Na0.5 Cr1 O2'; Na first ('NaTiS2', 'Na2S')."""
     items = sorted(composition.items(), key=lambda item: item[0].symbol != WORKING_ION)
@@ -76,8 +67,9 @@ def _other_state(formula: str, electrons: float | None) -> tuple[str, str] | Non
 SOLID_INTERLAYERS = ("coating", "alloy")
 
 
-def stack_contacts(design) -> list[tuple[str, str, str, str]]:
-    """(label, formula A, formula B, reason not to compute or "") for every contact of `design` (module docstring)."""
+def stack_contacts(design, parameters) -> list[tuple[str, str, str, str]]:
+    """(label, formula A, formula B, reason not to compute or "") for every contact of `design` (module docstring);
+    `parameters` is the design's resolved `ParameterSet` (it gives the Na exchanged by the active material)."""
     from nassb.cell.materials import MaterialResolver
 
     resolver = MaterialResolver(overrides=design.materials, design_source=design.source)
@@ -100,7 +92,7 @@ def stack_contacts(design) -> list[tuple[str, str, str, str]]:
     partner = resolver.formula(partner_name)
     active = resolver.formula(cathode.active)
     states = [("as made", active)]
-    other = _other_state(active, _electrons(resolver, cathode.active))
+    other = _other_state(active, parameters.find("cathode.active.electrons_per_formula", "1"))
     if other is not None:
         states.append(other)
     for state, formula in states:
@@ -128,14 +120,14 @@ def _skip_reason(*layers) -> str:
     return ""
 
 
-def check_interfaces(design, entries: list | None = None) -> list[InterfaceCheck]:
+def check_interfaces(design, parameters, entries: list | None = None) -> list[InterfaceCheck]:
     """The thermodynamic verdict on every contact of `design` (reasons instead of results where data are missing)."""
     from nassb.thermo.entries import available_entries
     from nassb.thermo.interface import interface_reaction_of
 
     entries = entries if entries is not None else available_entries()
     checks = []
-    for label, a, b, reason in stack_contacts(design):
+    for label, a, b, reason in stack_contacts(design, parameters):
         check = InterfaceCheck(label, a, b, note=reason)
         if reason:
             checks.append(check)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from nassb.core.units import convert
 from nassb.report.figures import plotting_modules
 
 PROCESS_LABELS = {
@@ -34,7 +35,7 @@ def discharge_figures(discharges, active_loading_mg_per_cm2: float, title: str):
     static, axis = plt.subplots(figsize=(7, 4.5))
     interactive = go.Figure()
     for index, discharge in enumerate(discharges):
-        capacity = np.asarray(discharge.capacity_mAh_per_cm2) / (active_loading_mg_per_cm2 / 1e3)
+        capacity = np.asarray(discharge.capacity_mAh_per_cm2) / convert(active_loading_mg_per_cm2, "mg/cm2", "g/cm2")
         label = f"{discharge.c_rate:g}C ({discharge.current_density_mA_per_cm2:.3g} mA/cm2)"
         axis.plot(capacity, discharge.voltage_V, color=_colour(index), lw=1.4, label=label)
         interactive.add_trace(go.Scatter(x=capacity, y=discharge.voltage_V, mode="lines", name=label, line=dict(color=_colour(index))))
@@ -75,7 +76,7 @@ def overpotential_figures(rate_points, title: str):
     interactive = go.Figure()
     bottom = np.zeros(len(rate_points))
     for index, (key, name) in enumerate(PROCESS_LABELS.items()):
-        values = np.array([1e3 * point.overpotentials_V.get(key, 0.0) for point in rate_points])
+        values = np.array([convert(point.overpotentials_V.get(key, 0.0), "V", "mV") for point in rate_points])
         axis.bar(labels, values, bottom=bottom, color=_colour(index), label=name)
         interactive.add_trace(go.Bar(x=labels, y=values, name=name, marker_color=_colour(index)))
         bottom += values
@@ -118,7 +119,7 @@ def breakdown_figures(mass_shares: dict[str, float], volume_shares: dict[str, fl
     names: Sequence[str] = list(mass_shares)
     left = np.zeros(2)
     for index, name in enumerate(names):
-        values = np.array([100 * mass_shares.get(name, 0.0), 100 * volume_shares.get(name, 0.0)])
+        values = np.array([convert(mass_shares.get(name, 0.0), "1", "%"), convert(volume_shares.get(name, 0.0), "1", "%")])
         axis.barh(["mass", "volume"], values, left=left, color=_colour(index), label=name)
         interactive.add_trace(go.Bar(y=["mass", "volume"], x=values, name=name, orientation="h", marker_color=_colour(index),
                                      hovertemplate="%{x:.1f} %"))

@@ -11,9 +11,10 @@ import datetime as _dt
 from importlib import resources
 from pathlib import Path
 
-from nassb.cell.materials import LIBRARY_SOURCE_PREFIX
+from nassb.cell.parameters import definition
 from nassb.core.io import write_text_atomic
-from nassb.core.value import DocumentedDefault, KnowledgeBaseRecord, UserInput
+from nassb.core.units import convert
+from nassb.core.value import Computation, DocumentedDefault, KnowledgeBaseRecord, Literature, UserInput
 from nassb.report.cell_figures import (
     PROCESS_LABELS,
     breakdown_figures,
@@ -27,15 +28,8 @@ SECTIONS = ("Summary", "Design and sources", "Energy", "Rate capability", "Limit
             "Microstructure", "Interfaces", "Literature comparison")
 
 
-def _source_kind(source) -> str:
-    """design file, knowledge base, library (a cited literature value), default (nassb's fallback) or computed."""
-    if isinstance(source, UserInput):
-        return "design file"
-    if isinstance(source, KnowledgeBaseRecord):
-        return "knowledge base"
-    if isinstance(source, DocumentedDefault):
-        return "library" if source.justification.startswith(LIBRARY_SOURCE_PREFIX) else "default"
-    return "computed"
+SOURCE_KINDS = {UserInput: "design file", KnowledgeBaseRecord: "knowledge base", Literature: "literature",
+                Computation: "computed", DocumentedDefault: "default"}
 
 
 def _figure_div(figure) -> str:
@@ -63,9 +57,12 @@ def render_report(evaluation) -> str:
                                                               evaluation.reference))
         figures["overpotential"] = _figure_div(overpotential_figures(evaluation.rate, "Overpotentials at half discharge"))
         figures["ragone"] = _figure_div(ragone_figures(evaluation.rate, "Ragone plot (cell level)", energy.Wh_per_kg_cell))
-    provenance = [{"quantity": label, "value": f"{value.magnitude:.4g}", "unit": value.unit, "kind": _source_kind(value.source),
-                   "source": value.source.describe()} for label, value in resolved.provenance]
-    template = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(
+    provenance = [{"quantity": name, "material": resolved.material_of(name) or "", "meaning": definition(name).meaning,
+                   "value": f"{value.magnitude:.4g}", "unit": value.unit, "kind": SOURCE_KINDS[type(value.source)],
+                   "source": value.source.describe()} for name, value in resolved.provenance]
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    environment.filters["convert"] = convert
+    template = environment.from_string(
         resources.files("nassb.report").joinpath("templates/cell_report.html.j2").read_text(encoding="utf-8"))
     return template.render(
         name=name, description=evaluation.design.cell.description, design_source=evaluation.design.source,

@@ -1,0 +1,220 @@
+"""The cell's parameters: each declared once by name, and one `ParameterSet` of `Value`s that feeds every model.
+
+After PyBaMM's split of a model from its parameter values: models (the stack, the microstructure, the rate
+model, the optimiser, the report) ask for parameters by a dotted name such as ``separator.thickness`` or
+``cathode.active.diffusivity``, in the unit they compute in (``params.get("separator.thickness", "cm")``);
+`nassb.cell.resolve` fills one `ParameterSet` from the design file, the material library, the knowledge base
+or a documented default, and each `Value` keeps its source (a TOML path, a knowledge-base record, a cited
+paper, a computation with its settings, or a default with its justification).
+
+Adding a parameter is one `Parameter` line in `REGISTRY` below: its name, canonical unit (one that
+`nassb.core.units` knows), one-line meaning and allowed range. Per-layer names take an index in brackets,
+``interlayer[0].thickness``, which the registry entry ``interlayer.thickness`` declares.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from nassb.core.errors import InputError
+from nassb.core.units import convert, parse_unit
+from nassb.core.value import UserInput, Value, source_from_dict
+
+SOURCE = "cell parameters"
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declared parameter: dotted name, canonical unit, meaning, and the closed or open range it may take."""
+
+    name: str
+    unit: str
+    meaning: str
+    minimum: float = -INF
+    maximum: float = INF
+    minimum_inclusive: bool = True
+    maximum_inclusive: bool = True
+
+    def describe_range(self) -> str:
+        low = "[" if self.minimum_inclusive else "("
+        high = "]" if self.maximum_inclusive else ")"
+        return f"{low}{self.minimum:g}, {self.maximum:g}{high} {self.unit}"
+
+    def contains(self, magnitude: float) -> bool:
+        above = magnitude >= self.minimum if self.minimum_inclusive else magnitude > self.minimum
+        below = magnitude <= self.maximum if self.maximum_inclusive else magnitude < self.maximum
+        return math.isfinite(magnitude) and above and below
+
+
+def _positive(name: str, unit: str, meaning: str, maximum: float = INF) -> Parameter:
+    return Parameter(name, unit, meaning, 0.0, maximum, minimum_inclusive=False)
+
+
+def _non_negative(name: str, unit: str, meaning: str, maximum: float = INF) -> Parameter:
+    return Parameter(name, unit, meaning, 0.0, maximum)
+
+
+def _fraction(name: str, meaning: str, open_at_one: bool = False) -> Parameter:
+    return Parameter(name, "1", meaning, 0.0, 1.0, maximum_inclusive=not open_at_one)
+
+
+_COMPOSITE_PARTS = ("active", "catholyte", "carbon", "binder")
+
+_PARAMETERS = [
+    _positive("cell.temperature", "K", "operating temperature of the cell"),
+    Parameter("cell.voltage_min", "V", "lower cut-off voltage of the discharge", 0.0, 10.0, minimum_inclusive=False),
+    Parameter("cell.voltage_max", "V", "upper cut-off voltage of the charge", 0.0, 10.0, minimum_inclusive=False),
+    _fraction("cell.packaging_mass_fraction", "share of the cell mass outside the electrode stack", open_at_one=True),
+    _fraction("cell.packaging_volume_fraction", "share of the cell volume outside the electrode stack", open_at_one=True),
+    _positive("cell.area", "cm2", "electrode area of the cell"),
+    _non_negative("cell.stack_pressure", "MPa", "stack pressure applied to the cell"),
+    *[_fraction(f"cathode.{part}.mass_fraction", f"mass fraction of the {part} in the composite cathode")
+      for part in _COMPOSITE_PARTS],
+    *[_fraction(f"cathode.{part}.volume_fraction", f"volume fraction of the {part} in the composite cathode (pores included)")
+      for part in _COMPOSITE_PARTS],
+    *[_positive(f"cathode.{part}.density", "g/cm3", f"density of the {part} material of the composite")
+      for part in _COMPOSITE_PARTS],
+    _fraction("cathode.porosity", "pore volume fraction of the composite cathode", open_at_one=True),
+    _positive("cathode.active_loading", "mg/cm2", "active-material mass per electrode area"),
+    _positive("cathode.composite_loading", "mg/cm2", "composite-cathode mass per electrode area (pore liquid excluded)"),
+    _positive("cathode.thickness", "cm", "thickness of the composite cathode"),
+    _positive("cathode.bulk_density", "g/cm3", "density of the composite cathode including its pores"),
+    _positive("cathode.areal_capacity", "mAh/cm2", "practical capacity of the cathode per electrode area (1C current)"),
+    _positive("cathode.active.practical_capacity", "mAh/g", "capacity the active material delivers at low rate"),
+    _positive("cathode.active.theoretical_capacity", "mAh/g", "Faraday capacity of the active material"),
+    _positive("cathode.active.electrons_per_formula", "1", "Na exchanged per formula unit of the active material"),
+    Parameter("cathode.active.average_voltage", "V", "mean discharge potential of the active material vs Na/Na+", 0.0, 6.0,
+              minimum_inclusive=False),
+    Parameter("cathode.active.ocv_slope", "V", "Frumkin interaction term of the open-circuit curve (negative flattens it)",
+              -1.0, 5.0),
+    _positive("cathode.active.diffusivity", "cm2/s", "Na diffusivity in the active particles"),
+    _positive("cathode.active.exchange_current_density", "mA/cm2", "exchange current density of the active | catholyte "
+              "interface per particle surface"),
+    _positive("cathode.active.particle_radius", "cm", "radius of the active particles"),
+    _non_negative("cathode.active.electronic_conductivity", "S/cm", "electronic conductivity of the active material"),
+    Parameter("cathode.active.initial_stoichiometry", "1", "Na stoichiometry of the active particles when discharge starts",
+              0.0, 1.0, minimum_inclusive=False, maximum_inclusive=False),
+    _positive("cathode.catholyte.ionic_conductivity", "S/cm", "ionic conductivity of the catholyte at the cell temperature"),
+    _positive("cathode.catholyte.particle_radius", "cm", "radius of the catholyte particles"),
+    _non_negative("cathode.carbon.electronic_conductivity", "S/cm", "electronic conductivity of the conductive carbon"),
+    _positive("cathode.carbon.particle_radius", "cm", "radius of the conductive-carbon particles"),
+    _positive("cathode.pore_electrolyte.ionic_conductivity", "S/cm", "ionic conductivity of the liquid in the cathode pores "
+              "at the cell temperature"),
+    _positive("cathode.pore_electrolyte.density", "g/cm3", "density of the liquid in the cathode pores"),
+    _positive("cathode.ionic_conductivity_effective", "S/cm", "effective ionic conductivity of the composite cathode"),
+    _positive("cathode.electronic_conductivity_effective", "S/cm", "effective electronic conductivity of the composite cathode"),
+    _non_negative("cathode.interface_asr", "Ohm cm2", "area-specific resistance of the cathode | separator interface"),
+    _non_negative("cathode.series_asr", "Ohm cm2", "cathode-side interface ASR plus the cathode-side interlayers"),
+    _positive("separator.thickness", "cm", "thickness of the solid-electrolyte separator"),
+    _fraction("separator.porosity", "pore volume fraction of the separator", open_at_one=True),
+    _positive("separator.density", "g/cm3", "density of the separator material"),
+    _positive("separator.ionic_conductivity", "S/cm", "ionic conductivity of the separator material at the cell temperature"),
+    _positive("separator.ionic_conductivity_effective", "S/cm", "conductivity of the porous separator (Bruggeman)"),
+    _non_negative("separator.area_resistance", "Ohm cm2", "ionic resistance of the separator per electrode area"),
+    _positive("anode.thickness", "cm", "thickness of the anode"),
+    _positive("anode.loading", "mg/cm2", "anode mass per electrode area"),
+    _positive("anode.np_ratio", "1", "Na capacity of the anode over the cathode's areal capacity (N/P)"),
+    _positive("anode.density", "g/cm3", "density of the anode material"),
+    _positive("anode.specific_capacity", "mAh/g", "Na the anode material holds per mass"),
+    _positive("anode.electrons_per_formula", "1", "Na held per formula unit of the anode alloy"),
+    Parameter("anode.potential", "V", "mean potential of the anode vs Na/Na+", -1.0, 3.0),
+    _positive("anode.exchange_current_density", "mA/cm2", "exchange current density of Na plating and stripping"),
+    _non_negative("anode.interface_asr", "Ohm cm2", "area-specific resistance of the anode | separator interface"),
+    _non_negative("anode.series_asr", "Ohm cm2", "anode-side interface ASR plus the anode-side interlayers"),
+    _positive("interlayer.thickness", "cm", "thickness of an interlayer"),
+    _positive("interlayer.liquid_volume", "uL", "volume of a liquid interlayer"),
+    _positive("interlayer.density", "g/cm3", "density of an interlayer"),
+    _positive("interlayer.ionic_conductivity", "S/cm", "ionic conductivity of an interlayer at the cell temperature"),
+    _non_negative("interlayer.asr", "Ohm cm2", "area-specific resistance of an interlayer"),
+    *[_positive(f"{side}_collector.thickness", "cm", f"{side} current-collector thickness per cell (halved when double-sided)")
+      for side in ("cathode", "anode")],
+    *[_positive(f"{side}_collector.density", "g/cm3", f"density of the {side} current collector") for side in ("cathode", "anode")],
+]
+
+REGISTRY: dict[str, Parameter] = {parameter.name: parameter for parameter in _PARAMETERS}
+_INDEX = re.compile(r"\[[^\]]*\]")
+
+
+def definition(name: str) -> Parameter:
+    """The registry entry of `name` (``interlayer[1].asr`` -> ``interlayer.asr``); unknown names are an InputError."""
+    parameter = REGISTRY.get(_INDEX.sub("", name))
+    if parameter is None:
+        close = difflib.get_close_matches(_INDEX.sub("", name), list(REGISTRY), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise InputError(SOURCE, "parameter", f"a registered parameter name{hint}", name)
+    return parameter
+
+
+def _check(name: str, value: Value) -> Value:
+    parameter = definition(name)
+    if parse_unit(value.unit).dimension != parse_unit(parameter.unit).dimension:
+        raise InputError(SOURCE, name, f"a value in a unit of {parameter.unit}", value.unit)
+    magnitude = convert(value.magnitude, value.unit, parameter.unit)
+    if not parameter.contains(magnitude):
+        where = (value.source.file, value.source.field) if isinstance(value.source, UserInput) else (SOURCE, name)
+        raise InputError(*where, f"{parameter.meaning} in {parameter.describe_range()}", f"{magnitude:g} {parameter.unit}")
+    return value
+
+
+class ParameterSet:
+    """Named `Value`s of one cell; every name is registered and every value within its range."""
+
+    def __init__(self, values: Mapping[str, Value] | None = None):
+        self._values: dict[str, Value] = {}
+        for name, value in (values or {}).items():
+            self.set(name, value)
+
+    def set(self, name: str, value: Value) -> float:
+        """Store `value` under `name` after checking the name, the unit's dimension and the range; returns the magnitude."""
+        self._values[name] = _check(name, value)
+        return value.magnitude
+
+    def value(self, name: str) -> Value:
+        """The `Value` stored under `name`, with its source."""
+        if name not in self._values:
+            definition(name)
+            raise InputError(SOURCE, name, "a parameter this cell has (it was not resolved for this design)")
+        return self._values[name]
+
+    def get(self, name: str, unit: str | None = None) -> float:
+        """The magnitude of `name` in `unit` (any unit of the same dimension; the registry's canonical unit by default)."""
+        value = self.value(name)
+        return convert(value.magnitude, value.unit, unit or definition(name).unit)
+
+    def find(self, name: str, unit: str | None = None) -> float | None:
+        """Like `get`, but None when this cell does not have the parameter."""
+        return self.get(name, unit) if name in self._values else None
+
+    def replaced(self, values: Mapping[str, Value]) -> "ParameterSet":
+        """A copy with some parameters replaced (checked like any other)."""
+        return ParameterSet({**self._values, **values})
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def items(self):
+        return self._values.items()
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """{name: {value, unit, meaning, uncertainty, source: {kind, ...}}}, the JSON form of the evaluation."""
+        return {name: {"value": value.magnitude, "unit": value.unit, "meaning": definition(name).meaning,
+                       "uncertainty": value.uncertainty, "source": value.source.to_dict()}
+                for name, value in self._values.items()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Mapping[str, Any]]) -> "ParameterSet":
+        """The set `to_dict` wrote."""
+        return cls({name: Value(float(item["value"]), item["unit"], source_from_dict(item["source"]), item.get("uncertainty"))
+                    for name, item in data.items()})
