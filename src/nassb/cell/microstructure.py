@@ -30,6 +30,7 @@ from nassb.core.constants import (
     ROOM_TEMPERATURE_K,
 )
 from nassb.core.errors import InputError, ModelError
+from nassb.core.units import convert
 
 SOURCE = "microstructure"
 FRACTION_SUM_TOLERANCE = 1e-6
@@ -40,7 +41,6 @@ CRITICAL_COORDINATION = 1.764  # Z_ii at the threshold (Kuo and Gupta, Acta Meta
 MAX_RADIUS_RATIO = 1.4
 MAX_MEAN_COORDINATION = 7.0
 ALLOWED_OVERPOTENTIAL_V = 0.1
-A_PER_MA = 1e-3
 
 
 def _check_fractions(fractions: Mapping[str, float], field: str, total: float) -> None:
@@ -268,7 +268,7 @@ def ionic_penetration_depth_cm(kappa_eff_S_per_cm: float, current_density_mA_per
     if not math.isfinite(current_density_mA_per_cm2):
         raise InputError(SOURCE, "current_density_mA_per_cm2", "a finite current density in mA/cm2",
                          current_density_mA_per_cm2)
-    current_A_per_cm2 = abs(current_density_mA_per_cm2) * A_PER_MA
+    current_A_per_cm2 = convert(abs(current_density_mA_per_cm2), "mA/cm2", "A/cm2")
     if current_A_per_cm2 == 0.0:
         return math.inf
     return allowed_overpotential_V / (current_A_per_cm2 * resistivity)
@@ -292,7 +292,7 @@ def kinetic_penetration_depth_cm(kappa_eff_S_per_cm: float, specific_area_per_cm
         if not (math.isfinite(value) and value > 0.0):
             raise InputError(SOURCE, field, "a positive finite number", value)
     conductance_per_cm3 = (transfer_coefficient_sum * FARADAY_C_PER_MOL / (GAS_CONSTANT_J_PER_MOL_K * temperature_K)
-                           * specific_area_per_cm * exchange_current_density_mA_per_cm2 * A_PER_MA)
+                           * specific_area_per_cm * convert(exchange_current_density_mA_per_cm2, "mA/cm2", "A/cm2"))
     return 1.0 / math.sqrt(conductance_per_cm3 * resistivity)
 
 

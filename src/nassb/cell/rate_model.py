@@ -215,13 +215,13 @@ def _si(p: RateModelParameters, c_rate: float) -> dict[str, float]:
 
 def _end_time_s(p: RateModelParameters, c_rate: float) -> float:
     """Time at which the particle-average stoichiometry would reach 1: no discharge lasts longer."""
-    return 3600.0 * (1.0 - p.initial_stoichiometry) / c_rate
+    return convert((1.0 - p.initial_stoichiometry) / c_rate, "h", "s")
 
 
 def _result(p: RateModelParameters, c_rate: float, time_s: np.ndarray, voltage_V: np.ndarray,
             eta: dict[str, float]) -> DischargeResult:
     current = c_rate * p.areal_capacity_mAh_per_cm2
-    time_h = np.asarray(time_s, dtype=float) / 3600.0
+    time_h = np.asarray(time_s, dtype=float) * convert(1.0, "s", "h")
     voltage_V = np.asarray(voltage_V, dtype=float)
     capacity = current * time_h
     energy = float(np.sum(0.5 * (voltage_V[1:] + voltage_V[:-1]) * np.diff(capacity)))
