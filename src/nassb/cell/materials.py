@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from nassb.core.constants import BOLTZMANN_EV_PER_K, ROOM_TEMPERATURE_K
+from nassb.core.constants import BOLTZMANN_EV_PER_K, ROOM_TEMPERATURE_K, ROOM_TEMPERATURE_RANGE_K
 from nassb.core.errors import InputError
 from nassb.core.value import Computation, KnowledgeBaseRecord, Literature, UserInput, Value
 from nassb.kb.validate import parse_formula
@@ -48,7 +48,7 @@ KB_PROPERTY = {
     "activation_energy_eV": "activation_energy",
     "density_g_per_cm3": "density",
 }
-ROOM_TEMPERATURE_WINDOW_K = 5.0
+SAME_TEMPERATURE_TOLERANCE_K = 5.0  # a conductivity measured this close to the cell temperature is used as it is
 
 
 @dataclass(frozen=True)
@@ -195,7 +195,7 @@ class MaterialResolver:
                          & (records["role"] == "electrolyte") & (records["flags"].fillna("") == "")]
         if key == "ionic_conductivity_S_per_cm":
             temperature = chosen["temperature_K"].fillna(ROOM_TEMPERATURE_K)
-            chosen = chosen[(temperature - ROOM_TEMPERATURE_K).abs() <= ROOM_TEMPERATURE_WINDOW_K]
+            chosen = chosen[temperature.between(*ROOM_TEMPERATURE_RANGE_K)]
         chosen = chosen.dropna(subset=["value_canonical"]).sort_values(["value_canonical", "record_id"])
         if chosen.empty:
             return None
@@ -210,7 +210,7 @@ class MaterialResolver:
         """
         reference = self.require(name, "ionic_conductivity_S_per_cm", design_field, "ionic conductivity of the electrolyte")
         reference_K = self.record_temperature_K(reference)
-        if abs(temperature_K - reference_K) <= ROOM_TEMPERATURE_WINDOW_K:
+        if abs(temperature_K - reference_K) <= SAME_TEMPERATURE_TOLERANCE_K:
             return reference
         activation = self.require(name, "activation_energy_eV", design_field,
                                   f"activation energy to take the conductivity from {reference_K:.0f} K to {temperature_K:.0f} K")

@@ -27,7 +27,6 @@ from nassb.kb.reactions import load_reactions
 from nassb.kb.validate import CHARGE_CHECK_EXEMPT_FAMILIES, check_charge_balance, parse_formula
 
 RECORDS_DIR = Path(__file__).parent / "records"
-ROOM_TEMPERATURE_WINDOW_K = (293.0, 303.2)
 
 
 @dataclass

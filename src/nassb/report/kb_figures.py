@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from nassb.kb.query import RecordFilter, select
-from nassb.core.constants import ROOM_TEMPERATURE_K
-from nassb.kb.store import ROOM_TEMPERATURE_WINDOW_K, KnowledgeBase
+from nassb.core.constants import ROOM_TEMPERATURE_K, ROOM_TEMPERATURE_RANGE_K
+from nassb.kb.store import KnowledgeBase
 from nassb.report.figures import plotting_modules
 
 _HOVER_COLUMNS = ["record_id", "system", "seed_file", "locator", "flags"]
@@ -41,7 +41,7 @@ def window_points(knowledge_base: KnowledgeBase) -> pd.DataFrame:
     An oxidation limit is an `oxidation_limit` record, or the upper end of an
     `electrochemical_window` range. One row per (formula, oxidation-limit record).
     """
-    low, high = ROOM_TEMPERATURE_WINDOW_K
+    low, high = ROOM_TEMPERATURE_RANGE_K
     sigma = select(knowledge_base, RecordFilter(property="ionic_conductivity"))
     sigma = sigma[(sigma["reduced_formula"] != "") & (sigma["value_canonical"] > 0)]
     at_room_temperature = sigma["temperature_K"].between(low, high)
