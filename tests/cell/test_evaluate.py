@@ -103,6 +103,16 @@ def test_report_contains_every_section(tis2_evaluation):
     assert "<script src=" not in html            # self-contained: plotly.js inlined
 
 
+def test_report_sources_table_lists_every_parameter_with_its_source(tis2_evaluation):
+    html = render_report(tis2_evaluation)
+    sources = html[html.index("<th>parameter</th>"):]
+    for name in tis2_evaluation.resolved.parameters:
+        assert f"<code>{name}</code>" in sources, name
+    row = sources[sources.index("<code>separator.thickness</code>"):].split("</tr>")[0]
+    assert "separator.thickness_um" in row and "design file" in row and ">500<" in row
+    assert '<span class="badge literature">' in sources
+
+
 def test_cli_evaluate_writes_the_report_and_the_json_keys(tmp_path: Path):
     report, payload = tmp_path / "report.html", tmp_path / "result.json"
     result = CliRunner().invoke(app, ["evaluate", str(TIS2), "-o", str(report), "--json", str(payload), "--c-rates", "0.1,1"])
