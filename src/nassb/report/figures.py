@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nassb.core.io import write_atomic
+from nassb.core.io import exists_or_staged, write_atomic, write_text_atomic
+
+SHARED_PLOTLY_JS = "plotly.min.js"
 
 
 def plotting_modules():
@@ -29,8 +31,15 @@ def write_png_and_html(static_figure, interactive_figure, prefix: str | Path, sh
         prefix = prefix.with_suffix("")
     png = write_atomic(prefix.parent / f"{prefix.name}.png", lambda path: static_figure.savefig(path, dpi=150, bbox_inches="tight", format="png"))
     plt.close(static_figure)
+    if shared_plotly_js:
+        from plotly.offline import get_plotlyjs
+
+        bundle = prefix.parent / SHARED_PLOTLY_JS
+        if not exists_or_staged(bundle):
+            write_text_atomic(bundle, get_plotlyjs())
     html = write_atomic(
         prefix.parent / f"{prefix.name}.html",
-        lambda path: interactive_figure.write_html(path, include_plotlyjs="directory" if shared_plotly_js else True, full_html=True),
+        lambda path: interactive_figure.write_html(path, include_plotlyjs=SHARED_PLOTLY_JS if shared_plotly_js else True,
+                                                   full_html=True),
     )
     return [png, html]
