@@ -62,7 +62,7 @@ def test_out_of_range_values_name_the_toml_path():
     with pytest.raises(InputError) as caught:
         ParameterSet({"cathode.porosity": Value(1.2, "1", UserInput("cell.toml", "cathode.porosity"))})
     assert caught.value.source == "cell.toml" and caught.value.field == "cathode.porosity"
-    assert "[0, 1)" in str(caught.value)
+    assert "[0, 0.9]" in str(caught.value)
     with pytest.raises(InputError, match="separator.thickness"):
         ParameterSet({"separator.thickness": Value(-5.0, "um", Computation("a bug"))})
     with pytest.raises(InputError, match="unit of cm"):

@@ -239,7 +239,7 @@ def _field_path(location: tuple) -> str:
 def design_from_dict(data: dict, source: str = "design") -> CellDesign:
     """Validate a design given as nested dicts (the parsed TOML); errors name `source` and the field."""
     try:
-        return CellDesign.model_validate({**data, "source": source})
+        design = CellDesign.model_validate({**data, "source": source})
     except ValidationError as error:
         first = error.errors()[0]
         message = first["msg"].removeprefix("Value error, ")
@@ -247,6 +247,20 @@ def design_from_dict(data: dict, source: str = "design") -> CellDesign:
         if isinstance(got, dict):
             got = None
         raise InputError(source, _field_path(first["loc"]), message, got) from None
+    _check_material_tables(design)
+    return design
+
+
+def _check_material_tables(design: CellDesign) -> None:
+    """Every key of a [materials."NAME"] table is a property nassb knows (a typo is named), every number finite."""
+    from nassb.cell.materials import OVERRIDE_KEYS
+
+    for name, overrides in design.materials.items():
+        for key, value in overrides.items():
+            if key not in OVERRIDE_KEYS:
+                raise InputError(design.source, f"materials.{name}.{key}", f"one of the known keys ({', '.join(OVERRIDE_KEYS)})", key)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise InputError(design.source, f"materials.{name}.{key}", "a finite number", value)
 
 
 def read_design(path: str | Path) -> CellDesign:
@@ -258,9 +272,4 @@ def read_design(path: str | Path) -> CellDesign:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InputError(str(path), "(syntax)", f"valid TOML ({error})") from None
-    design = design_from_dict(data, source=str(path))
-    for name, overrides in design.materials.items():
-        for key, value in overrides.items():
-            if isinstance(value, float) and not math.isfinite(value):
-                raise InputError(str(path), f"materials.{name}.{key}", "a finite number", value)
-    return design
+    return design_from_dict(data, source=str(path))

@@ -39,6 +39,7 @@ PROPERTY_UNITS: dict[str, str] = {
     "ocv_slope_V": "V",
     "potential_vs_na_V": "V",
 }
+OVERRIDE_KEYS = (*PROPERTY_UNITS, "formula")  # what a design's [materials."NAME"] table may set
 KB_PROPERTY = {
     "average_voltage_V": "average_voltage",
     "practical_capacity_mAh_per_g": "discharge_capacity",
@@ -121,13 +122,23 @@ class MaterialResolver:
             return entry.formula
         return name
 
-    def check_known(self, name: str, design_field: str) -> None:
-        """Reject a material that is neither in the library, nor given in the design, nor a formula."""
-        if self.entry(name) is not None or name in self.overrides or _reduced_formula(name) is not None:
+    def check_known(self, name: str, design_field: str, roles: tuple[str, ...] = ()) -> None:
+        """Reject a material that is neither in the library, nor given in the design, nor a formula, and a library
+        material used in a role it cannot play (`roles`, e.g. ("carbon",) for cathode.carbon; empty: any)."""
+        entry = self.entry(name)
+        if entry is not None and roles and entry.role not in roles:
+            raise InputError(self.design_source, design_field,
+                             f"a {' or '.join(roles)} material; '{name}' is a {entry.role} material in the library", name)
+        if entry is not None or name in self.overrides or _reduced_formula(name) is not None:
             return
         known = ", ".join(sorted(self.library))
         raise InputError(self.design_source, design_field,
                          f"a material of the library ({known}), a chemical formula, or a [materials.\"{name}\"] table", name)
+
+    def sodium_per_formula(self, name: str) -> float | None:
+        """Na atoms per formula unit of a material (None when its formula does not parse)."""
+        composition = parse_formula(self.formula(name))
+        return None if composition is None else float(composition["Na"])
 
     def find(self, name: str, key: str) -> Value | None:
         """The property `key` (a name from `PROPERTY_UNITS`) of material `name`, or None when nobody has it."""

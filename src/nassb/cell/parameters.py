@@ -80,12 +80,14 @@ _PARAMETERS = [
       for part in _COMPOSITE_PARTS],
     *[_positive(f"cathode.{part}.density", "g/cm3", f"density of the {part} material of the composite")
       for part in _COMPOSITE_PARTS],
-    _fraction("cathode.porosity", "pore volume fraction of the composite cathode", open_at_one=True),
+    Parameter("cathode.porosity", "1", "pore volume fraction of the composite cathode (above 0.9 it is no composite)", 0.0, 0.9),
     _positive("cathode.active_loading", "mg/cm2", "active-material mass per electrode area"),
     _positive("cathode.composite_loading", "mg/cm2", "composite-cathode mass per electrode area (pore liquid excluded)"),
     _positive("cathode.thickness", "cm", "thickness of the composite cathode"),
     _positive("cathode.bulk_density", "g/cm3", "density of the composite cathode including its pores"),
     _positive("cathode.areal_capacity", "mAh/cm2", "practical capacity of the cathode per electrode area (1C current)"),
+    _positive("cell.areal_capacity", "mAh/cm2", "capacity the cell delivers at low rate per electrode area (the cathode's, "
+              "or less where the anode limits it)"),
     _positive("cathode.active.practical_capacity", "mAh/g", "capacity the active material delivers at low rate"),
     _positive("cathode.active.theoretical_capacity", "mAh/g", "Faraday capacity of the active material"),
     _positive("cathode.active.electrons_per_formula", "1", "Na exchanged per formula unit of the active material"),
@@ -112,7 +114,7 @@ _PARAMETERS = [
     _non_negative("cathode.interface_asr", "Ohm cm2", "area-specific resistance of the cathode | separator interface"),
     _non_negative("cathode.series_asr", "Ohm cm2", "cathode-side interface ASR plus the cathode-side interlayers"),
     _positive("separator.thickness", "cm", "thickness of the solid-electrolyte separator"),
-    _fraction("separator.porosity", "pore volume fraction of the separator", open_at_one=True),
+    Parameter("separator.porosity", "1", "pore volume fraction of the separator (above 0.9 it does not separate)", 0.0, 0.9),
     _positive("separator.density", "g/cm3", "density of the separator material"),
     _positive("separator.ionic_conductivity", "S/cm", "ionic conductivity of the separator material at the cell temperature"),
     _positive("separator.ionic_conductivity_effective", "S/cm", "conductivity of the porous separator (Bruggeman)"),
@@ -120,6 +122,8 @@ _PARAMETERS = [
     _positive("anode.thickness", "cm", "thickness of the anode"),
     _positive("anode.loading", "mg/cm2", "anode mass per electrode area"),
     _positive("anode.np_ratio", "1", "Na capacity of the anode over the cathode's areal capacity (N/P)"),
+    Parameter("anode.capacity_fraction", "1", "share of the cathode's capacity the anode can supply (Na-free cathode) or "
+              "hold (alloy host): min(1, N/P) where it limits, else 1", 0.0, 1.0, minimum_inclusive=False),
     _positive("anode.density", "g/cm3", "density of the anode material"),
     _positive("anode.specific_capacity", "mAh/g", "Na the anode material holds per mass"),
     _positive("anode.electrons_per_formula", "1", "Na held per formula unit of the anode alloy"),

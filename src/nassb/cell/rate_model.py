@@ -91,6 +91,7 @@ class RateModelParameters:
     anode_potential_V: float = 0.0
     lower_cutoff_V: float = field(kw_only=True)
     initial_stoichiometry: float = 0.005
+    anode_capacity_fraction: float = 1.0
 
 
 # RateModelParameters field -> (cell parameter, unit): the parameters the rate model declares by name.
@@ -113,6 +114,7 @@ RATE_MODEL_INPUTS: dict[str, tuple[str, str]] = {
     "anode_potential_V": ("anode.potential", "V"),
     "lower_cutoff_V": ("cell.voltage_min", "V"),
     "initial_stoichiometry": ("cathode.active.initial_stoichiometry", "1"),
+    "anode_capacity_fraction": ("anode.capacity_fraction", "1"),
 }
 
 
@@ -187,6 +189,7 @@ def _check(p: RateModelParameters) -> None:
     need("ocv_slope_V", p.ocv_slope_V > critical_V,
          f"a slope above {critical_V:.4f} V (-4RT/F: below it the isotherm folds back, a miscibility gap)")
     need("active_volume_fraction", 0 < p.active_volume_fraction < 1, "a volume fraction in (0, 1)")
+    need("anode_capacity_fraction", 0 < p.anode_capacity_fraction <= 1, "a fraction in (0, 1]")
     need("initial_stoichiometry", 0 < p.initial_stoichiometry < MAX_SURFACE_STOICHIOMETRY,
          f"a stoichiometry in (0, {MAX_SURFACE_STOICHIOMETRY})")
     start_V = float(ocv_V(p.initial_stoichiometry, p.average_voltage_V, p.ocv_slope_V, p.temperature_K))
@@ -214,8 +217,9 @@ def _si(p: RateModelParameters, c_rate: float) -> dict[str, float]:
 
 
 def _end_time_s(p: RateModelParameters, c_rate: float) -> float:
-    """Time at which the particle-average stoichiometry would reach 1: no discharge lasts longer."""
-    return convert((1.0 - p.initial_stoichiometry) / c_rate, "h", "s")
+    """Time at which the particle-average stoichiometry would reach 1, or the anode's Na run out (the share
+    `anode_capacity_fraction` of the capacity): no discharge lasts longer."""
+    return convert(min(1.0 - p.initial_stoichiometry, p.anode_capacity_fraction) / c_rate, "h", "s")
 
 
 def _result(p: RateModelParameters, c_rate: float, time_s: np.ndarray, voltage_V: np.ndarray,

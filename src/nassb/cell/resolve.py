@@ -11,6 +11,7 @@ Everything downstream (stack layers, rate model, interface checks, report, JSON)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -47,6 +48,14 @@ DEFAULTS: dict[str, tuple[float, str, str]] = {
 FARADAY_CAPACITY = "Faraday's law Q = nF/(3.6 M)"
 NA_REFERENCE = "the Na/Na+ reference: a Na-metal or plated-Na anode sits at 0 V by definition"
 COMPOSITE_PARTS = ("active", "catholyte", "carbon", "binder")
+# parameter prefix -> the roles of `data/materials.toml` a library material must have to fill it (interlayers: any)
+LIBRARY_ROLES: dict[str, tuple[str, ...]] = {
+    "cathode.active": ("cathode",), "cathode.catholyte": ("electrolyte",), "cathode.carbon": ("carbon",),
+    "cathode.binder": ("binder",), "cathode.pore_electrolyte": ("electrolyte",), "separator": ("electrolyte",),
+    "anode": ("anode",), "cathode_collector": ("current_collector",), "anode_collector": ("current_collector",),
+}
+NA_MELTING_POINT_K = 370.95  # 97.80 degC (CRC Handbook of Chemistry and Physics, 97th ed., section 4)
+_INDEX = re.compile(r"\[[^\]]*\]")
 
 
 @dataclass(frozen=True)
@@ -102,7 +111,8 @@ class ResolvedCell:
 
     @property
     def areal_capacity_mAh_per_cm2(self) -> float:
-        return self.parameters.get("cathode.areal_capacity", "mAh/cm2")
+        """What the cell delivers at low rate (the cathode's capacity, less where the anode limits it)."""
+        return self.parameters.get("cell.areal_capacity", "mAh/cm2")
 
     @property
     def cell_voltage_V(self) -> float:
@@ -110,7 +120,8 @@ class ResolvedCell:
 
     @property
     def np_ratio(self) -> float | None:
-        return 0.0 if self.design.anode.type == "anode_free" else self.parameters.get("anode.np_ratio", "1")
+        """N/P of the anode; None for an anode-free cell, which has no anode to compare."""
+        return self.parameters.find("anode.np_ratio", "1")
 
     @property
     def conductivities(self) -> dict[str, float]:
@@ -164,8 +175,9 @@ class _Resolution:
         return self.set(name, Value(magnitude, unit, Computation(method, settings)))
 
     def role(self, prefix: str, material: str, design_field: str) -> str:
-        """Record that `material` plays the role `prefix` (``cathode.active``), after checking that it is known."""
-        self.materials.check_known(material, design_field)
+        """Record that `material` plays the role `prefix` (``cathode.active``), after checking that it is known and
+        that the library does not file it under another role (`LIBRARY_ROLES`)."""
+        self.materials.check_known(material, design_field, LIBRARY_ROLES.get(_INDEX.sub("", prefix), ()))
         self.roles[prefix] = material
         return material
 
@@ -381,9 +393,35 @@ def _anode_capacity(run: _Resolution, material: str) -> float:
                         FARADAY_CAPACITY, formula=formula, n=electrons)
 
 
-def _anode(run: _Resolution) -> Layer | None:
+def _check_sodium_anode(run: _Resolution) -> None:
+    """A Na-metal or plated-Na anode must stay solid, and an anode-free cell needs a cathode that holds Na."""
+    anode, cathode = run.design.anode, run.design.cathode
+    if anode.type in ("na_metal", "anode_free") and run.parameters.get("cell.temperature", "K") >= NA_MELTING_POINT_K:
+        raise InputError(run.design.source, "cell.temperature_C",
+                         f"a temperature below the melting point of Na (97.8 degC) for a {anode.type} cell: molten Na is "
+                         "outside the model", run.design.cell.temperature_C)
+    if anode.type == "anode_free" and not run.materials.sodium_per_formula(cathode.active):
+        raise InputError(run.design.source, "anode.type",
+                         f"a Na source: an anode-free cell plates the Na its cathode holds, and {cathode.active} "
+                         f"({run.materials.formula(cathode.active)}) holds none; use a sodiated cathode or a Na or Na-alloy anode",
+                         anode.type)
+
+
+def _plated_sodium(run: _Resolution) -> Layer:
+    """The Na an anode-free cell plates at full charge: no mass of its own (it came from the cathode), but volume."""
+    run.role("anode", "Na", "anode.type")
+    density = run.required("anode.density", "Na", "density_g_per_cm3", "anode.type", "the thickness of the plated Na")
+    capacity = _anode_capacity(run, "Na")
+    plated_g_per_cm2 = run.parameters.get("cathode.areal_capacity", "mAh/cm2") / capacity
+    thickness_cm = run.computed("anode.thickness", plated_g_per_cm2 / density, "cm",
+                                "Na plated at full charge: cathode areal capacity / (Na capacity x Na density)")
+    return Layer(LayerRole.ANODE, "plated Na (at full charge; its mass is in the cathode)", thickness_cm, 0.0)
+
+
+def _anode(run: _Resolution) -> Layer:
     anode = run.design.anode
     material = anode.material_name
+    _check_sodium_anode(run)
     if material is not None:
         run.role("anode", material, "anode.material")
     if anode.type == "alloy":
@@ -392,7 +430,7 @@ def _anode(run: _Resolution) -> Layer | None:
         run.computed("anode.potential", 0.0, "V", NA_REFERENCE)
     run.optional("anode.exchange_current_density", material, "exchange_current_density_mA_per_cm2", "anode_exchange_current_density")
     if anode.type == "anode_free":
-        return None
+        return _plated_sodium(run)
     density = run.required("anode.density", material, "density_g_per_cm3", "anode.material", "the anode's mass and thickness")
     capacity = _anode_capacity(run, material)
     cathode_capacity = run.parameters.get("cathode.areal_capacity", "mAh/cm2")
@@ -408,6 +446,11 @@ def _anode(run: _Resolution) -> Layer | None:
         thickness_cm = mass / density
     if "anode.np_ratio" not in run.parameters:
         run.computed("anode.np_ratio", mass * capacity / cathode_capacity, "1", "anode mass x Na capacity / cathode areal capacity")
+    np_ratio = run.parameters.get("anode.np_ratio", "1")
+    sodiated_cathode = bool(run.materials.sodium_per_formula(run.design.cathode.active))
+    if np_ratio < 1.0 and (anode.type == "alloy" or not sodiated_cathode):
+        why = "the alloy cannot hold the cathode's Na" if anode.type == "alloy" else "the cathode holds no Na: the anode supplies it"
+        run.computed("anode.capacity_fraction", np_ratio, "1", f"min(1, N/P): {why}")
     for name, magnitude, unit in (("anode.thickness", thickness_cm, "cm"), ("anode.loading", convert(mass, "g/cm2", "mg/cm2"), "mg/cm2")):
         if name not in run.parameters:
             run.computed(name, magnitude, unit, "from the anode's size and density")
@@ -445,6 +488,16 @@ def _interlayers(run: _Resolution) -> list[Layer]:
         role = LayerRole.CATHODE_INTERLAYER if layer.position == "cathode" else LayerRole.ANODE_INTERLAYER
         layers.append(Layer(role, label, thickness_cm, thickness_cm * density))
     return layers
+
+
+def _cell_capacity(run: _Resolution) -> None:
+    """The capacity the cell delivers: the cathode's, times the anode's limit where N/P < 1 limits it."""
+    cathode = run.parameters.get("cathode.areal_capacity", "mAh/cm2")
+    if "anode.capacity_fraction" not in run.parameters:
+        run.computed("anode.capacity_fraction", 1.0, "1", "the anode does not limit the capacity (N/P >= 1, a sodiated cathode "
+                     "against Na metal, or plated Na)")
+    run.computed("cell.areal_capacity", cathode * run.parameters.get("anode.capacity_fraction", "1"), "mAh/cm2",
+                 "cathode areal capacity x anode.capacity_fraction")
 
 
 def _series_asr(run: _Resolution) -> None:
@@ -503,9 +556,8 @@ def resolve_cell(design: CellDesign, knowledge_base=None, overrides: Mapping[str
     anode = _anode(run)
     interlayers = _interlayers(run)
     _series_asr(run)
-    layers = [*_collectors(run), _cathode_layer(run), separator, *interlayers]
-    if anode is not None:
-        layers.append(anode)
+    _cell_capacity(run)
+    layers = [*_collectors(run), _cathode_layer(run), separator, *interlayers, anode]
     unused = set(run.overrides) - set(run.parameters)
     if unused:
         raise InputError(design.source, "overrides", "parameters this design takes as inputs", ", ".join(sorted(unused)))

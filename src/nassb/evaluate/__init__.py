@@ -103,7 +103,7 @@ def _reference_c_rate(design: CellDesign, resolved: ResolvedCell) -> float | Non
     if reference.c_rate is not None:
         return reference.c_rate
     if reference.current_density_mA_per_cm2 is not None:
-        return reference.current_density_mA_per_cm2 / resolved.areal_capacity_mAh_per_cm2
+        return reference.current_density_mA_per_cm2 / resolved.parameters.get("cathode.areal_capacity", "mAh/cm2")
     return None
 
 
