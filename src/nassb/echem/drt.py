@@ -16,12 +16,12 @@ E. Ivers-Tiffée, Electrochim. Acta 131 (2014) 20-27). lambda comes from general
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 
 from nassb.core.errors import InputError
 from nassb.echem.kk import _capacitive_low_frequency_end
+from nassb.echem.peaks import basin_boundaries, prominent_peaks
 from nassb.echem.spectrum import Spectrum
 
 LAMBDA_BOUNDS = (1e-7, 1.0)
@@ -170,28 +170,14 @@ def _lcurve_lambda(ridge: _RidgeSpectrum) -> float:
     return float(lam[int(np.argmax(curvature[2:-2])) + 2])
 
 
-def _prominent_maxima(gamma: np.ndarray, threshold: float) -> np.ndarray:
-    """Indices of local maxima whose topographic prominence is at least `threshold`."""
-    candidates = np.flatnonzero((gamma[1:-1] > gamma[:-2]) & (gamma[1:-1] >= gamma[2:])) + 1
-    keep = []
-    for i in candidates:
-        higher_left = np.flatnonzero(gamma[:i] > gamma[i])
-        higher_right = np.flatnonzero(gamma[i + 1 :] > gamma[i])
-        lo = higher_left[-1] if higher_left.size else 0
-        hi = i + 1 + higher_right[0] if higher_right.size else gamma.size - 1
-        if gamma[i] - max(gamma[lo : i + 1].min(), gamma[i : hi + 1].min()) >= threshold:
-            keep.append(i)
-    return np.array(keep, dtype=int)
-
-
 def _peaks(tau_s: np.ndarray, gamma: np.ndarray, prominence: float) -> tuple[DRTPeak, ...]:
     """Local maxima of gamma with prominence above `prominence` * max(gamma); R is gamma integrated
     over ln tau across the peak's basin, bounded by the lowest points between it and its neighbours."""
     if gamma.max() <= 0.0:
         return ()
-    index = _prominent_maxima(gamma, prominence * gamma.max())
+    index = prominent_peaks(gamma, prominence * gamma.max())[0]
     ln_tau = np.log(tau_s)
-    edges = [0] + [int(i + np.argmin(gamma[i : j + 1])) for i, j in pairwise(index)] + [gamma.size - 1]
+    edges = [0] + basin_boundaries(gamma, index) + [gamma.size - 1]
     peaks = []
     for k, i in enumerate(index):
         lo, hi = edges[k], edges[k + 1]

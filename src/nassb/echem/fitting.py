@@ -40,6 +40,7 @@ import numpy as np
 
 from nassb.core.errors import InputError
 from nassb.echem.circuits import Circuit, parse_circuit
+from nassb.echem.peaks import basin_boundaries, prominent_peaks
 from nassb.echem.spectrum import Spectrum
 
 WEIGHTINGS = ("modulus", "proportional", "unit")
@@ -586,7 +587,7 @@ def _arc_candidates(w: np.ndarray, z: np.ndarray, r_inf: float, n_arcs: int, tai
     tan_q = np.tan(_N_GUESS * np.pi / 4)
     total = span if span > 0 else 2.0 * top / tan_q
 
-    found, prominences = _prominent_peaks(np.concatenate([[-np.inf], smooth, [-np.inf]]), 0.05 * top)
+    found, prominences = prominent_peaks(np.concatenate([[-np.inf], smooth, [-np.inf]]), 0.05 * top)
     peaks = []
     for i, prominence in zip(found - 1, prominences):
         if i == 0 and not high_rising or i == n - 1 and (has_tail or not low_rising):
@@ -645,8 +646,8 @@ def _drt_peaks(w: np.ndarray, z: np.ndarray, tail_n: float | None, per_decade: i
         mass[log_tau > -np.log10(w.min())] = 0.0
     if mass.max() <= 0:
         return []
-    found = _prominent_peaks(np.concatenate([[0.0], mass, [0.0]]), 0.02 * mass.max())[0] - 1
-    edges = [0] + [int(np.argmin(mass[lo:hi + 1]) + lo) for lo, hi in zip(found[:-1], found[1:])] + [mass.size]
+    found = prominent_peaks(np.concatenate([[0.0], mass, [0.0]]), 0.02 * mass.max())[0] - 1
+    edges = [0] + basin_boundaries(mass, found) + [mass.size]
     peaks = []
     for k in range(found.size):
         basin = slice(edges[k], edges[k + 1])
@@ -655,24 +656,6 @@ def _drt_peaks(w: np.ndarray, z: np.ndarray, tail_n: float | None, per_decade: i
             centre = float(np.sum(mass[basin] * log_tau[basin]) / r)
             peaks.append((r, -centre * np.log(10.0), r))
     return peaks
-
-
-def _prominent_peaks(y: np.ndarray, min_prominence: float) -> tuple[np.ndarray, np.ndarray]:
-    """Interior local maxima of y and their topographic prominences (height above the higher of the
-    lowest points separating the peak from higher ground on either side), keeping those >= min_prominence."""
-    indices, prominences = [], []
-    for i in range(1, y.size - 1):
-        if not (y[i] > y[i - 1] and y[i] >= y[i + 1]):
-            continue
-        higher_left = np.flatnonzero(y[:i] > y[i])
-        higher_right = np.flatnonzero(y[i + 1:] > y[i])
-        left = y[(higher_left[-1] + 1 if higher_left.size else 0):i].min()
-        right = y[i + 1:(i + 1 + higher_right[0] if higher_right.size else y.size)].min()
-        prominence = y[i] - max(left, right)
-        if prominence >= min_prominence:
-            indices.append(i)
-            prominences.append(prominence)
-    return np.array(indices, dtype=int), np.array(prominences)
 
 
 def _named(model: Circuit, element: str, numbers: tuple[float, ...]) -> dict[str, float]:
