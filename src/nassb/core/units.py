@@ -86,6 +86,15 @@ _UNITS = [
     Unit("m2/s", "diffusivity", 1e4),
     Unit("mWh/cm2", "areal_energy", 1.0),
     Unit("W/L", "power_density", 1.0),
+    Unit("F", "capacitance", 1.0),
+    Unit("H", "inductance", 1.0),
+    Unit("Hz", "frequency", 1.0),
+    Unit("Ohm^-1 s^n", "cpe_coefficient", 1.0),
+    Unit("Ohm s^-1/2", "warburg_coefficient", 1.0),
+    Unit("S K/cm", "conductivity_temperature", 1.0),
+    Unit("%/cycle", "fade_rate", 1.0),
+    Unit("mV/h", "voltage_drift", 1.0),
+    Unit("mV/cycle", "voltage_drift_per_cycle", 1.0),
 ]
 
 UNITS: dict[str, Unit] = {unit.symbol: unit for unit in _UNITS}

@@ -92,5 +92,15 @@ class Value:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form: magnitude, unit, uncertainty and the source with its kind."""
-        source = {"kind": type(self.source).__name__, **self.source.__dict__}
-        return {"magnitude": self.magnitude, "unit": self.unit, "uncertainty": self.uncertainty, "source": source}
+        return {"magnitude": self.magnitude, "unit": self.unit, "uncertainty": self.uncertainty, "source": self._source_dict()}
+
+    def to_quantity(self) -> dict[str, Any]:
+        """The one JSON form of a result number: value, unit, uncertainty and, for a `Computation`, its method
+        and settings; any other source comes whole under "source"."""
+        quantity = {"value": self.magnitude, "unit": self.unit, "uncertainty": self.uncertainty}
+        if isinstance(self.source, Computation):
+            return {**quantity, "method": self.source.method, "settings": dict(self.source.settings)}
+        return {**quantity, "source": self._source_dict()}
+
+    def _source_dict(self) -> dict[str, Any]:
+        return {"kind": type(self.source).__name__, **self.source.__dict__}
