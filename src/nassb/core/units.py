@@ -95,6 +95,7 @@ _UNITS = [
     Unit("%/cycle", "fade_rate", 1.0),
     Unit("mV/h", "voltage_drift", 1.0),
     Unit("mV/cycle", "voltage_drift_per_cycle", 1.0),
+    Unit("Ohm2", "resistance_squared", 1.0),
 ]
 
 UNITS: dict[str, Unit] = {unit.symbol: unit for unit in _UNITS}

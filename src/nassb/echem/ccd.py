@@ -15,7 +15,16 @@ from typing import Any
 import numpy as np
 
 from nassb.core.errors import InputError
-from nassb.echem.segmentation import HalfCycle, check_area, check_cycling_arrays, jsonable, segment_half_cycles
+from nassb.core.value import Value
+from nassb.echem.quantities import computed, quantities_dict
+from nassb.echem.segmentation import (
+    HalfCycle,
+    check_area,
+    check_cycling_arrays,
+    jsonable,
+    segment_half_cycles,
+    segmentation_settings,
+)
 from nassb.echem.shorts import ShortCircuit, ShortCriteria, before_short, find_short, truncate_at_short
 
 @dataclass(frozen=True)
@@ -69,11 +78,36 @@ class CriticalCurrentDensity:
     r_squared: float | None
     short: ShortCircuit
     area_cm2: float
+    R_bulk_ohm: float | None
+    segmentation: dict[str, Any]
     voltage_limit_V: float | None = None
     divergence_fraction: float | None = None
 
+    def quantities(self) -> dict[str, Value | None]:
+        """CCD (a lower bound when `ccd_lower_bound`), the last stable step, the ohmic check's ASR, intercept and
+        r^2, and the short's onset time, with the failure criteria and segmentation options as settings."""
+        settings = {"area_cm2": self.area_cm2, "R_bulk_ohm": self.R_bulk_ohm, "asr_includes_bulk": self.asr_includes_bulk,
+                    "ccd_lower_bound": self.ccd_lower_bound, "criterion": self.criterion,
+                    "voltage_limit_V": self.voltage_limit_V, "divergence_fraction": self.divergence_fraction,
+                    "short_criteria": self.short.criteria.to_dict(), **self.segmentation}
+        values = {field: computed(getattr(self, field), unit, method, settings) for field, unit, method in _QUANTITIES}
+        values["short_time_s"] = computed(self.short_time_s, "s", f"short-circuit test ({self.short.criterion})", settings)
+        return values
+
     def to_dict(self) -> dict[str, Any]:
-        return jsonable(asdict(self))
+        return {**jsonable(asdict(self)), "quantities": quantities_dict(self.quantities())}
+
+
+CCD_METHOD = "current density of the ramp step in which the cell first fails (short, voltage limit or divergence)"
+OHMIC_METHOD = "least squares overpotential = intercept + slope x j over the steps before the failure (seed 002 Eq. 8)"
+_QUANTITIES = (
+    ("ccd_mA_per_cm2", "mA/cm2", CCD_METHOD),
+    ("last_stable_mA_per_cm2", "mA/cm2", CCD_METHOD),
+    ("asr_cell_ohm_cm2", "Ohm cm2", OHMIC_METHOD),
+    ("asr_per_interface_ohm_cm2", "Ohm cm2", OHMIC_METHOD),
+    ("intercept_mV", "mV", OHMIC_METHOD),
+    ("r_squared", "1", OHMIC_METHOD),
+)
 
 
 def _line_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float] | None:
@@ -196,6 +230,8 @@ def critical_current_density(
         r_squared=r_squared,
         short=short,
         area_cm2=area_cm2,
+        R_bulk_ohm=R_bulk_ohm,
+        segmentation=segmentation_settings(ocv_V, rest_current_A, level_tolerance, plateau_window),
         voltage_limit_V=voltage_limit_V,
         divergence_fraction=divergence_fraction,
     )

@@ -39,11 +39,14 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from nassb.core.errors import InputError
+from nassb.core.value import Value
 from nassb.echem.circuits import Circuit, parse_circuit
 from nassb.echem.peaks import basin_boundaries, prominent_peaks
+from nassb.echem.quantities import computed
 from nassb.echem.spectrum import Spectrum
 
 WEIGHTINGS = ("modulus", "proportional", "unit")
+FIT_METHOD = "weighted CNLS by Levenberg-Marquardt (Macdonald & Garber 1977; Boukamp 1986)"
 _N_GUESS = 0.85  # starting CPE exponent
 _TAIL_KINDS = ("C", "CPE", "W", "Wo", "Ws")
 _FTOL = 1e-12
@@ -92,6 +95,17 @@ class FitResult:
         """Fitted impedance in Ohm at frequency_Hz."""
         model = self.model if self.model is not None else parse_circuit(self.circuit)
         return model.impedance(self.values, 2.0 * np.pi * np.asarray(frequency_Hz, dtype=float))
+
+    def quantities(self) -> dict[str, Value | None]:
+        """Each parameter with its standard error, chi2 and chi2_reduced (in Ohm2 for unit weighting), computed
+        with the circuit, weighting and fixed parameters as settings."""
+        settings = {"circuit": self.circuit, "weighting": self.weighting, "fixed": list(self.fixed)}
+        values = {name: computed(value, unit or "1", FIT_METHOD, settings, stderr)
+                  for name, value, stderr, unit in zip(self.parameter_names, self.values, self.stderr, self.units)}
+        chi2_unit = "Ohm2" if self.weighting == "unit" else "1"
+        values["chi2"] = computed(self.chi2, chi2_unit, FIT_METHOD, settings)
+        values["chi2_reduced"] = computed(self.chi2_reduced, chi2_unit, FIT_METHOD, settings)
+        return values
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary: parameters with value, stderr (None if undetermined) and unit; the correlation

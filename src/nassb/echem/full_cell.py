@@ -28,11 +28,21 @@ from typing import Any, Sequence
 import numpy as np
 
 from nassb.core.errors import InputError, ModelError
+from nassb.core.value import Value
+from nassb.echem.quantities import computed, quantities_dict
 from nassb.echem.segmentation import check_cycling_arrays, current_direction, half_cycle_runs
 
 FIRST_STEPS = ("charge", "discharge")
 METHODS = ("trapezoid", "hold")
 AS_PER_MAH = 3.6
+CAPACITY_METHOD = ("charge and energy by integrating I and V I over time; CE = capacity of the second half / the "
+                   "first half of a cycle")
+RETENTION_METHOD = "100 Q_n / Q_ref of the reversible capacity; fade = -slope of its least-squares line against n"
+_CYCLE_QUANTITIES = (
+    ("charge_mAh", "mAh"), ("discharge_mAh", "mAh"), ("coulombic_efficiency", "1"), ("charge_mAh_per_g", "mAh/g"),
+    ("discharge_mAh_per_g", "mAh/g"), ("charge_mAh_per_cm2", "mAh/cm2"), ("discharge_mAh_per_cm2", "mAh/cm2"),
+    ("mean_discharge_voltage_V", "V"), ("discharge_energy_Wh_per_kg", "Wh/kg"),
+)
 NEGLIGIBLE_FRACTION = 0.01
 
 
@@ -306,10 +316,28 @@ class CyclingSummary:
     area_cm2: float | None
     theoretical_capacity_mAh_per_g: float | None
     utilisation: float | None
+    rest_current_A: float | None
+
+    def quantities(self) -> dict[str, Value | None]:
+        """Per cycle n the capacities, CE, mean discharge voltage and specific energy as "cycle_n.field", then
+        retention, fade and utilisation; the settings name the integration rule, the first step (which sets
+        the CE convention), the mass, area and reference cycle."""
+        settings = {"method": self.method, "first_step": self.first_step,
+                    "coulombic_efficiency_convention": self.coulombic_efficiency_convention,
+                    "active_mass_mg": self.active_mass_mg, "area_cm2": self.area_cm2, "rest_current_A": self.rest_current_A}
+        values = {f"cycle_{c.cycle}.{field}": computed(getattr(c, field), unit, CAPACITY_METHOD, settings)
+                  for c in self.cycles for field, unit in _CYCLE_QUANTITIES}
+        life = {**settings, "reference_cycle": self.reference_cycle, "last_cycle": self.last_cycle,
+                "theoretical_capacity_mAh_per_g": self.theoretical_capacity_mAh_per_g}
+        values["retention_percent"] = computed(self.retention_percent, "%", RETENTION_METHOD, life)
+        values["fade_percent_per_cycle"] = computed(self.fade_percent_per_cycle, "%/cycle", RETENTION_METHOD, life)
+        values["utilisation"] = computed(self.utilisation, "1", "reversible mAh/g of the reference cycle / theoretical mAh/g", life)
+        return values
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["cycles"] = [c.to_dict() for c in self.cycles]
+        out["quantities"] = quantities_dict(self.quantities())
         return out
 
 
@@ -350,6 +378,7 @@ def summarise_cycling(time_s, voltage_V, current_A, cycle=None, *, active_mass_m
         area_cm2=area_cm2,
         theoretical_capacity_mAh_per_g=theoretical_capacity_mAh_per_g,
         utilisation=usage,
+        rest_current_A=rest_current_A,
     )
 
 

@@ -129,6 +129,13 @@ def half_cycle_runs(current_A, *, rest_current_A: float | None = None, step=None
     return [(a, b, int(direction[a])) for a, b in _runs(labels) if direction[a] != 0]
 
 
+def segmentation_settings(ocv_V: float, rest_current_A: float | None, level_tolerance: float,
+                          plateau_window: tuple[float, float]) -> dict[str, Any]:
+    """The options of `segment_half_cycles` that shape the half-cycles' statistics, as a result records them."""
+    return {"ocv_V": ocv_V, "rest_current_A": rest_current_A, "level_tolerance": level_tolerance,
+            "plateau_window": list(plateau_window)}
+
+
 def check_area(area_cm2: float | None, source: str, required: bool = False) -> None:
     if area_cm2 is None:
         if required:

@@ -16,7 +16,18 @@ from typing import Any
 import numpy as np
 
 from nassb.core.errors import InputError
-from nassb.echem.segmentation import ANODIC, CATHODIC, HalfCycle, check_area, check_cycling_arrays, jsonable, segment_half_cycles
+from nassb.core.value import Value
+from nassb.echem.quantities import computed, quantities_dict
+from nassb.echem.segmentation import (
+    ANODIC,
+    CATHODIC,
+    HalfCycle,
+    check_area,
+    check_cycling_arrays,
+    jsonable,
+    segment_half_cycles,
+    segmentation_settings,
+)
 from nassb.echem.shorts import ShortCircuit, ShortCriteria, before_short, find_short, truncate_at_short
 
 @dataclass(frozen=True)
@@ -60,9 +71,42 @@ class SymmetricCellAnalysis:
     stable_until_end: bool
     stability_limit: str | None
     short: ShortCircuit
+    segmentation: dict[str, Any]
+
+    def quantities(self) -> dict[str, Value | None]:
+        """The summary numbers above and the short's onset time (short.short_time_s), with the area, R_bulk,
+        current level, stability band, short criteria and segmentation options as settings."""
+        settings = {"area_cm2": self.area_cm2, "R_bulk_ohm": self.R_bulk_ohm, "asr_includes_bulk": self.asr_includes_bulk,
+                    "level_current_A": self.level_current_A, "stable_band_fraction": self.stable_band_fraction,
+                    "short_criteria": self.short.criteria.to_dict(), **self.segmentation}
+        values = {field: computed(getattr(self, field), unit, SYMMETRIC_METHOD, settings,
+                                  None if stderr is None else getattr(self, stderr))
+                  for field, unit, stderr in _QUANTITIES}
+        values["short.short_time_s"] = computed(self.short.short_time_s, "s", f"short-circuit test ({self.short.criterion})", settings)
+        return values
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable(asdict(self))
+        return {**jsonable(asdict(self)), "quantities": quantities_dict(self.quantities())}
+
+
+SYMMETRIC_METHOD = ("median plateau overpotential |V - ocv| of the half-cycles at the dominant current before any "
+                    "short; growth by least squares with one intercept per direction; ASR halved for a symmetric "
+                    "cell (seed 002 Eq. 8)")
+_QUANTITIES = (
+    ("level_current_density_mA_per_cm2", "mA/cm2", None),
+    ("anodic_plateau_V", "V", None),
+    ("cathodic_plateau_V", "V", None),
+    ("asymmetry_mV", "mV", None),
+    ("asymmetry_ratio", "1", None),
+    ("growth_mV_per_h", "mV/h", "growth_mV_per_h_stderr"),
+    ("growth_mV_per_cycle", "mV/cycle", "growth_mV_per_cycle_stderr"),
+    ("R_cell_ohm", "Ohm", None),
+    ("asr_cell_ohm_cm2", "Ohm cm2", None),
+    ("asr_per_interface_ohm_cm2", "Ohm cm2", None),
+    ("ohmic_drop_V", "V", None),
+    ("interfacial_share", "1", None),
+    ("stable_hours", "h", None),
+)
 
 
 def _common_slope(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> tuple[float, float] | None:
@@ -188,4 +232,5 @@ def analyse_symmetric_cell(
         stable_until_end=until_end,
         stability_limit=limit,
         short=short,
+        segmentation=segmentation_settings(ocv_V, rest_current_A, level_tolerance, plateau_window),
     )
