@@ -18,13 +18,14 @@ RAMP = REPO_ROOT / "examples" / "cycling" / "synthetic-ccd-ramp.csv"
 
 def _document(tmp_path, *arguments):
     out = tmp_path / "out.json"
-    result = runner.invoke(app, [str(a) for a in arguments] + ["-o", str(tmp_path), "--json", str(out)], catch_exceptions=False)
+    arguments = [str(a) for a in arguments] + ["-o", str(tmp_path), "--json", str(out)]
+    result = runner.invoke(app, arguments, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return json.loads(out.read_text())
 
 
 def _assert_quantities(quantities, expected, **settings):
-    """expected: name -> (value, unit, uncertainty) from the older keys; every quantity has a known unit and a method."""
+    """expected: name -> (value, unit, uncertainty) from the older keys; every quantity has a known unit, a method."""
     for name, quantity in quantities.items():
         assert set(quantity) == {"value", "unit", "uncertainty", "method", "settings"}, name
         parse_unit(quantity["unit"])
@@ -40,8 +41,8 @@ def _assert_quantities(quantities, expected, **settings):
 
 def test_fit_quantities_carry_circuit_weighting_and_the_contributions(tmp_path):
     circuit = "p(R1,CPE1)-p(R2,CPE2)-CPE3"
-    spectrum = _document(tmp_path, "eis", "fit", SYNTHETIC / "pellet_233K.csv", "--circuit", circuit, "--thickness-cm", 0.1,
-                         "--area-cm2", 0.785, "--no-plots")["spectra"][0]
+    spectrum = _document(tmp_path, "eis", "fit", SYNTHETIC / "pellet_233K.csv", "--circuit", circuit,
+                         "--thickness-cm", 0.1, "--area-cm2", 0.785, "--no-plots")["spectra"][0]
     parameters = spectrum["parameters"]
     bulk = next(c for c in spectrum["contributions"] if c["kind"] == "bulk")
     summary = spectrum["summary"]
@@ -73,7 +74,8 @@ def test_drt_quantities_name_lambda_and_how_it_was_chosen(tmp_path):
 
 
 def test_arrhenius_quantities_carry_the_form_fitted(tmp_path):
-    document = _document(tmp_path, "eis", "arrhenius", "--manifest", SYNTHETIC / "series.csv", "--thickness-cm", 0.1, "--area-cm2", 0.785)
+    document = _document(tmp_path, "eis", "arrhenius", "--manifest", SYNTHETIC / "series.csv", "--thickness-cm", 0.1,
+                         "--area-cm2", 0.785)
     bulk = document["contributions"]["bulk"]
     _assert_quantities(document["quantities"], {
         "bulk.Ea_eV": (bulk["Ea_eV"], "eV", bulk["Ea_stderr_eV"]),
@@ -94,7 +96,8 @@ def test_ccd_quantities(tmp_path):
 
 def test_summary_quantities(external_dir, tmp_path):
     file = external_dir / "navani" / "jdb11-1_c3_gcpl_5cycles_2V-3p8V_C-24_data_C09.mpr"
-    document = _document(tmp_path, "cycling", "summary", file, "--mass-mg", 10, "--formula", "NaCoO2", "--electrons", 0.5)
+    document = _document(tmp_path, "cycling", "summary", file, "--mass-mg", 10, "--formula", "NaCoO2",
+                         "--electrons", 0.5)
     second = [c for c in document["cycles"] if c["complete"]][1]
     n = second["cycle"]
     _assert_quantities(document["quantities"], {
@@ -108,7 +111,8 @@ def test_summary_quantities(external_dir, tmp_path):
 
 
 def test_symmetric_quantities(external_dir, tmp_path):
-    document = _document(tmp_path, "cycling", "symmetric", external_dir / "yadg" / "mb.issue_218.mpr", "--area-cm2", 0.785)
+    document = _document(tmp_path, "cycling", "symmetric", external_dir / "yadg" / "mb.issue_218.mpr",
+                         "--area-cm2", 0.785)
     _assert_quantities(document["quantities"], {
         "R_cell_ohm": (document["R_cell_ohm"], "Ohm", None),
         "asr_per_interface_ohm_cm2": (document["asr_per_interface_ohm_cm2"], "Ohm cm2", None),

@@ -92,7 +92,8 @@ class Value:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form: magnitude, unit, uncertainty and the source with its kind."""
-        return {"magnitude": self.magnitude, "unit": self.unit, "uncertainty": self.uncertainty, "source": self._source_dict()}
+        return {"magnitude": self.magnitude, "unit": self.unit, "uncertainty": self.uncertainty,
+                "source": self._source_dict()}
 
     def to_quantity(self) -> dict[str, Any]:
         """The one JSON form of a result number: value, unit, uncertainty and, for a `Computation`, its method

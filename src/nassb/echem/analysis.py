@@ -222,10 +222,12 @@ class TemperatureSeriesAnalysis:
         for name, fitted in self.arrhenius.items():
             if fitted.get("Ea_eV") is None:
                 continue
-            settings = {"form": self.form, "form_meaning": self.form_meaning, "weighted_by_sigma_stderr": fitted["weighted"],
-                        "n_points": fitted["n_points"], "temperature_range_K": fitted["temperature_range_K"],
+            settings = {"form": self.form, "form_meaning": self.form_meaning,
+                        "weighted_by_sigma_stderr": fitted["weighted"], "n_points": fitted["n_points"],
+                        "temperature_range_K": fitted["temperature_range_K"],
                         "circuit": fit.circuit, "weighting": fit.weighting}
-            for field, unit, stderr in (("Ea_eV", "eV", "Ea_stderr_eV"), ("prefactor", fitted["prefactor_unit"], "prefactor_stderr"),
+            for field, unit, stderr in (("Ea_eV", "eV", "Ea_stderr_eV"),
+                                        ("prefactor", fitted["prefactor_unit"], "prefactor_stderr"),
                                         ("sigma_298K_S_per_cm", "S/cm", "sigma_298K_stderr_S_per_cm")):
                 values[f"{name}.{field}"] = computed(fitted[field], unit, ARRHENIUS_METHOD, settings, fitted[stderr])
         return values

@@ -176,13 +176,15 @@ class Assignment:
         values: dict[str, Value | None] = {}
         seen: Counter[str] = Counter()
         for contribution in self.contributions:
-            seen[contribution.kind] += 1
-            name = contribution.kind if seen[contribution.kind] == 1 else f"{contribution.kind}_{seen[contribution.kind]}"
-            for field, unit, stderr in (("R_ohm", "Ohm", contribution.R_stderr_ohm), ("C_F", "F", contribution.C_stderr_F),
-                                        ("peak_frequency_Hz", "Hz", None),
+            kind = contribution.kind
+            seen[kind] += 1
+            name = kind if seen[kind] == 1 else f"{kind}_{seen[kind]}"
+            for field, unit, stderr in (("R_ohm", "Ohm", contribution.R_stderr_ohm),
+                                        ("C_F", "F", contribution.C_stderr_F), ("peak_frequency_Hz", "Hz", None),
                                         ("sigma_S_per_cm", "S/cm", contribution.sigma_stderr_S_per_cm),
                                         ("asr_ohm_cm2", "Ohm cm2", contribution.asr_stderr_ohm_cm2)):
-                values[f"{name}.{field}"] = computed(getattr(contribution, field), unit, ASSIGNMENT_METHOD, settings, stderr)
+                value = getattr(contribution, field)
+                values[f"{name}.{field}"] = computed(value, unit, ASSIGNMENT_METHOD, settings, stderr)
         for field, unit, stderr in _SUMMARY_QUANTITIES:
             values[field] = computed(getattr(summary, field), unit, ASSIGNMENT_METHOD, settings,
                                      None if stderr is None else getattr(summary, stderr))

@@ -27,6 +27,7 @@ from nassb.echem.segmentation import (
 )
 from nassb.echem.shorts import ShortCircuit, ShortCriteria, before_short, find_short, truncate_at_short
 
+
 @dataclass(frozen=True)
 class CurrentStep:
     """One current-density step of a CCD ramp: its half-cycles share |j| within the level tolerance.
@@ -86,12 +87,14 @@ class CriticalCurrentDensity:
     def quantities(self) -> dict[str, Value | None]:
         """CCD (a lower bound when `ccd_lower_bound`), the last stable step, the ohmic check's ASR, intercept and
         r^2, and the short's onset time, with the failure criteria and segmentation options as settings."""
-        settings = {"area_cm2": self.area_cm2, "R_bulk_ohm": self.R_bulk_ohm, "asr_includes_bulk": self.asr_includes_bulk,
+        settings = {"area_cm2": self.area_cm2, "R_bulk_ohm": self.R_bulk_ohm,
+                    "asr_includes_bulk": self.asr_includes_bulk,
                     "ccd_lower_bound": self.ccd_lower_bound, "criterion": self.criterion,
                     "voltage_limit_V": self.voltage_limit_V, "divergence_fraction": self.divergence_fraction,
                     "short_criteria": self.short.criteria.to_dict(), **self.segmentation}
         values = {field: computed(getattr(self, field), unit, method, settings) for field, unit, method in _QUANTITIES}
-        values["short_time_s"] = computed(self.short_time_s, "s", f"short-circuit test ({self.short.criterion})", settings)
+        short_method = f"short-circuit test ({self.short.criterion})"
+        values["short_time_s"] = computed(self.short_time_s, "s", short_method, settings)
         return values
 
     def to_dict(self) -> dict[str, Any]:

@@ -82,7 +82,8 @@ class DRTResult:
         each peak's tau, R and C as "peak_k.field" (k from 1, shortest tau first)."""
         settings = {**self.settings, "lambda": self.lambda_value}
         values = {
-            "lambda": computed(self.lambda_value, "1", f"DRT regularisation parameter by {self.lambda_method}", self.settings),
+            "lambda": computed(self.lambda_value, "1", f"DRT regularisation parameter by {self.lambda_method}",
+                               self.settings),
             "R_inf_ohm": computed(self.R_inf_ohm, "Ohm", DRT_METHOD, settings),
             "L_H": computed(self.L_H, "H", DRT_METHOD, settings),
             "C_series_F": computed(self.C_series_F, "F", DRT_METHOD, settings),

@@ -37,6 +37,7 @@ METHODS = ("trapezoid", "hold")
 AS_PER_MAH = 3.6
 CAPACITY_METHOD = ("charge and energy by integrating I and V I over time; CE = capacity of the second half / the "
                    "first half of a cycle")
+UTILISATION_METHOD = "reversible mAh/g of the reference cycle / theoretical mAh/g"
 RETENTION_METHOD = "100 Q_n / Q_ref of the reversible capacity; fade = -slope of its least-squares line against n"
 _CYCLE_QUANTITIES = (
     ("charge_mAh", "mAh"), ("discharge_mAh", "mAh"), ("coulombic_efficiency", "1"), ("charge_mAh_per_g", "mAh/g"),
@@ -324,14 +325,15 @@ class CyclingSummary:
         the CE convention), the mass, area and reference cycle."""
         settings = {"method": self.method, "first_step": self.first_step,
                     "coulombic_efficiency_convention": self.coulombic_efficiency_convention,
-                    "active_mass_mg": self.active_mass_mg, "area_cm2": self.area_cm2, "rest_current_A": self.rest_current_A}
+                    "active_mass_mg": self.active_mass_mg, "area_cm2": self.area_cm2,
+                    "rest_current_A": self.rest_current_A}
         values = {f"cycle_{c.cycle}.{field}": computed(getattr(c, field), unit, CAPACITY_METHOD, settings)
                   for c in self.cycles for field, unit in _CYCLE_QUANTITIES}
         life = {**settings, "reference_cycle": self.reference_cycle, "last_cycle": self.last_cycle,
                 "theoretical_capacity_mAh_per_g": self.theoretical_capacity_mAh_per_g}
         values["retention_percent"] = computed(self.retention_percent, "%", RETENTION_METHOD, life)
         values["fade_percent_per_cycle"] = computed(self.fade_percent_per_cycle, "%/cycle", RETENTION_METHOD, life)
-        values["utilisation"] = computed(self.utilisation, "1", "reversible mAh/g of the reference cycle / theoretical mAh/g", life)
+        values["utilisation"] = computed(self.utilisation, "1", UTILISATION_METHOD, life)
         return values
 
     def to_dict(self) -> dict[str, Any]:

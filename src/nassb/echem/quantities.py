@@ -17,7 +17,8 @@ def computed(magnitude: float | None, unit: str, method: str, settings: Mapping[
         return None
     if uncertainty is not None and not math.isfinite(uncertainty):
         uncertainty = None
-    return Value(float(magnitude), unit, Computation(method, dict(settings)), None if uncertainty is None else float(uncertainty))
+    uncertainty = None if uncertainty is None else float(uncertainty)
+    return Value(float(magnitude), unit, Computation(method, dict(settings)), uncertainty)
 
 
 def quantities_dict(values: Mapping[str, Value | None]) -> dict[str, dict[str, Any]]:

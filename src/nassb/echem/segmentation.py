@@ -18,6 +18,7 @@ import numpy as np
 
 from nassb.core.errors import InputError
 
+
 ANODIC = "anodic"
 CATHODIC = "cathodic"
 
@@ -93,7 +94,8 @@ def check_cycling_arrays(time_s, voltage_V, current_A, source: str, *, min_point
     step and cycle value per sample. An error names its row counted from 0 (the first sample is row 0)."""
     arrays = [np.asarray(a, dtype=float) for a in (time_s, voltage_V, current_A)]
     if any(a.ndim != 1 or a.shape != arrays[0].shape for a in arrays):
-        raise InputError(source, "time_s/voltage_V/current_A", "three 1-D arrays of equal length", [a.shape for a in arrays])
+        raise InputError(source, "time_s/voltage_V/current_A", "three 1-D arrays of equal length",
+                         [a.shape for a in arrays])
     if arrays[0].size < min_points:
         raise InputError(source, "time_s", f"at least {min_points} points", arrays[0].size)
     for name, values in zip(("time_s", "voltage_V", "current_A"), arrays):
@@ -117,7 +119,10 @@ def check_cycling_arrays(time_s, voltage_V, current_A, source: str, *, min_point
 def current_direction(current_A, rest_current_A: float | None = None) -> np.ndarray:
     """+1 (I > 0), -1 (I < 0) or 0 (rest: |I| <= rest_current_A, default REST_FRACTION x the largest |I|) per point."""
     current = np.asarray(current_A, dtype=float)
-    threshold = REST_FRACTION * float(np.max(np.abs(current), initial=0.0)) if rest_current_A is None else rest_current_A
+    if rest_current_A is not None:
+        threshold = rest_current_A
+    else:
+        threshold = REST_FRACTION * float(np.max(np.abs(current), initial=0.0))
     return np.where(current > threshold, 1, np.where(current < -threshold, -1, 0))
 
 
@@ -192,7 +197,7 @@ def _split_levels(raw: np.ndarray, tolerance: float, min_points: int) -> list[tu
     return [(0 if a == 0 else a + edge, n if b == magnitude.size else b + edge) for a, b in sorted(pieces)]
 
 
-def _constant_current_rows(i, step, rest_current_A, level_tolerance, smooth_points, min_points) -> list[tuple[int, int]]:
+def _constant_current_rows(i, step, rest_current_A, level_tolerance, smooth_points, min_points):
     from scipy.ndimage import median_filter
 
     smooth = median_filter(i, size=smooth_points, mode="nearest") if smooth_points > 1 else i
@@ -203,7 +208,9 @@ def _constant_current_rows(i, step, rest_current_A, level_tolerance, smooth_poin
     return rows
 
 
-def half_cycle_from_rows(index, cycle, t, v, i, a, b, area_cm2, ocv_V, plateau_window, contains_short=False, after_short=False) -> HalfCycle:
+def half_cycle_from_rows(index, cycle, t, v, i, a, b, area_cm2, ocv_V, plateau_window, contains_short=False,
+                         after_short=False) -> HalfCycle:
+    """The statistics (`HalfCycle`) of rows a to b - 1 as one half-cycle."""
     times = t[a:b]
     eta = np.abs(v[a:b] - ocv_V)
     end = float(t[b]) if b < t.size else float(times[-1])
@@ -300,9 +307,11 @@ def segment_half_cycles(
     there: pass the set-point (control) current when the cycler records it. Cycle numbers come from `cycle` or count returns to the first
     half-cycle's sign.
     """
-    t, v, i, step, cycle = check_cycling_arrays(time_s, voltage_V, current_A, source, min_points=3, step=step, cycle=cycle)
+    t, v, i, step, cycle = check_cycling_arrays(time_s, voltage_V, current_A, source, min_points=3, step=step,
+                                                cycle=cycle)
     check_area(area_cm2, source)
     _check_segmentation_options(source, level_tolerance, plateau_window, smooth_points)
     rows = _constant_current_rows(i, step, rest_current_A, level_tolerance, smooth_points, min_points)
     cycles = _cycle_numbers(rows, i, cycle)
-    return tuple(half_cycle_from_rows(n, c, t, v, i, a, b, area_cm2, ocv_V, plateau_window) for n, ((a, b), c) in enumerate(zip(rows, cycles)))
+    return tuple(half_cycle_from_rows(n, c, t, v, i, a, b, area_cm2, ocv_V, plateau_window)
+                 for n, ((a, b), c) in enumerate(zip(rows, cycles)))

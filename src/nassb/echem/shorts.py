@@ -16,7 +16,14 @@ from typing import Any
 import numpy as np
 
 from nassb.core.errors import InputError
-from nassb.echem.segmentation import HalfCycle, check_cycling_arrays, half_cycle_from_rows, jsonable, segment_half_cycles
+from nassb.echem.segmentation import (
+    HalfCycle,
+    check_cycling_arrays,
+    half_cycle_from_rows,
+    jsonable,
+    segment_half_cycles,
+)
+
 
 @dataclass(frozen=True)
 class ShortCriteria:
@@ -90,7 +97,8 @@ def _forward_max(values: np.ndarray, window: int) -> np.ndarray:
     return pd.Series(values[::-1]).rolling(window, min_periods=1).max().to_numpy()[::-1]
 
 
-def find_short(t: np.ndarray, v: np.ndarray, half_cycles: tuple[HalfCycle, ...], ocv_V: float, criteria: ShortCriteria) -> ShortCircuit:
+def find_short(t: np.ndarray, v: np.ndarray, half_cycles: tuple[HalfCycle, ...], ocv_V: float,
+               criteria: ShortCriteria) -> ShortCircuit:
     """The short-circuit test (`ShortCriteria`) on the half-cycles of a record; the earliest onset wins."""
     import pandas as pd
 
@@ -211,7 +219,8 @@ def detect_short(
     return find_short(t, v, half_cycles, ocv_V, criteria)
 
 
-def truncate_at_short(half_cycles, short: ShortCircuit, t, v, i, area_cm2, ocv_V, plateau_window) -> tuple[HalfCycle, ...]:
+def truncate_at_short(half_cycles, short: ShortCircuit, t, v, i, area_cm2, ocv_V,
+                      plateau_window) -> tuple[HalfCycle, ...]:
     """The half-cycles with the one the short cuts recomputed up to its onset and the later ones marked."""
     if not short.short_detected:
         return half_cycles
@@ -221,7 +230,8 @@ def truncate_at_short(half_cycles, short: ShortCircuit, t, v, i, area_cm2, ocv_V
             result.append(replace(h, after_short=True))
         elif h.stop_row > short.short_row:
             if short.short_row - h.start_row >= 3:
-                result.append(half_cycle_from_rows(h.index, h.cycle, t, v, i, h.start_row, short.short_row, area_cm2, ocv_V, plateau_window, contains_short=True))
+                result.append(half_cycle_from_rows(h.index, h.cycle, t, v, i, h.start_row, short.short_row, area_cm2, ocv_V,
+                                                   plateau_window, contains_short=True))
             else:
                 result.append(replace(h, contains_short=True))
         else:

@@ -30,6 +30,7 @@ from nassb.echem.segmentation import (
 )
 from nassb.echem.shorts import ShortCircuit, ShortCriteria, before_short, find_short, truncate_at_short
 
+
 @dataclass(frozen=True)
 class SymmetricCellAnalysis:
     """Plating/stripping analysis of a symmetric cell.
@@ -76,13 +77,15 @@ class SymmetricCellAnalysis:
     def quantities(self) -> dict[str, Value | None]:
         """The summary numbers above and the short's onset time (short.short_time_s), with the area, R_bulk,
         current level, stability band, short criteria and segmentation options as settings."""
-        settings = {"area_cm2": self.area_cm2, "R_bulk_ohm": self.R_bulk_ohm, "asr_includes_bulk": self.asr_includes_bulk,
+        settings = {"area_cm2": self.area_cm2, "R_bulk_ohm": self.R_bulk_ohm,
+                    "asr_includes_bulk": self.asr_includes_bulk,
                     "level_current_A": self.level_current_A, "stable_band_fraction": self.stable_band_fraction,
                     "short_criteria": self.short.criteria.to_dict(), **self.segmentation}
         values = {field: computed(getattr(self, field), unit, SYMMETRIC_METHOD, settings,
                                   None if stderr is None else getattr(self, stderr))
                   for field, unit, stderr in _QUANTITIES}
-        values["short.short_time_s"] = computed(self.short.short_time_s, "s", f"short-circuit test ({self.short.criterion})", settings)
+        short_method = f"short-circuit test ({self.short.criterion})"
+        values["short.short_time_s"] = computed(self.short.short_time_s, "s", short_method, settings)
         return values
 
     def to_dict(self) -> dict[str, Any]:
@@ -154,7 +157,8 @@ def analyse_symmetric_cell(
 ) -> SymmetricCellAnalysis:
     """Half-cycles, polarisation asymmetry, overpotential growth, ASR (halved: seed 002 Eq. 8),
     interfacial share against I x R_bulk, hours of stable cycling and the short-circuit test."""
-    t, v, i, step, cycle = check_cycling_arrays(time_s, voltage_V, current_A, source, min_points=3, step=step, cycle=cycle)
+    t, v, i, step, cycle = check_cycling_arrays(time_s, voltage_V, current_A, source, min_points=3, step=step,
+                                                cycle=cycle)
     check_area(area_cm2, source)
     if R_bulk_ohm is not None and not (math.isfinite(R_bulk_ohm) and R_bulk_ohm >= 0):
         raise InputError(source, "R_bulk_ohm", "a non-negative resistance in Ohm", R_bulk_ohm)
