@@ -22,10 +22,9 @@ from nassb.echem.segmentation import (
     check_area,
     check_cycling_arrays,
     jsonable,
-    segment_half_cycles,
     segmentation_settings,
 )
-from nassb.echem.shorts import ShortCircuit, ShortCriteria, before_short, find_short, truncate_at_short
+from nassb.echem.shorts import ShortCircuit, ShortCriteria, before_short, half_cycles_cut_at_short
 
 
 @dataclass(frozen=True)
@@ -91,10 +90,9 @@ class CriticalCurrentDensity:
                     "asr_includes_bulk": self.asr_includes_bulk,
                     "ccd_lower_bound": self.ccd_lower_bound, "criterion": self.criterion,
                     "voltage_limit_V": self.voltage_limit_V, "divergence_fraction": self.divergence_fraction,
-                    "short_criteria": self.short.criteria.to_dict(), **self.segmentation}
+                    **self.segmentation}
         values = {field: computed(getattr(self, field), unit, method, settings) for field, unit, method in _QUANTITIES}
-        short_method = f"short-circuit test ({self.short.criterion})"
-        values["short_time_s"] = computed(self.short_time_s, "s", short_method, settings)
+        values["short_time_s"] = self.short.onset(settings)
         return values
 
     def to_dict(self) -> dict[str, Any]:
@@ -155,12 +153,11 @@ def critical_current_density(
     check_area(area_cm2, source, required=True)
     if voltage_limit_V is not None and not voltage_limit_V > 0:
         raise InputError(source, "voltage_limit_V", "a positive voltage", voltage_limit_V)
-    half_cycles = segment_half_cycles(t, v, i, area_cm2=area_cm2, step=step, ocv_V=ocv_V, rest_current_A=rest_current_A,
-                                      level_tolerance=level_tolerance, plateau_window=plateau_window, source=source)
+    half_cycles, short = half_cycles_cut_at_short(
+        t, v, i, area_cm2=area_cm2, step=step, cycle=None, ocv_V=ocv_V, criteria=criteria, rest_current_A=rest_current_A,
+        level_tolerance=level_tolerance, plateau_window=plateau_window, source=source)
     if not half_cycles:
         raise InputError(source, "current_A", "constant-current steps (no current flows)", None)
-    short = find_short(t, v, half_cycles, ocv_V, criteria)
-    half_cycles = truncate_at_short(half_cycles, short, t, v, i, area_cm2, ocv_V, plateau_window)
 
     groups: list[list[HalfCycle]] = [[half_cycles[0]]]
     for h in half_cycles[1:]:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
 from nassb.core.errors import InputError
+from nassb.core.value import Value
+from nassb.echem.quantities import computed
 from nassb.echem.segmentation import (
     HalfCycle,
     check_cycling_arrays,
@@ -87,6 +89,11 @@ class ShortCircuit:
     noise_ratio: float | None
     criteria: ShortCriteria
 
+    def onset(self, settings: Mapping[str, Any]) -> Value | None:
+        """The onset time as a computed `Value` (None without a short), with `settings` and the criteria."""
+        return computed(self.short_time_s, "s", f"short-circuit test ({self.criterion})",
+                        {**settings, "short_criteria": self.criteria.to_dict()})
+
     def to_dict(self) -> dict[str, Any]:
         return jsonable(asdict(self))
 
@@ -97,7 +104,7 @@ def _forward_max(values: np.ndarray, window: int) -> np.ndarray:
     return pd.Series(values[::-1]).rolling(window, min_periods=1).max().to_numpy()[::-1]
 
 
-def find_short(t: np.ndarray, v: np.ndarray, half_cycles: tuple[HalfCycle, ...], ocv_V: float,
+def _find_short(t: np.ndarray, v: np.ndarray, half_cycles: tuple[HalfCycle, ...], ocv_V: float,
                criteria: ShortCriteria) -> ShortCircuit:
     """The short-circuit test (`ShortCriteria`) on the half-cycles of a record; the earliest onset wins."""
     import pandas as pd
@@ -216,11 +223,11 @@ def detect_short(
     """
     t, v, i, step, _ = check_cycling_arrays(time_s, voltage_V, current_A, source, min_points=3, step=step)
     half_cycles = segment_half_cycles(t, v, i, step=step, ocv_V=ocv_V, rest_current_A=rest_current_A, level_tolerance=level_tolerance, source=source)
-    return find_short(t, v, half_cycles, ocv_V, criteria)
+    return _find_short(t, v, half_cycles, ocv_V, criteria)
 
 
-def truncate_at_short(half_cycles, short: ShortCircuit, t, v, i, area_cm2, ocv_V,
-                      plateau_window) -> tuple[HalfCycle, ...]:
+def _truncate_at_short(half_cycles, short: ShortCircuit, t, v, i, area_cm2, ocv_V,
+                       plateau_window) -> tuple[HalfCycle, ...]:
     """The half-cycles with the one the short cuts recomputed up to its onset and the later ones marked."""
     if not short.short_detected:
         return half_cycles
@@ -237,6 +244,17 @@ def truncate_at_short(half_cycles, short: ShortCircuit, t, v, i, area_cm2, ocv_V
         else:
             result.append(h)
     return tuple(result)
+
+
+def half_cycles_cut_at_short(t, v, i, *, area_cm2, step, cycle, ocv_V, criteria, rest_current_A, level_tolerance,
+                             plateau_window, source) -> tuple[tuple[HalfCycle, ...], ShortCircuit]:
+    """The half-cycles of checked arrays (`segment_half_cycles`) cut at the short found in them, and that short:
+    the first step of the symmetric-cell and the CCD analyses."""
+    half_cycles = segment_half_cycles(t, v, i, area_cm2=area_cm2, step=step, cycle=cycle, ocv_V=ocv_V,
+                                      rest_current_A=rest_current_A, level_tolerance=level_tolerance,
+                                      plateau_window=plateau_window, source=source)
+    short = _find_short(t, v, half_cycles, ocv_V, criteria)
+    return _truncate_at_short(half_cycles, short, t, v, i, area_cm2, ocv_V, plateau_window), short
 
 
 def before_short(h: HalfCycle, short: ShortCircuit) -> bool:

@@ -25,10 +25,9 @@ from nassb.echem.segmentation import (
     check_area,
     check_cycling_arrays,
     jsonable,
-    segment_half_cycles,
     segmentation_settings,
 )
-from nassb.echem.shorts import ShortCircuit, ShortCriteria, before_short, find_short, truncate_at_short
+from nassb.echem.shorts import ShortCircuit, ShortCriteria, before_short, half_cycles_cut_at_short
 
 
 @dataclass(frozen=True)
@@ -80,12 +79,11 @@ class SymmetricCellAnalysis:
         settings = {"area_cm2": self.area_cm2, "R_bulk_ohm": self.R_bulk_ohm,
                     "asr_includes_bulk": self.asr_includes_bulk,
                     "level_current_A": self.level_current_A, "stable_band_fraction": self.stable_band_fraction,
-                    "short_criteria": self.short.criteria.to_dict(), **self.segmentation}
+                    **self.segmentation}
         values = {field: computed(getattr(self, field), unit, SYMMETRIC_METHOD, settings,
                                   None if stderr is None else getattr(self, stderr))
                   for field, unit, stderr in _QUANTITIES}
-        short_method = f"short-circuit test ({self.short.criterion})"
-        values["short.short_time_s"] = computed(self.short.short_time_s, "s", short_method, settings)
+        values["short.short_time_s"] = self.short.onset(settings)
         return values
 
     def to_dict(self) -> dict[str, Any]:
@@ -164,10 +162,9 @@ def analyse_symmetric_cell(
         raise InputError(source, "R_bulk_ohm", "a non-negative resistance in Ohm", R_bulk_ohm)
     if not 0 < stable_band_fraction:
         raise InputError(source, "stable_band_fraction", "a positive fraction", stable_band_fraction)
-    half_cycles = segment_half_cycles(t, v, i, area_cm2=area_cm2, step=step, cycle=cycle, ocv_V=ocv_V, rest_current_A=rest_current_A,
-                                      level_tolerance=level_tolerance, plateau_window=plateau_window, source=source)
-    short = find_short(t, v, half_cycles, ocv_V, criteria)
-    half_cycles = truncate_at_short(half_cycles, short, t, v, i, area_cm2, ocv_V, plateau_window)
+    half_cycles, short = half_cycles_cut_at_short(
+        t, v, i, area_cm2=area_cm2, step=step, cycle=cycle, ocv_V=ocv_V, criteria=criteria, rest_current_A=rest_current_A,
+        level_tolerance=level_tolerance, plateau_window=plateau_window, source=source)
     usable = [h for h in half_cycles if before_short(h, short)]
     if any(not h.contains_short for h in usable):
         usable = [h for h in usable if not h.contains_short]
