@@ -51,6 +51,15 @@ def test_every_source_kind_round_trips_through_json(source):
         source_from_dict({"kind": "rumour"})
 
 
+def test_to_quantity_gives_method_and_settings_of_a_computation_and_the_source_otherwise():
+    computed = Value(2.5e-4, "S/cm", Computation("L / (A R)", {"circuit": "p(R1,CPE1)"}), uncertainty=1e-5)
+    assert computed.to_quantity() == {"value": 2.5e-4, "unit": "S/cm", "uncertainty": 1e-5, "method": "L / (A R)",
+                                      "settings": {"circuit": "p(R1,CPE1)"}}
+    given = Value(0.1, "cm", UserInput("cell.toml", "thickness_cm")).to_quantity()
+    assert given["source"] == {"kind": "user_input", "file": "cell.toml", "toml_path": "thickness_cm"}
+    assert "method" not in given
+
+
 def test_bad_values_are_refused():
     with pytest.raises(InputError, match="unit"):
         Value(1.0, "parsecs", UserInput("x.toml", "thickness"))

@@ -15,13 +15,10 @@ import numpy as np
 import pytest
 
 from nassb.core.errors import InputError
-from nassb.echem.symmetric import (
-    ShortCriteria,
-    analyse_symmetric_cell,
-    critical_current_density,
-    detect_short,
-    segment_half_cycles,
-)
+from nassb.echem.ccd import critical_current_density
+from nassb.echem.segmentation import segment_half_cycles
+from nassb.echem.shorts import ShortCriteria, detect_short
+from nassb.echem.symmetric import analyse_symmetric_cell
 
 
 def cycling_profile(

@@ -136,7 +136,7 @@ def ccd(
     json_path: Optional[Path] = _JSON,
 ) -> None:
     """Critical current density from a stepped current-density ramp of a symmetric cell."""
-    from nassb.echem.symmetric import critical_current_density
+    from nassb.echem.ccd import critical_current_density
     from nassb.report.cycling_figures import ramp_figures, voltage_time_figures
 
     data, time_s, voltage_V, current_A = _columns(file)

@@ -104,6 +104,16 @@ _UNITS = [
     Unit("kg/m2", "areal_mass", 1e2),
     Unit("m3", "volume", 1e9),
     Unit("C/kg", "specific_capacity", 1.0 / 3.6e3),
+    Unit("F", "capacitance", 1.0),
+    Unit("H", "inductance", 1.0),
+    Unit("Hz", "frequency", 1.0),
+    Unit("Ohm^-1 s^n", "cpe_coefficient", 1.0),
+    Unit("Ohm s^-1/2", "warburg_coefficient", 1.0),
+    Unit("S K/cm", "conductivity_temperature", 1.0),
+    Unit("%/cycle", "fade_rate", 1.0),
+    Unit("mV/h", "voltage_drift", 1.0),
+    Unit("mV/cycle", "voltage_drift_per_cycle", 1.0),
+    Unit("Ohm2", "resistance_squared", 1.0),
 ]
 
 UNITS: dict[str, Unit] = {unit.symbol: unit for unit in _UNITS}

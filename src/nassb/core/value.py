@@ -139,3 +139,11 @@ class Value:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form: magnitude, unit, uncertainty and the source with its kind."""
         return {"magnitude": self.magnitude, "unit": self.unit, "uncertainty": self.uncertainty, "source": self.source.to_dict()}
+
+    def to_quantity(self) -> dict[str, Any]:
+        """The one JSON form of a result number: value, unit, uncertainty and, for a `Computation`, its method
+        and settings; any other source comes whole under "source"."""
+        quantity = {"value": self.magnitude, "unit": self.unit, "uncertainty": self.uncertainty}
+        if isinstance(self.source, Computation):
+            return {**quantity, "method": self.source.method, "settings": dict(self.source.settings)}
+        return {**quantity, "source": self.source.to_dict()}

@@ -15,14 +15,19 @@ import numpy as np
 
 from nassb.core.constants import BOLTZMANN_EV_PER_K
 from nassb.core.errors import InputError
+from nassb.core.value import Value
 from nassb.echem.assignment import Arc, Assignment, assign_contributions, series_classes
 from nassb.echem.circuits import Circuit, parse_circuit
 from nassb.echem.fitting import FitResult, fit_batch, fit_series
 from nassb.echem.kk import KKResult, lin_kk
+from nassb.echem.quantities import computed, quantities_dict
 from nassb.echem.readers import read_spectra
 from nassb.echem.spectrum import Spectrum
 from nassb.echem.temperature_series import CONTRIBUTION_FIELDS, arrhenius_by_contribution
 from nassb.transport.arrhenius import fit_vtf
+
+ARRHENIUS_METHOD = ("least squares of ln(sigma T) or ln(sigma) against 1/T (seed 004 Eq.1), weighted by the "
+                    "conductivities' standard errors with the Birge ratio when every point has one")
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,14 @@ class SpectrumAnalysis:
     kk: KKResult
     assignment: Assignment | None
 
+    def quantities(self) -> dict[str, Value | None]:
+        """The fit's parameters and chi2 (`FitResult.quantities`) and, when assigned, the contributions'
+        R, C, sigma and ASR (`Assignment.quantities`)."""
+        values = self.fit.quantities()
+        if self.assignment is not None:
+            values.update(self.assignment.quantities({"circuit": self.fit.circuit, "weighting": self.fit.weighting}))
+        return values
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of `nassb eis fit` for this spectrum."""
         document = {"file": self.spectrum.source, **self.fit.to_dict(), "kk": self.kk.to_dict()}
@@ -64,6 +77,7 @@ class SpectrumAnalysis:
         for key in ("temperature_K", "temperature_K_from_name"):
             if key in self.spectrum.metadata:
                 document[key] = self.spectrum.metadata[key]
+        document["quantities"] = quantities_dict(self.quantities())
         return document
 
 
@@ -194,13 +208,38 @@ class TemperatureSeriesAnalysis:
             }
         return series
 
+    @property
+    def form_meaning(self) -> str:
+        """The law the Arrhenius fit is of."""
+        return "ln(sigma*T) = ln(A) - Ea/(kB T)" if self.form == "sigmaT" else "ln(sigma) = ln(A) - Ea/(kB T)"
+
+    def quantities(self) -> dict[str, Value | None]:
+        """Per fitted contribution: Ea, prefactor and sigma at 298 K with their standard errors, as
+        "contribution.field"; the settings name the Arrhenius form, the weighting of the Arrhenius fit, the
+        temperatures used and the circuit fit the conductivities come from."""
+        fit = self.analyses[0].fit
+        values: dict[str, Value | None] = {}
+        for name, fitted in self.arrhenius.items():
+            if fitted.get("Ea_eV") is None:
+                continue
+            settings = {"form": self.form, "form_meaning": self.form_meaning,
+                        "weighted_by_sigma_stderr": fitted["weighted"], "n_points": fitted["n_points"],
+                        "temperature_range_K": fitted["temperature_range_K"],
+                        "circuit": fit.circuit, "weighting": fit.weighting}
+            for field, unit, stderr in (("Ea_eV", "eV", "Ea_stderr_eV"),
+                                        ("prefactor", fitted["prefactor_unit"], "prefactor_stderr"),
+                                        ("sigma_298K_S_per_cm", "S/cm", "sigma_298K_stderr_S_per_cm")):
+                values[f"{name}.{field}"] = computed(fitted[field], unit, ARRHENIUS_METHOD, settings, fitted[stderr])
+        return values
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of `nassb eis arrhenius`."""
         return {
             "form": self.form,
-            "form_meaning": "ln(sigma*T) = ln(A) - Ea/(kB T)" if self.form == "sigmaT" else "ln(sigma) = ln(A) - Ea/(kB T)",
+            "form_meaning": self.form_meaning,
             "contributions": self.arrhenius,
             "spectra": [{"temperature_K": T, **analysis.to_dict()} for T, analysis in zip(self.temperatures_K, self.analyses)],
+            "quantities": quantities_dict(self.quantities()),
         }
 
 

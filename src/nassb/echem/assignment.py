@@ -10,14 +10,27 @@ the area-specific resistance of interfaces (seed 002 Eq.8).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from nassb.core.errors import InputError
+from nassb.core.value import Value
+from nassb.echem.quantities import computed
 
 ELECTRODES = ("blocking", "reversible")
+ASSIGNMENT_METHOD = ("arc assignment by capacitance (Irvine, Sinclair and West 1990); C of R||CPE by Brug 1984; "
+                     "sigma = L / (A R) (seed 004 Eq.3); ASR = R A, halved for a symmetric cell (seed 002 Eq.8)")
+_SUMMARY_QUANTITIES = (
+    ("sigma_bulk_S_per_cm", "S/cm", "sigma_bulk_stderr_S_per_cm"),
+    ("sigma_gb_total_S_per_cm", "S/cm", "sigma_gb_total_stderr_S_per_cm"),
+    ("sigma_gb_specific_S_per_cm", "S/cm", "sigma_gb_specific_stderr_S_per_cm"),
+    ("sigma_total_S_per_cm", "S/cm", "sigma_total_stderr_S_per_cm"),
+    ("asr_interface_ohm_cm2", "Ohm cm2", "asr_interface_stderr_ohm_cm2"),
+    ("R_total_ohm", "Ohm", None),
+)
 
 
 @dataclass(frozen=True)
@@ -152,6 +165,30 @@ class Assignment:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def quantities(self, fit_settings: Mapping[str, Any]) -> dict[str, Value | None]:
+        """R, C, peak frequency, sigma and ASR of each contribution as "kind.field" (a repeated kind is numbered
+        from its second: kind_2) and the summary's conductivities, interfacial ASR and R_total; the settings
+        are the fit's (`fit_settings`) and the geometry."""
+        summary = self.summary
+        settings = {**fit_settings, "thickness_cm": summary.thickness_cm, "area_cm2": summary.area_cm2,
+                    "symmetric": summary.symmetric, "electrodes": summary.electrodes}
+        values: dict[str, Value | None] = {}
+        seen: Counter[str] = Counter()
+        for contribution in self.contributions:
+            kind = contribution.kind
+            seen[kind] += 1
+            name = kind if seen[kind] == 1 else f"{kind}_{seen[kind]}"
+            for field, unit, stderr in (("R_ohm", "Ohm", contribution.R_stderr_ohm),
+                                        ("C_F", "F", contribution.C_stderr_F), ("peak_frequency_Hz", "Hz", None),
+                                        ("sigma_S_per_cm", "S/cm", contribution.sigma_stderr_S_per_cm),
+                                        ("asr_ohm_cm2", "Ohm cm2", contribution.asr_stderr_ohm_cm2)):
+                value = getattr(contribution, field)
+                values[f"{name}.{field}"] = computed(value, unit, ASSIGNMENT_METHOD, settings, stderr)
+        for field, unit, stderr in _SUMMARY_QUANTITIES:
+            values[field] = computed(getattr(summary, field), unit, ASSIGNMENT_METHOD, settings,
+                                     None if stderr is None else getattr(summary, stderr))
+        return values
 
 
 def brug_capacitance_F(R_ohm: float, Q: float, n: float) -> float:

@@ -16,18 +16,22 @@ E. Ivers-Tiffée, Electrochim. Acta 131 (2014) 20-27). lambda comes from general
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import pairwise
+from typing import Any
 
 import numpy as np
 
 from nassb.core.errors import InputError
+from nassb.core.value import Value
 from nassb.echem.kk import _capacitive_low_frequency_end
+from nassb.echem.peaks import basin_boundaries, prominent_peaks
+from nassb.echem.quantities import computed, quantities_dict
 from nassb.echem.spectrum import Spectrum
 
 LAMBDA_BOUNDS = (1e-7, 1.0)
 """Search interval of lambda for GCV and the L-curve (pyDRTtools' bounds)."""
 
 _FWHM_GAUSSIAN = 2.0 * np.sqrt(np.log(2.0))
+DRT_METHOD = "Tikhonov-regularised NNLS on Gaussian RBFs (Wan et al. 2015, pyDRTtools)"
 
 
 def _integral(y: np.ndarray, x: np.ndarray) -> float:
@@ -51,7 +55,8 @@ class DRTResult:
     `gamma_ohm` is gamma per unit ln tau on the grid `tau_s` (the RBF centres' range extended by half
     a decade on each side, ten points per centre); `Z_fit_ohm` and `residuals_ohm` (Z - Z_fit) are
     at the measured frequencies, in the spectrum's order. `C_series_F` is inf without a series
-    capacitance (or when the fit sets 1/C to 0).
+    capacitance (or when the fit sets 1/C to 0). `settings` are the options of `compute_drt` that shaped it,
+    with `capacitance` as used.
     """
 
     tau_s: np.ndarray
@@ -65,11 +70,29 @@ class DRTResult:
     Z_fit_ohm: np.ndarray
     residuals_ohm: np.ndarray
     peaks: tuple[DRTPeak, ...]
+    settings: dict[str, Any]
 
     @property
     def R_polarization_ohm(self) -> float:
         """Total polarisation resistance, the integral of gamma over ln tau."""
         return float(_integral(self.gamma_ohm, np.log(self.tau_s)))
+
+    def quantities(self) -> dict[str, Value | None]:
+        """lambda (chosen by its method), R_inf, L, the series C (when finite), the polarisation resistance and
+        each peak's tau, R and C as "peak_k.field" (k from 1, shortest tau first)."""
+        settings = {**self.settings, "lambda": self.lambda_value}
+        values = {
+            "lambda": computed(self.lambda_value, "1", f"DRT regularisation parameter by {self.lambda_method}",
+                               self.settings),
+            "R_inf_ohm": computed(self.R_inf_ohm, "Ohm", DRT_METHOD, settings),
+            "L_H": computed(self.L_H, "H", DRT_METHOD, settings),
+            "C_series_F": computed(self.C_series_F, "F", DRT_METHOD, settings),
+            "R_polarization_ohm": computed(self.R_polarization_ohm, "Ohm", DRT_METHOD, settings),
+        }
+        for number, peak in enumerate(self.peaks, start=1):
+            for field, unit in (("tau_s", "s"), ("R_ohm", "Ohm"), ("C_F", "F")):
+                values[f"peak_{number}.{field}"] = computed(getattr(peak, field), unit, DRT_METHOD, settings)
+        return values
 
     def to_dict(self) -> dict:
         """The summary a report or the CLI shows."""
@@ -80,6 +103,7 @@ class DRTResult:
             "L_H": self.L_H,
             "C_series_F": self.C_series_F,
             "R_polarization_ohm": self.R_polarization_ohm,
+            "quantities": quantities_dict(self.quantities()),
         }
 
 
@@ -170,28 +194,14 @@ def _lcurve_lambda(ridge: _RidgeSpectrum) -> float:
     return float(lam[int(np.argmax(curvature[2:-2])) + 2])
 
 
-def _prominent_maxima(gamma: np.ndarray, threshold: float) -> np.ndarray:
-    """Indices of local maxima whose topographic prominence is at least `threshold`."""
-    candidates = np.flatnonzero((gamma[1:-1] > gamma[:-2]) & (gamma[1:-1] >= gamma[2:])) + 1
-    keep = []
-    for i in candidates:
-        higher_left = np.flatnonzero(gamma[:i] > gamma[i])
-        higher_right = np.flatnonzero(gamma[i + 1 :] > gamma[i])
-        lo = higher_left[-1] if higher_left.size else 0
-        hi = i + 1 + higher_right[0] if higher_right.size else gamma.size - 1
-        if gamma[i] - max(gamma[lo : i + 1].min(), gamma[i : hi + 1].min()) >= threshold:
-            keep.append(i)
-    return np.array(keep, dtype=int)
-
-
 def _peaks(tau_s: np.ndarray, gamma: np.ndarray, prominence: float) -> tuple[DRTPeak, ...]:
     """Local maxima of gamma with prominence above `prominence` * max(gamma); R is gamma integrated
     over ln tau across the peak's basin, bounded by the lowest points between it and its neighbours."""
     if gamma.max() <= 0.0:
         return ()
-    index = _prominent_maxima(gamma, prominence * gamma.max())
+    index = prominent_peaks(gamma, prominence * gamma.max())[0]
     ln_tau = np.log(tau_s)
-    edges = [0] + [int(i + np.argmin(gamma[i : j + 1])) for i, j in pairwise(index)] + [gamma.size - 1]
+    edges = [0] + basin_boundaries(gamma, index) + [gamma.size - 1]
     peaks = []
     for k, i in enumerate(index):
         lo, hi = edges[k], edges[k + 1]
@@ -315,4 +325,7 @@ def compute_drt(
         Z_fit_ohm=Z_fit,
         residuals_ohm=Z - Z_fit,
         peaks=_peaks(tau_s, gamma, peak_prominence),
+        settings={"lambda_method": method if isinstance(method, str) else "fixed", "derivative": derivative,
+                  "rbf_coefficient": rbf_coefficient, "inductance": inductance, "capacitance": bool(capacitance),
+                  "n_tau": n_tau, "peak_prominence": peak_prominence, "extend_decades": extend_decades},
     )

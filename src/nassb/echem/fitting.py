@@ -39,10 +39,14 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from nassb.core.errors import InputError
+from nassb.core.value import Value
 from nassb.echem.circuits import Circuit, parse_circuit
+from nassb.echem.peaks import basin_boundaries, prominent_peaks
+from nassb.echem.quantities import computed
 from nassb.echem.spectrum import Spectrum
 
 WEIGHTINGS = ("modulus", "proportional", "unit")
+FIT_METHOD = "weighted CNLS by Levenberg-Marquardt (Macdonald & Garber 1977; Boukamp 1986)"
 _N_GUESS = 0.85  # starting CPE exponent
 _TAIL_KINDS = ("C", "CPE", "W", "Wo", "Ws")
 _FTOL = 1e-12
@@ -91,6 +95,17 @@ class FitResult:
         """Fitted impedance in Ohm at frequency_Hz."""
         model = self.model if self.model is not None else parse_circuit(self.circuit)
         return model.impedance(self.values, 2.0 * np.pi * np.asarray(frequency_Hz, dtype=float))
+
+    def quantities(self) -> dict[str, Value | None]:
+        """Each parameter with its standard error, chi2 and chi2_reduced (in Ohm2 for unit weighting), computed
+        with the circuit, weighting and fixed parameters as settings."""
+        settings = {"circuit": self.circuit, "weighting": self.weighting, "fixed": list(self.fixed)}
+        values = {name: computed(value, unit or "1", FIT_METHOD, settings, stderr)
+                  for name, value, stderr, unit in zip(self.parameter_names, self.values, self.stderr, self.units)}
+        chi2_unit = "Ohm2" if self.weighting == "unit" else "1"
+        values["chi2"] = computed(self.chi2, chi2_unit, FIT_METHOD, settings)
+        values["chi2_reduced"] = computed(self.chi2_reduced, chi2_unit, FIT_METHOD, settings)
+        return values
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary: parameters with value, stderr (None if undetermined) and unit; the correlation
@@ -586,7 +601,7 @@ def _arc_candidates(w: np.ndarray, z: np.ndarray, r_inf: float, n_arcs: int, tai
     tan_q = np.tan(_N_GUESS * np.pi / 4)
     total = span if span > 0 else 2.0 * top / tan_q
 
-    found, prominences = _prominent_peaks(np.concatenate([[-np.inf], smooth, [-np.inf]]), 0.05 * top)
+    found, prominences = prominent_peaks(np.concatenate([[-np.inf], smooth, [-np.inf]]), 0.05 * top)
     peaks = []
     for i, prominence in zip(found - 1, prominences):
         if i == 0 and not high_rising or i == n - 1 and (has_tail or not low_rising):
@@ -645,8 +660,8 @@ def _drt_peaks(w: np.ndarray, z: np.ndarray, tail_n: float | None, per_decade: i
         mass[log_tau > -np.log10(w.min())] = 0.0
     if mass.max() <= 0:
         return []
-    found = _prominent_peaks(np.concatenate([[0.0], mass, [0.0]]), 0.02 * mass.max())[0] - 1
-    edges = [0] + [int(np.argmin(mass[lo:hi + 1]) + lo) for lo, hi in zip(found[:-1], found[1:])] + [mass.size]
+    found = prominent_peaks(np.concatenate([[0.0], mass, [0.0]]), 0.02 * mass.max())[0] - 1
+    edges = [0] + basin_boundaries(mass, found) + [mass.size]
     peaks = []
     for k in range(found.size):
         basin = slice(edges[k], edges[k + 1])
@@ -655,24 +670,6 @@ def _drt_peaks(w: np.ndarray, z: np.ndarray, tail_n: float | None, per_decade: i
             centre = float(np.sum(mass[basin] * log_tau[basin]) / r)
             peaks.append((r, -centre * np.log(10.0), r))
     return peaks
-
-
-def _prominent_peaks(y: np.ndarray, min_prominence: float) -> tuple[np.ndarray, np.ndarray]:
-    """Interior local maxima of y and their topographic prominences (height above the higher of the
-    lowest points separating the peak from higher ground on either side), keeping those >= min_prominence."""
-    indices, prominences = [], []
-    for i in range(1, y.size - 1):
-        if not (y[i] > y[i - 1] and y[i] >= y[i + 1]):
-            continue
-        higher_left = np.flatnonzero(y[:i] > y[i])
-        higher_right = np.flatnonzero(y[i + 1:] > y[i])
-        left = y[(higher_left[-1] + 1 if higher_left.size else 0):i].min()
-        right = y[i + 1:(i + 1 + higher_right[0] if higher_right.size else y.size)].min()
-        prominence = y[i] - max(left, right)
-        if prominence >= min_prominence:
-            indices.append(i)
-            prominences.append(prominence)
-    return np.array(indices, dtype=int), np.array(prominences)
 
 
 def _named(model: Circuit, element: str, numbers: tuple[float, ...]) -> dict[str, float]:

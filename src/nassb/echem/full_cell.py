@@ -28,12 +28,23 @@ from typing import Any, Sequence
 import numpy as np
 
 from nassb.core.errors import InputError, ModelError
+from nassb.core.value import Value
+from nassb.echem.quantities import computed, quantities_dict
+from nassb.echem.segmentation import check_cycling_arrays, current_direction, half_cycle_runs
 
 FIRST_STEPS = ("charge", "discharge")
 METHODS = ("trapezoid", "hold")
 AS_PER_MAH = 3.6
+CAPACITY_METHOD = ("charge and energy by integrating I and V I over time; CE = capacity of the second half / the "
+                   "first half of a cycle")
+UTILISATION_METHOD = "reversible mAh/g of the reference cycle / theoretical mAh/g"
+RETENTION_METHOD = "100 Q_n / Q_ref of the reversible capacity; fade = -slope of its least-squares line against n"
+_CYCLE_QUANTITIES = (
+    ("charge_mAh", "mAh"), ("discharge_mAh", "mAh"), ("coulombic_efficiency", "1"), ("charge_mAh_per_g", "mAh/g"),
+    ("discharge_mAh_per_g", "mAh/g"), ("charge_mAh_per_cm2", "mAh/cm2"), ("discharge_mAh_per_cm2", "mAh/cm2"),
+    ("mean_discharge_voltage_V", "V"), ("discharge_energy_Wh_per_kg", "Wh/kg"),
+)
 NEGLIGIBLE_FRACTION = 0.01
-REST_FRACTION = 0.01
 
 
 def current_A_from_c_rate(c_rate: float, capacity_mAh: float) -> float:
@@ -77,18 +88,20 @@ def utilisation(capacity_mAh_per_g: float, theoretical_mAh_per_g: float) -> floa
 def assign_cycles(current_A, *, first_step: str = "charge", rest_current_A: float | None = None) -> np.ndarray:
     """Cycle number per point: a cycle starts where a `first_step` step follows the opposite one.
 
-    Points with |I| <= rest_current_A (default 1 % of max |I|) are rest and stay in the running cycle.
+    Half-cycles are the runs of `nassb.echem.segmentation.half_cycle_runs`: points with |I| <= rest_current_A
+    (default 1 % of max |I|) are rest and stay in the running cycle.
     The first cycle that starts with `first_step` is 1; whatever precedes it (e.g. the initial
     discharge of a cathode-first cell, or an opening rest) is cycle 0. This reproduces EC-Lab's
     cycle numbers for first_step="charge".
     """
-    current = np.asarray(current_A, dtype=float)
     sign = _first_sign(first_step)
-    direction = _direction(current, rest_current_A)
-    latest = np.maximum.accumulate(np.where(direction != 0, np.arange(direction.size), -1))
-    last = np.where(latest >= 0, direction[np.maximum(latest, 0)], 0)
-    previous = np.r_[0, last[:-1]]
-    return np.cumsum((last == sign) & (previous != sign)).astype(int)
+    current = np.asarray(current_A, dtype=float)
+    starts = np.zeros(current.size, dtype=int)
+    previous = 0
+    for start, _, direction in half_cycle_runs(current, rest_current_A=rest_current_A):
+        starts[start] = direction == sign and previous != sign
+        previous = direction
+    return np.cumsum(starts)
 
 
 @dataclass(frozen=True)
@@ -263,7 +276,7 @@ def differential_capacity(time_s, voltage_V, current_A, cycle=None, *, cycle_num
     sign = _first_sign(direction)
     q_pos, q_neg, _, _ = _interval_integrals(time, voltage, current, method, source)
     passed = np.r_[0.0, np.cumsum(q_pos if sign > 0 else -q_neg)] / AS_PER_MAH
-    selected = np.flatnonzero((cycles == cycle_number) & (_direction(current, rest_current_A) == sign))
+    selected = np.flatnonzero((cycles == cycle_number) & (current_direction(current, rest_current_A) == sign))
     if selected.size < 3:
         raise InputError(source, f"cycle {cycle_number}", f"a {direction} half with at least 3 points", int(selected.size))
     v, q = voltage[selected], passed[selected] - passed[selected[0]]
@@ -304,10 +317,29 @@ class CyclingSummary:
     area_cm2: float | None
     theoretical_capacity_mAh_per_g: float | None
     utilisation: float | None
+    rest_current_A: float | None
+
+    def quantities(self) -> dict[str, Value | None]:
+        """Per cycle n the capacities, CE, mean discharge voltage and specific energy as "cycle_n.field", then
+        retention, fade and utilisation; the settings name the integration rule, the first step (which sets
+        the CE convention), the mass, area and reference cycle."""
+        settings = {"method": self.method, "first_step": self.first_step,
+                    "coulombic_efficiency_convention": self.coulombic_efficiency_convention,
+                    "active_mass_mg": self.active_mass_mg, "area_cm2": self.area_cm2,
+                    "rest_current_A": self.rest_current_A}
+        values = {f"cycle_{c.cycle}.{field}": computed(getattr(c, field), unit, CAPACITY_METHOD, settings)
+                  for c in self.cycles for field, unit in _CYCLE_QUANTITIES}
+        life = {**settings, "reference_cycle": self.reference_cycle, "last_cycle": self.last_cycle,
+                "theoretical_capacity_mAh_per_g": self.theoretical_capacity_mAh_per_g}
+        values["retention_percent"] = computed(self.retention_percent, "%", RETENTION_METHOD, life)
+        values["fade_percent_per_cycle"] = computed(self.fade_percent_per_cycle, "%/cycle", RETENTION_METHOD, life)
+        values["utilisation"] = computed(self.utilisation, "1", UTILISATION_METHOD, life)
+        return values
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["cycles"] = [c.to_dict() for c in self.cycles]
+        out["quantities"] = quantities_dict(self.quantities())
         return out
 
 
@@ -348,6 +380,7 @@ def summarise_cycling(time_s, voltage_V, current_A, cycle=None, *, active_mass_m
         area_cm2=area_cm2,
         theoretical_capacity_mAh_per_g=theoretical_capacity_mAh_per_g,
         utilisation=usage,
+        rest_current_A=rest_current_A,
     )
 
 
@@ -379,31 +412,10 @@ def _interval_integrals(time, voltage, current, method, source):
 
 def _arrays(source, time_s, voltage_V, current_A, cycle, first_step, rest_current_A):
     _first_sign(first_step, source)
-    arrays = [np.asarray(a, dtype=float) for a in (time_s, voltage_V, current_A)]
-    if any(a.ndim != 1 or a.shape != arrays[0].shape for a in arrays):
-        raise InputError(source, "time_s/voltage_V/current_A", "three 1-D arrays of equal length", [a.shape for a in arrays])
-    if arrays[0].size < 2:
-        raise InputError(source, "time_s", "at least 2 points", arrays[0].size)
-    for name, values in zip(("time_s", "voltage_V", "current_A"), arrays):
-        bad = np.flatnonzero(~np.isfinite(values))
-        if bad.size:
-            raise InputError(source, f"{name} (point {bad[0] + 1})", "a finite number", float(values[bad[0]]))
-    backwards = np.flatnonzero(np.diff(arrays[0]) < 0)
-    if backwards.size:
-        raise InputError(source, f"time_s (point {backwards[0] + 2})", "non-decreasing time", float(arrays[0][backwards[0] + 1]))
-    if cycle is None:
-        cycles = assign_cycles(arrays[2], first_step=first_step, rest_current_A=rest_current_A)
-    else:
-        cycles = np.asarray(cycle)
-        if cycles.shape != arrays[0].shape:
-            raise InputError(source, "cycle", "one cycle number per point", cycles.shape)
-        cycles = cycles.astype(int)
-    return (*arrays, cycles)
-
-
-def _direction(current, rest_current_A):
-    threshold = REST_FRACTION * float(np.max(np.abs(current), initial=0.0)) if rest_current_A is None else rest_current_A
-    return np.where(current > threshold, 1, np.where(current < -threshold, -1, 0))
+    time, voltage, current, _, cycles = check_cycling_arrays(time_s, voltage_V, current_A, source, cycle=cycle)
+    if cycles is None:
+        return time, voltage, current, assign_cycles(current, first_step=first_step, rest_current_A=rest_current_A)
+    return time, voltage, current, cycles.astype(int)
 
 
 def _first_sign(step, source="cycling data"):

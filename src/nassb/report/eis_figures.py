@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from nassb.core.constants import ZERO_CELSIUS_K
 from nassb.echem.spectrum import Spectrum
 from nassb.report.figures import plotting_modules
 
@@ -167,7 +168,8 @@ def arrhenius_series_figures(series: dict[str, dict], form: str, title: str):
         interactive.add_trace(go.Scatter(x=x, y=ordinate(data["temperature_K"], data["sigma_S_per_cm"]), mode="markers", name=f"{name} (measured)", marker=dict(color=colour)))
         interactive.add_trace(go.Scatter(x=fit_x, y=fit_y, mode="lines", name=data["label"], line=dict(color=colour)))
     axis.set(xlabel="1000/T (1/K)", ylabel=ylabel, title=title)
-    top = axis.secondary_xaxis("top", functions=(lambda x: 1000.0 / np.maximum(x, 1e-9) - 273.15, lambda t: 1000.0 / (t + 273.15)))
+    top = axis.secondary_xaxis("top", functions=(lambda x: 1000.0 / np.maximum(x, 1e-9) - ZERO_CELSIUS_K,
+                                                 lambda t: 1000.0 / (t + ZERO_CELSIUS_K)))
     top.set_xlabel("temperature (degC)")
     axis.legend(fontsize=8)
     figure.tight_layout()

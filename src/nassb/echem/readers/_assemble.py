@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from nassb.core.constants import ZERO_CELSIUS_K
 from nassb.core.errors import InputError
 from nassb.echem.readers._table import (
     SERIES_ALIASES,
@@ -103,7 +104,7 @@ def _temperature(table: Table, roles: dict[str, int], rows: np.ndarray) -> dict[
         values = table.column(roles["temperature"])[rows]
         unit = split_name(table.names[roles["temperature"]])[1]
         if values.size and np.isfinite(values).all():
-            return {"temperature_K": round(float(values.mean()) + (0.0 if unit == "K" else 273.15), 6)}
+            return {"temperature_K": round(float(values.mean()) + (0.0 if unit == "K" else ZERO_CELSIUS_K), 6)}
     for key, value in table.metadata.get("header", {}).items():
         if "temp" in key.lower() and (kelvin := temperature_K_from_text(value)) is not None:
             return {"temperature_K": round(kelvin, 6)}

@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from nassb.core.constants import ZERO_CELSIUS_K
 from nassb.core.errors import InputError
 
 # Normalised header names (lower case, no spaces/underscores/dots, unit removed) for each role.
@@ -156,7 +157,7 @@ def temperature_K_from_text(text: str) -> float | None:
         if unit in ("C", "K") and not number.lstrip("-").isdigit():
             continue
         value = float(number.replace("p", "."))
-        return value if unit == "K" else value + 273.15
+        return value if unit == "K" else value + ZERO_CELSIUS_K
     return None
 
 
