@@ -62,7 +62,7 @@ def _other_state(formula: str, electrons: float | None) -> tuple[str, str] | Non
     """(state label, formula) of the active material's other end of charge, or None without a Na count."""
     from pymatgen.core import Composition
 
-    from nassb.kb.validate import parse_formula
+    from nassb.chem.formula import parse_formula
 
     composition = parse_formula(formula)
     if not electrons or composition is None:

@@ -90,7 +90,7 @@ class Stability:
 def _composition(text: str, source: str):
     from pymatgen.core import Element
 
-    from nassb.kb.validate import parse_formula
+    from nassb.chem.formula import parse_formula
 
     composition = parse_formula(text)
     if composition is None:
