@@ -87,7 +87,7 @@ def react(
 ) -> None:
     """Most negative reaction energy between A and B, its mixing ratio and products, and the interphase type."""
     from nassb.report.thermo_figures import reaction_figures
-    from nassb.thermo.interface import interface_reaction
+    from nassb.thermo.reactivity import interface_reaction
 
     with _status(f"{phase_a} | {phase_b}") as progress:
         result = interface_reaction(phase_a, phase_b, entries, progress=progress, scheme=scheme)
@@ -111,7 +111,7 @@ def hydrolysis(
     json_path: Optional[Path] = typer.Option(None, "--json", help="Write the results to this JSON file."),
 ) -> None:
     """Reaction with water vapour and the H2S released, ranked from the most to the least moisture-tolerant."""
-    from nassb.thermo.interface import hydrolysis_ranking
+    from nassb.thermo.reactivity import hydrolysis_ranking
 
     ranking = hydrolysis_ranking(phases, entries, scheme)
     table = Table("rank", "phase", "eV per f.u.", "eV/atom", "H2O per f.u.", "H2S per f.u.", "products per f.u.")
