@@ -1,0 +1,31 @@
+"""`nassb interface react`: the issue's JSON keys, the reaction plot, one-line errors."""
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from nassb.cli import app
+
+runner = CliRunner(env={"COLUMNS": "200"})
+
+
+def _run(*arguments):
+    result = runner.invoke(app, [str(argument) for argument in arguments], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_interface_react_json_keys_and_plot(tmp_path):
+    _run("interface", "react", "Na", "Na3SbS4", "--json", tmp_path / "rx.json", "-o", tmp_path)
+    document = json.loads((tmp_path / "rx.json").read_text())
+    assert set(document) >= {"reaction_energy_eV_per_atom", "ratio", "products", "interface_type"}
+    assert document["interface_type"] == "II" and document["products"] == {"Na2S": 4.0, "Na3Sb": 1.0}
+    assert (tmp_path / "Na-Na3SbS4-reaction.png").stat().st_size > 20_000
+
+
+def test_unknown_element_is_one_line():
+    completed = subprocess.run([sys.executable, "-m", "nassb", "interface", "react", "Li", "Li3PS4"],
+                               capture_output=True, text=True)
+    assert completed.returncode == 2 and "Traceback" not in completed.stderr and "Li" in completed.stderr
