@@ -1,4 +1,4 @@
-"""`nassb material analyze|dope|list|stability|hydrolysis|validate-thermo`: JSON keys of the issue, figures,
+"""`nassb material analyse|dope|list|stability|hydrolysis|validate-thermo`: JSON keys of the issue, figures,
 one-line errors."""
 
 import json
@@ -21,8 +21,8 @@ def _run(*arguments):
     return result.output
 
 
-def test_analyze_library_structure_writes_the_issue_keys_and_figures(tmp_path):
-    _run("material", "analyze", "Na3PS4-cubic", "-o", tmp_path, "--json", tmp_path / "out.json")
+def test_analyse_library_structure_writes_the_issue_keys_and_figures(tmp_path):
+    _run("material", "analyse", "Na3PS4-cubic", "-o", tmp_path, "--json", tmp_path / "out.json")
     document = json.loads((tmp_path / "out.json").read_text())
     assert set(document["bvse"]) >= {"Ea_1D_eV", "Ea_2D_eV", "Ea_3D_eV"}
     # cubic: the cheapest path along one axis is a path along all three
@@ -34,12 +34,18 @@ def test_analyze_library_structure_writes_the_issue_keys_and_figures(tmp_path):
         assert (tmp_path / path.split("/")[-1]).stat().st_size > 10_000
 
 
-def test_analyze_a_real_layered_cif_finds_2d_migration(tmp_path, external_dir):
+def test_analyse_a_real_layered_cif_finds_2d_migration(tmp_path, external_dir):
     cif = external_dir / "cod-tools" / "COD_2019542_NaYS2.cif"
-    _run("material", "analyze", cif, "-o", tmp_path, "--json", tmp_path / "nays2.json")
+    _run("material", "analyse", cif, "-o", tmp_path, "--json", tmp_path / "nays2.json")
     bvse = json.loads((tmp_path / "nays2.json").read_text())["bvse"]
     assert bvse["Ea_2D_eV"] is not None
     assert bvse["Ea_3D_eV"] is None or bvse["Ea_3D_eV"] > bvse["Ea_2D_eV"] + 1.0
+
+
+def test_analyze_spelling_still_runs_and_is_hidden(tmp_path):
+    _run("material", "analyze", "Na3PS4-cubic", "-o", tmp_path, "--json", tmp_path / "us.json")
+    assert json.loads((tmp_path / "us.json").read_text())["formula"] == "Na3PS4"
+    assert "analyze" not in _run("material", "--help")
 
 
 def test_dope_lists_the_series_and_writes_ordered_supercells(tmp_path):
@@ -61,7 +67,7 @@ def test_list_names_the_library():
 
 
 def test_unknown_structure_name_is_one_line_with_exit_code_2():
-    completed = subprocess.run([sys.executable, "-m", "nassb", "material", "analyze", "Na3XYZ"], capture_output=True, text=True)
+    completed = subprocess.run([sys.executable, "-m", "nassb", "material", "analyse", "Na3XYZ"], capture_output=True, text=True)
     assert completed.returncode == 2 and "Traceback" not in completed.stderr
     assert "Na3PS4-cubic" in completed.stderr  # the message lists the library
 
@@ -73,8 +79,8 @@ def test_bad_substitution_is_one_line_with_exit_code_2():
 
 
 @pytest.mark.slow
-def test_analyze_with_elastic_moduli_gives_the_issue_keys(tmp_path):
-    _run("material", "analyze", "Na3PS4-cubic", "--elastic", "-o", tmp_path, "--json", tmp_path / "elastic.json")
+def test_analyse_with_elastic_moduli_gives_the_issue_keys(tmp_path):
+    _run("material", "analyse", "Na3PS4-cubic", "--elastic", "-o", tmp_path, "--json", tmp_path / "elastic.json")
     elastic = json.loads((tmp_path / "elastic.json").read_text())["elastic"]
     # a soft sulfide: E of Na3PS4 of order 10-30 GPa (seed 002 compares sulfide and oxide stiffness); Born stable
     assert 5 < elastic["E_GPa"] < 40 and elastic["born_stable"]

@@ -20,8 +20,8 @@ material_app = typer.Typer(help="Materials from structure: migration barriers, d
 console = Console()
 
 
-@material_app.command("analyze")
-def analyze(
+@material_app.command("analyse")
+def analyse(
     structure: str = typer.Argument(..., help="A CIF or POSCAR file, or a library name (see `nassb material list`)."),
     md: bool = typer.Option(False, "--md", help="Run CHGNet molecular dynamics (needs nassb[md]; minutes to hours)."),
     elastic: bool = typer.Option(False, "--elastic", help="Elastic moduli by strain-stress with CHGNet (needs nassb[md])."),
@@ -33,13 +33,13 @@ def analyze(
     checkpoint_dir: Optional[Path] = typer.Option(None, "--checkpoint-dir", help="Keep MD checkpoints here; a rerun continues from them."),
 ) -> None:
     """Na+ migration barriers (BVSE, 1D/2D/3D), descriptors, optionally MD conductivity and elastic moduli."""
-    from nassb.evaluate.material import analyze_material
+    from nassb.evaluate.material import analyse_material
 
     if not resolution_A > 0:
         raise InputError("command line", "--resolution", "a positive grid spacing in Angstrom", resolution_A)
     temperatures = tuple(parse_positive_numbers(md_temperatures, "--md-temperatures", "700,850,1000 (K)", minimum_count=2))
     with progress_bar("molecular dynamics" if md else "analysing") as update:
-        analysis = analyze_material(
+        analysis = analyse_material(
             structure, md=md, elastic=elastic, resolution_A=resolution_A, md_temperatures_K=temperatures,
             md_time_ps=md_time_ps, checkpoint_dir=checkpoint_dir, figures_dir=output, progress=update,
         )
@@ -50,6 +50,9 @@ def analyze(
         console.print(f"wrote {path}")
     if json_path is not None:
         write_json(json_path, data)
+
+
+material_app.command("analyze", hidden=True)(analyse)  # the US spelling, kept so existing scripts run
 
 
 def _results_table(data: dict) -> Table:

@@ -18,7 +18,7 @@ DEFAULT_MD_TEMPERATURES_K = (700.0, 850.0, 1000.0)
 
 @dataclass
 class MaterialAnalysis:
-    """What `analyze_material` found; `to_dict` gives the JSON of `nassb material analyze`."""
+    """What `analyse_material` found; `to_dict` gives the JSON of `nassb material analyse`."""
 
     name: str
     formula: str
@@ -65,7 +65,7 @@ def load_structure(reference: str | Path):
     )
 
 
-def analyze_material(
+def analyse_material(
     reference: str | Path,
     md: bool = False,
     elastic: bool = False,
