@@ -81,6 +81,7 @@ def analyse_material(
 ) -> MaterialAnalysis:
     """Analyse one structure (module docstring); figures go to `figures_dir` when given."""
     from nassb.chem.structure import order_structure
+    from nassb.mlip import chgnet_calculator
     from nassb.transport.bvse import bvse_barriers
     from nassb.transport.descriptors import describe
 
@@ -97,13 +98,13 @@ def analyse_material(
         from nassb.transport.md import md_conductivity
 
         analysis.md = md_conductivity(
-            ordered, temperatures_K=md_temperatures_K, time_ps=md_time_ps, supercell=md_supercell(ordered, md_min_atoms),
+            ordered, chgnet_calculator(), temperatures_K=md_temperatures_K, time_ps=md_time_ps, supercell=md_supercell(ordered, md_min_atoms),
             checkpoint_dir=checkpoint_dir, progress=progress,
         )
     if elastic:
         from nassb.mechanics.elastic import elastic_constants, monroe_newman
 
-        analysis.elastic = elastic_constants(ordered)
+        analysis.elastic = elastic_constants(ordered, chgnet_calculator())
         analysis.dendrite = monroe_newman(analysis.elastic.G_GPa).to_dict()
     if figures_dir is not None:
         analysis.figures = write_material_figures(analysis, Path(figures_dir))

@@ -107,13 +107,13 @@ def target_from_structure(structure, label: str, progress=None, scheme: str = "m
     from pymatgen.entries.computed_entries import ComputedStructureEntry
 
     from nassb.chem.structure import order_structure
-    from nassb.thermo.build import MLIP_VERSION, RELAX_FMAX_EV_PER_A, RELAX_MAX_STEPS
-    from nassb.transport.mlip import relax
+    from nassb.mlip import chgnet_calculator, relax
+    from nassb.thermo.build import RELAX_FMAX_EV_PER_A, RELAX_MAX_STEPS
 
     ordered = order_structure(structure)
     if progress:
         progress(f"relaxing {ordered.composition.reduced_formula} ({len(ordered)} atoms) with CHGNet")
-    result = relax(ordered, fmax_eV_per_A=RELAX_FMAX_EV_PER_A, max_steps=RELAX_MAX_STEPS, version=MLIP_VERSION)
+    result = relax(ordered, chgnet_calculator(), fmax_eV_per_A=RELAX_FMAX_EV_PER_A, max_steps=RELAX_MAX_STEPS)
     data = {"id": label, "origin": "input", "kind": "computed", "source": label, "flag": "",
             "relax_converged": result.converged}
     entry = ComputedStructureEntry(result.structure, result.energy_eV_per_atom * len(result.structure),

@@ -1,4 +1,5 @@
-"""NVT molecular dynamics with CHGNet and ASE, checkpointed, and the MD route to ionic conductivity.
+"""NVT molecular dynamics with an MLIP calculator (`nassb.mlip`) and ASE, checkpointed, and the MD route to ionic
+conductivity.
 
 Thermostat: Langevin (ASE `Langevin`, the quasi-symplectic propagator of Vanden-Eijnden and Ciccotti 2006,
 Chem. Phys. Lett. 429, 310), with the centre of mass fixed by `ase.constraints.FixCom`. It is chosen because
@@ -24,7 +25,8 @@ import numpy as np
 
 from nassb.core.errors import InputError
 from nassb.core.io import write_atomic
-from nassb.transport import diffusion, mlip
+from nassb import mlip
+from nassb.transport import diffusion
 
 ProgressCallback = Callable[[int, int], None]
 A3_IN_CM3 = 1e-24
@@ -35,7 +37,7 @@ class MDSettings:
     """One NVT run: target temperature, production and equilibration length, time step, sampling and seed.
 
     `friction_per_fs` is the Langevin friction (see the module docstring); `supercell` repeats the input cell;
-    `mobile_species` is the element whose positions are recorded; `model_version` names the CHGNet weights.
+    `mobile_species` is the element whose positions are recorded.
     """
 
     temperature_K: float
@@ -47,7 +49,6 @@ class MDSettings:
     supercell: tuple[int, int, int] = (1, 1, 1)
     friction_per_fs: float = 0.001
     mobile_species: str = "Na"
-    model_version: str = "0.3.0"
 
     @property
     def equilibration_steps(self) -> int:
@@ -133,8 +134,8 @@ def _prepare_atoms(structure, settings: MDSettings, source: str):
 CELL_TOLERANCE_A = 1e-4  # a resumed run may re-relax the cell on another machine: float noise is allowed
 
 
-def _fingerprint(settings: MDSettings, atoms) -> dict[str, Any]:
-    return {"settings": settings.to_dict(), "numbers": atoms.get_atomic_numbers().tolist()}
+def _fingerprint(settings: MDSettings, atoms, model: str) -> dict[str, Any]:
+    return {"settings": settings.to_dict(), "numbers": atoms.get_atomic_numbers().tolist(), "model": model}
 
 
 class _Checkpoint:
@@ -182,17 +183,19 @@ class _Checkpoint:
 
 def run_nvt(
     structure,
+    calculator,
     settings: MDSettings,
     checkpoint_path: str | Path | None = None,
     progress: ProgressCallback | None = None,
     checkpoint_every: int = 500,
 ) -> MDTrajectory:
-    """Langevin NVT molecular dynamics with CHGNet; the equilibration period is discarded.
+    """Langevin NVT molecular dynamics with the ASE `calculator` (an MLIP); the equilibration period is discarded.
 
     Velocities start from a Maxwell-Boltzmann distribution at the target temperature (seeded, centre-of-mass
     momentum removed). With `checkpoint_path`, the state is written atomically every `checkpoint_every` steps and
     at the end; calling again with the same path continues from it (bit-for-bit the same trajectory as an
-    uninterrupted run) and refuses, with InputError, a checkpoint made with other settings or another structure.
+    uninterrupted run) and refuses, with InputError, a checkpoint made with other settings, another structure or
+    another potential.
     `progress(done_steps, total_steps)` is called after every step.
     """
     from ase import units
@@ -203,9 +206,9 @@ def run_nvt(
     if not (isinstance(checkpoint_every, int) and checkpoint_every >= 1):
         raise InputError(source, "checkpoint_every", "an integer >= 1 (steps)", checkpoint_every)
     atoms, mobile = _prepare_atoms(structure, settings, source)
-    atoms.calc = mlip.calculator(settings.model_version)
+    atoms.calc = calculator
     rng = np.random.default_rng(settings.seed)
-    fingerprint = _fingerprint(settings, atoms)
+    fingerprint = _fingerprint(settings, atoms, mlip.model_name(calculator))
     checkpoint = _Checkpoint(checkpoint_path) if checkpoint_path is not None else None
 
     if checkpoint is not None and checkpoint.path.exists():
@@ -272,6 +275,7 @@ class MDConductivity:
     n_atoms: int
     relaxed: bool
     settings: tuple[MDSettings, ...]
+    model: str
     note: str = ""
     trajectories: tuple[MDTrajectory, ...] = field(default=(), repr=False, compare=False)
 
@@ -311,12 +315,14 @@ class MDConductivity:
             "relaxed": self.relaxed,
             "table": table,
             "settings": [s.to_dict() for s in self.settings],
+            "model": self.model,
             "note": self.note,
         }
 
 
 def md_conductivity(
     structure,
+    calculator,
     temperatures_K: Sequence[float],
     time_ps: float,
     *,
@@ -331,15 +337,15 @@ def md_conductivity(
     fit_start_ps: float | None = None,
     variance: str = "empirical",
     relax_first: bool = True,
-    model_version: str = "0.3.0",
     checkpoint_dir: str | Path | None = None,
     progress: ProgressCallback | None = None,
 ) -> MDConductivity:
-    """NVT MD at each temperature, D* by the GLS fit of the MSD, sigma by Nernst-Einstein, then Arrhenius.
+    """NVT MD with the ASE `calculator` at each temperature, D* by the GLS fit of the MSD, sigma by Nernst-Einstein,
+    then Arrhenius.
 
-    With `relax_first` the structure is first relaxed with CHGNet (cell and positions), so that MD runs at the
-    potential's own zero-pressure volume. The carrier density is the number of mobile ions over the cell volume.
-    With `checkpoint_dir`, each temperature checkpoints to `md_<T>K.npz` there, so a stopped call resumes.
+    With `relax_first` the structure is first relaxed with the same calculator (cell and positions), so that MD
+    runs at the potential's own zero-pressure volume. The carrier density is the number of mobile ions over the cell
+    volume. With `checkpoint_dir`, each temperature checkpoints to `md_<T>K.npz` there, so a stopped call resumes.
     `progress(done_steps, total_steps)` counts steps over all temperatures together. `fit_start_ps` and
     `variance` are passed to `diffusion_coefficient` (defaults: the first 10 % of the lags skipped; the measured
     variance of the squared displacements, because hopping is heavier-tailed than a Gaussian: a = 0.90 against
@@ -352,12 +358,12 @@ def md_conductivity(
     structure = mlip.to_structure(structure, source)
     relax_note = ""
     if relax_first:
-        relaxed = mlip.relax(structure, version=model_version)
+        relaxed = mlip.relax(structure, calculator)
         structure = relaxed.structure
         if not relaxed.converged:
-            relax_note = f"the CHGNet relaxation did not converge in {relaxed.steps} steps; "
+            relax_note = f"the {mlip.model_name(calculator)} relaxation did not converge in {relaxed.steps} steps; "
     settings = [MDSettings(t, time_ps, timestep_fs, equilibration_ps, sample_every, seed, tuple(supercell),
-                           friction_per_fs, mobile_species, model_version) for t in temperatures]
+                           friction_per_fs, mobile_species) for t in temperatures]
     for s in settings:
         s.validate(source)
     grand_total = sum(s.total_steps for s in settings)
@@ -367,7 +373,7 @@ def md_conductivity(
         path = Path(checkpoint_dir) / f"md_{s.temperature_K:g}K.npz" if checkpoint_dir is not None else None
         offset = done_before
         step_progress = (lambda done, _total, offset=offset: progress(offset + done, grand_total)) if progress else None
-        trajectory = run_nvt(structure, s, checkpoint_path=path, progress=step_progress)
+        trajectory = run_nvt(structure, calculator, s, checkpoint_path=path, progress=step_progress)
         done_before += s.total_steps
         trajectories.append(trajectory)
         fits.append(diffusion.diffusion_coefficient(diffusion.msd(trajectory), start_ps=fit_start_ps,
@@ -403,6 +409,7 @@ def md_conductivity(
         n_atoms=first.n_atoms,
         relaxed=relax_first,
         settings=tuple(settings),
+        model=mlip.model_name(calculator),
         note=note,
         trajectories=tuple(trajectories),
     )
