@@ -89,8 +89,8 @@ def test_stop_and_continue_is_identical_to_an_uninterrupted_run(chgnet, na3ps4, 
 def test_bad_settings_and_structures_are_refused(chgnet, na3ps4):
     with pytest.raises(InputError, match="timestep_fs"):
         run_nvt(na3ps4, chgnet, replace(SHORT, timestep_fs=10.0))
-    with pytest.raises(InputError, match="mobile_species"):
-        run_nvt(na3ps4, chgnet, replace(SHORT, mobile_species="Li"))
+    with pytest.raises(InputError, match="mobile_ion"):
+        run_nvt(na3ps4, chgnet, replace(SHORT, mobile_ion="Li"))
     disordered = na3ps4.copy()
     disordered.replace(0, {"Na": 0.5})
     with pytest.raises(InputError, match="ordered"):

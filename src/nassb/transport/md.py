@@ -37,7 +37,7 @@ class MDSettings:
     """One NVT run: target temperature, production and equilibration length, time step, sampling and seed.
 
     `friction_per_fs` is the Langevin friction (see the module docstring); `supercell` repeats the input cell;
-    `mobile_species` is the element whose positions are recorded.
+    `mobile_ion` is the element whose positions are recorded.
     """
 
     temperature_K: float
@@ -48,7 +48,7 @@ class MDSettings:
     seed: int = 0
     supercell: tuple[int, int, int] = (1, 1, 1)
     friction_per_fs: float = 0.001
-    mobile_species: str = "Na"
+    mobile_ion: str = "Na"
 
     @property
     def equilibration_steps(self) -> int:
@@ -100,7 +100,7 @@ class MDTrajectory:
     lattice_A: np.ndarray
     temperature_K: float
     n_atoms: int
-    mobile_species: str
+    mobile_ion: str
     settings: MDSettings
 
     @property
@@ -122,10 +122,10 @@ def _prepare_atoms(structure, settings: MDSettings, source: str):
     structure = mlip.to_structure(structure, source)
     settings.validate(source)
     supercell = structure * settings.supercell
-    mobile = np.array([site.specie.symbol == settings.mobile_species for site in supercell])
+    mobile = np.array([site.specie.symbol == settings.mobile_ion for site in supercell])
     if not mobile.any():
-        raise InputError(source, "mobile_species", f"an element present in {structure.composition.reduced_formula}",
-                         settings.mobile_species)
+        raise InputError(source, "mobile_ion", f"an element present in {structure.composition.reduced_formula}",
+                         settings.mobile_ion)
     atoms = mlip.to_atoms(supercell)
     atoms.set_constraint(FixCom())
     return atoms, mobile
@@ -247,7 +247,7 @@ def run_nvt(
         lattice_A=np.array(atoms.cell),
         temperature_K=float(settings.temperature_K),
         n_atoms=len(atoms),
-        mobile_species=settings.mobile_species,
+        mobile_ion=settings.mobile_ion,
         settings=settings,
     )
 
@@ -332,7 +332,7 @@ def md_conductivity(
     seed: int = 0,
     supercell: tuple[int, int, int] = (1, 1, 1),
     friction_per_fs: float = 0.001,
-    mobile_species: str = "Na",
+    mobile_ion: str = "Na",
     haven_ratio: float = 1.0,
     fit_start_ps: float | None = None,
     variance: str = "empirical",
@@ -363,7 +363,7 @@ def md_conductivity(
         if not relaxed.converged:
             relax_note = f"the {mlip.model_name(calculator)} relaxation did not converge in {relaxed.steps} steps; "
     settings = [MDSettings(t, time_ps, timestep_fs, equilibration_ps, sample_every, seed, tuple(supercell),
-                           friction_per_fs, mobile_species) for t in temperatures]
+                           friction_per_fs, mobile_ion) for t in temperatures]
     for s in settings:
         s.validate(source)
     grand_total = sum(s.total_steps for s in settings)
