@@ -34,6 +34,7 @@ def analyse(
 ) -> None:
     """Na+ migration barriers (BVSE, 1D/2D/3D), descriptors, optionally MD conductivity and elastic moduli."""
     from nassb.evaluate.material import analyse_material
+    from nassb.report.structure_figures import write_material_figures
 
     if not resolution_A > 0:
         raise InputError("command line", "--resolution", "a positive grid spacing in Angstrom", resolution_A)
@@ -41,8 +42,9 @@ def analyse(
     with progress_bar("molecular dynamics" if md else "analysing") as update:
         analysis = analyse_material(
             structure, md=md, elastic=elastic, resolution_A=resolution_A, md_temperatures_K=temperatures,
-            md_time_ps=md_time_ps, checkpoint_dir=checkpoint_dir, figures_dir=output, progress=update,
+            md_time_ps=md_time_ps, checkpoint_dir=checkpoint_dir, progress=update,
         )
+    analysis.figures = write_material_figures(analysis, output)
     data = analysis.to_dict()
     console.print(f"[bold]{analysis.name}[/] {analysis.formula}  ({analysis.source})")
     console.print(_results_table(data))

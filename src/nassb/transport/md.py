@@ -259,7 +259,7 @@ class MDConductivity:
     Per temperature: D* (`D_cm2_per_s`) with its GLS standard error, the conductivity at that temperature and the
     mean kinetic temperature reached (conductivity None where D* <= 0: no diffusion resolved). `arrhenius`
     (three or more temperatures with D* > 0) holds Ea and the extrapolation to 298.15 K; `note` says why it is
-    absent otherwise.
+    absent otherwise. `msd_curves` are the MSDs the D* were fitted to, one per temperature.
     """
 
     temperatures_K: tuple[float, ...]
@@ -278,6 +278,7 @@ class MDConductivity:
     model: str
     note: str = ""
     trajectories: tuple[MDTrajectory, ...] = field(default=(), repr=False, compare=False)
+    msd_curves: tuple[diffusion.MSDResult, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def Ea_eV(self) -> float | None:
@@ -368,7 +369,7 @@ def md_conductivity(
         s.validate(source)
     grand_total = sum(s.total_steps for s in settings)
     done_before = 0
-    trajectories, fits = [], []
+    trajectories, curves, fits = [], [], []
     for s in settings:
         path = Path(checkpoint_dir) / f"md_{s.temperature_K:g}K.npz" if checkpoint_dir is not None else None
         offset = done_before
@@ -376,7 +377,8 @@ def md_conductivity(
         trajectory = run_nvt(structure, calculator, s, checkpoint_path=path, progress=step_progress)
         done_before += s.total_steps
         trajectories.append(trajectory)
-        fits.append(diffusion.diffusion_coefficient(diffusion.msd(trajectory), start_ps=fit_start_ps,
+        curves.append(diffusion.msd(trajectory))
+        fits.append(diffusion.diffusion_coefficient(curves[-1], start_ps=fit_start_ps,
                                                     variance=variance))
 
     first = trajectories[0]
@@ -412,4 +414,5 @@ def md_conductivity(
         model=mlip.model_name(calculator),
         note=note,
         trajectories=tuple(trajectories),
+        msd_curves=tuple(curves),
     )
