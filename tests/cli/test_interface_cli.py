@@ -23,6 +23,15 @@ def test_interface_react_json_keys_and_plot(tmp_path):
     assert set(document) >= {"reaction_energy_eV_per_atom", "ratio", "products", "interface_type"}
     assert document["interface_type"] == "II" and document["products"] == {"Na2S": 4.0, "Na3Sb": 1.0}
     assert (tmp_path / "Na-Na3SbS4-reaction.png").stat().st_size > 20_000
+    energy = document["quantities"]["reaction_energy"]
+    assert energy["value"] == document["reaction_energy_eV_per_atom"] and energy["unit"] == "eV/atom"
+    assert "InterfacialReactivity" in energy["method"] and energy["settings"]["energy_scheme"] == "mp2020"
+
+
+def test_interface_react_gga_scheme_is_a_setting(tmp_path):
+    _run("interface", "react", "Na", "Na3PS4", "--scheme", "gga", "--json", tmp_path / "rx.json")
+    energy = json.loads((tmp_path / "rx.json").read_text())["quantities"]["reaction_energy"]
+    assert energy["settings"]["energy_scheme"] == "gga"
 
 
 def test_unknown_element_is_one_line():

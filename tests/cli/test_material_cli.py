@@ -32,6 +32,12 @@ def test_analyse_library_structure_writes_the_issue_keys_and_figures(tmp_path):
     assert descriptors["hsab"]["risk_score"] > 0.5  # P5+ on S2-: seed 001 section 4.5
     for path in document["figures"].values():
         assert (tmp_path / path.split("/")[-1]).stat().st_size > 10_000
+    quantities = document["quantities"]
+    barrier = quantities["bvse_Ea_3D"]
+    assert barrier["value"] == document["bvse"]["Ea_3D_eV"] and barrier["unit"] == "eV" and "BVSE" in barrier["method"]
+    assert barrier["settings"]["resolution_A"] == 0.2 and "screening_factor" in barrier["settings"]
+    radius = quantities["bottleneck_radius_3D"]
+    assert radius["value"] == descriptors["bottleneck_radius_3D_A"] and radius["unit"] == "angstrom"
 
 
 def test_analyse_a_real_layered_cif_finds_2d_migration(tmp_path, external_dir):
@@ -81,7 +87,10 @@ def test_bad_substitution_is_one_line_with_exit_code_2():
 @pytest.mark.slow
 def test_analyse_with_elastic_moduli_gives_the_issue_keys(tmp_path):
     _run("material", "analyse", "Na3PS4-cubic", "--elastic", "-o", tmp_path, "--json", tmp_path / "elastic.json")
-    elastic = json.loads((tmp_path / "elastic.json").read_text())["elastic"]
+    document = json.loads((tmp_path / "elastic.json").read_text())
+    elastic = document["elastic"]
+    for name, key in (("bulk_modulus", "K_GPa"), ("shear_modulus", "G_GPa"), ("youngs_modulus", "E_GPa")):
+        assert document["quantities"][name]["value"] == elastic[key] and document["quantities"][name]["unit"] == "GPa"
     # a soft sulfide: E of Na3PS4 of order 10-30 GPa (seed 002 compares sulfide and oxide stiffness); Born stable
     assert 5 < elastic["E_GPa"] < 40 and elastic["born_stable"]
     assert elastic["K_GPa"] > elastic["G_GPa"] > 0
@@ -105,6 +114,15 @@ def test_stability_json_keys_and_window_plot(tmp_path):
     assert window["reduction_V"] < window["oxidation_V"]
     assert (tmp_path / "Na3PS4-window.png").stat().st_size > 20_000
     assert (tmp_path / "Na3PS4-window.html").is_file()
+    quantities = document["quantities"]
+    for name, key, unit in (("e_above_hull", "e_above_hull_eV_per_atom", "eV/atom"),
+                            ("decomposition_energy", "decomposition_energy_eV_per_atom", "eV/atom"),
+                            ("formation_energy", "formation_energy_eV_per_atom", "eV/atom")):
+        assert quantities[name]["value"] == document[key] and quantities[name]["unit"] == unit
+        assert quantities[name]["settings"]["energy_scheme"] == "mp2020"
+        assert "PhaseDiagram" in quantities[name]["method"]
+    assert quantities["window_reduction_limit"]["value"] == window["reduction_V"]
+    assert quantities["window_oxidation_limit"]["unit"] == "V"
 
 
 def test_stability_of_a_real_cif_relaxes_it_first(tmp_path, external_dir):

@@ -109,6 +109,9 @@ def test_sodium_elastic_constants_with_chgnet(sodium_elastic):
     assert result.fit_rms_GPa < 0.02 and result.asymmetry_GPa < 0.05
     assert result.born_stable == (result.min_eigenvalue_GPa > 0) and (result.note == "") == result.born_stable
     assert {"K_GPa", "G_GPa", "E_GPa"} <= set(result.to_dict())
+    moduli = result.quantities()
+    assert moduli["bulk_modulus"]["value"] == result.K_GPa and moduli["shear_modulus"]["unit"] == "GPa"
+    assert "CHGNet" in moduli["youngs_modulus"]["settings"]["model"]
 
 
 def test_chgnet_stress_follows_the_ase_sign_convention():

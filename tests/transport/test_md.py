@@ -115,6 +115,9 @@ def test_md_conductivity_pipeline(chgnet, na3ps4, tmp_path):
     assert data["Ea_eV"] is None and "three or more" in data["note"]
     assert set(data["D_cm2_per_s"]) == {"800.0"}
     assert data["table"][0]["temperature_K"] == 800.0
+    diffusivity = result.quantities()["md_D_800K"]
+    assert diffusivity["value"] == result.D_cm2_per_s[0] and diffusivity["unit"] == "cm2/s"
+    assert diffusivity["uncertainty"] == result.D_stderr_cm2_per_s[0] and "CHGNet" in diffusivity["settings"]["model"]
 
 
 @pytest.mark.slow

@@ -43,10 +43,14 @@ class MaterialAnalysis:
             "descriptors": self.descriptors.to_dict(),
             "figures": self.figures,
         }
+        quantities = {**self.bvse.quantities(), **self.descriptors.quantities()}
         if self.md is not None:
             data["md"] = self.md.to_dict()
+            quantities.update(self.md.quantities())
         if self.elastic is not None:
             data["elastic"] = {**self.elastic.to_dict(), "monroe_newman": self.dendrite}
+            quantities.update(self.elastic.quantities())
+        data["quantities"] = quantities
         return data
 
 

@@ -71,6 +71,16 @@ class ElasticResult:
     model: str
     note: str
 
+    def quantities(self) -> dict[str, dict]:
+        """The Hill moduli in the one quantity form (`nassb.core.quantity`)."""
+        from nassb.core.quantity import computed_quantities
+
+        method = "finite strain-stress elastic constants, Voigt-Reuss-Hill average"
+        settings = {"model": self.model, "strains": list(self.strains), "born_stable": self.born_stable}
+        return computed_quantities(method, settings, {
+            "bulk_modulus": (self.K_GPa, "GPa", None), "shear_modulus": (self.G_GPa, "GPa", None),
+            "youngs_modulus": (self.E_GPa, "GPa", None)})
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -80,10 +80,28 @@ class Stability:
     window: Window | None
     entry: dict[str, Any]
     note: str = ""
+    scheme: str = "mp2020"
+
+    def quantities(self) -> dict[str, dict]:
+        """Hull, decomposition and formation energies and the window limits in the one quantity form
+        (`nassb.core.quantity`), with the energy scheme as a setting."""
+        from nassb.core.quantity import computed_quantities
+
+        settings = {"energy_scheme": self.scheme, "origin": self.origin, "entry": self.entry.get("id", "")}
+        out = computed_quantities("pymatgen PhaseDiagram convex hull of the reference entries", settings, {
+            "e_above_hull": (self.e_above_hull_eV_per_atom, "eV/atom", None),
+            "decomposition_energy": (self.decomposition_energy_eV_per_atom, "eV/atom", None),
+            "formation_energy": (self.formation_energy_eV_per_atom, "eV/atom", None)})
+        if self.window is not None:
+            out.update(computed_quantities("grand-potential phase diagram open to Na (Zhu, He and Mo 2015)", settings, {
+                "window_reduction_limit": (self.window.reduction_V, "V", None),
+                "window_oxidation_limit": (self.window.oxidation_V, "V", None)}))
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         payload = asdict(self)
         payload["window"] = self.window.to_dict() if self.window else None
+        payload["quantities"] = self.quantities()
         return payload
 
 
@@ -227,7 +245,7 @@ def phase_stability(text: str, entries_path: str | Path | None = None, progress=
         return Stability(target.formula, target.origin, None, None, None, _decomposition(diagram, composition), None,
                          {},
                          note="no entry of this composition: decomposition of the composition at the hull; give a "
-                              "structure (CIF/POSCAR) for its energy above hull and window")
+                              "structure (CIF/POSCAR) for its energy above hull and window", scheme=scheme)
     pool = _pool(target.entry, entries)
     diagram = PhaseDiagram(pool)
     e_hull = max(float(diagram.get_e_above_hull(target.entry)), 0.0)
@@ -242,4 +260,5 @@ def phase_stability(text: str, entries_path: str | Path | None = None, progress=
         decomposition=_decomposition(diagram, composition) if e_hull > 0 else {target.formula: 1.0},
         window=electrochemical_window(target.entry, pool) if has_window else None,
         entry=provenance(target.entry),
+        scheme=scheme,
     )

@@ -292,6 +292,27 @@ class MDConductivity:
     def sigma_298K_S_per_cm(self) -> float | None:
         return self.arrhenius.sigma_298K_S_per_cm if self.arrhenius else None
 
+    def quantities(self) -> dict[str, dict]:
+        """D* and sigma per temperature, Ea and the 298.15 K values, with their standard errors, in the one
+        quantity form (`nassb.core.quantity`)."""
+        from nassb.core.quantity import computed_quantities
+
+        settings = {"model": self.model, "haven_ratio": self.haven_ratio, "relaxed": self.relaxed,
+                    "n_atoms": self.n_atoms, **{key: value for key, value in self.settings[0].to_dict().items()
+                                                if key != "temperature_K"}}
+        numbers: dict[str, tuple] = {}
+        for t, d, de, s, se in zip(self.temperatures_K, self.D_cm2_per_s, self.D_stderr_cm2_per_s,
+                                   self.sigma_S_per_cm, self.sigma_stderr_S_per_cm):
+            numbers[f"md_D_{t:g}K"] = (d, "cm2/s", de)
+            numbers[f"md_sigma_{t:g}K"] = (s, "S/cm", se)
+        arrhenius = self.arrhenius
+        if arrhenius is not None:
+            numbers["md_Ea"] = (arrhenius.Ea_eV, "eV", arrhenius.Ea_stderr_eV)
+            numbers["md_D_298K"] = (arrhenius.D_298K_cm2_per_s, "cm2/s", arrhenius.D_298K_stderr_cm2_per_s)
+            numbers["md_sigma_298K"] = (arrhenius.sigma_298K_S_per_cm, "S/cm", arrhenius.sigma_298K_stderr_S_per_cm)
+        method = "MLIP NVT molecular dynamics, GLS fit of the MSD, Nernst-Einstein, Arrhenius (sigma T) fit"
+        return computed_quantities(method, settings, numbers)
+
     def to_dict(self) -> dict[str, Any]:
         arrhenius = self.arrhenius
         table = [
