@@ -101,8 +101,8 @@ def analyse_material(
         from nassb.transport.md import md_conductivity
 
         analysis.md = md_conductivity(
-            ordered, chgnet_calculator(), temperatures_K=md_temperatures_K, time_ps=md_time_ps, supercell=md_supercell(ordered, md_min_atoms),
-            mobile_ion=mobile_ion, checkpoint_dir=checkpoint_dir, progress=progress,
+            ordered, chgnet_calculator(), temperatures_K=md_temperatures_K, time_ps=md_time_ps,
+            supercell=md_supercell(ordered, md_min_atoms), mobile_ion=mobile_ion, checkpoint_dir=checkpoint_dir, progress=progress,
         )
     if elastic:
         from nassb.mechanics.elastic import elastic_constants, monroe_newman

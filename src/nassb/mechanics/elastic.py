@@ -18,8 +18,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from nassb.core.errors import InputError, ModelError
 from nassb import mlip
+from nassb.core.errors import InputError, ModelError
 
 DEFAULT_STRAINS = (-0.01, -0.005, 0.005, 0.01)
 VOIGT_PAIRS = ((0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1))

@@ -23,9 +23,9 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from nassb import mlip
 from nassb.core.errors import InputError
 from nassb.core.io import write_atomic
-from nassb import mlip
 from nassb.transport import diffusion
 
 ProgressCallback = Callable[[int, int], None]
