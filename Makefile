@@ -24,7 +24,7 @@ demo: $(VENV)/.installed
 	$(BIN)/nassb db export $(DEMO_OUT)/knowledge-base.parquet
 	$(BIN)/nassb eis arrhenius --manifest examples/eis/synthetic-series/series.csv --thickness-cm 0.1 --area-cm2 0.785 -o $(DEMO_OUT)/eis --json $(DEMO_OUT)/eis/arrhenius.json
 	$(BIN)/nassb cycling ccd examples/cycling/synthetic-ccd-ramp.csv --area-cm2 1 -o $(DEMO_OUT)/cycling --json $(DEMO_OUT)/cycling/ccd.json
-	$(BIN)/nassb material analyze Na3PS4-cubic -o $(DEMO_OUT)/material --json $(DEMO_OUT)/material/Na3PS4-cubic.json
+	$(BIN)/nassb material analyse Na3PS4-cubic -o $(DEMO_OUT)/material --json $(DEMO_OUT)/material/Na3PS4-cubic.json
 	$(BIN)/nassb material dope Na3PS4-tetragonal --substitute W:P --range 0-0.15 --json $(DEMO_OUT)/material/Na3PS4-W-series.json
 	$(BIN)/nassb material stability Na3PS4 -o $(DEMO_OUT)/thermo --json $(DEMO_OUT)/thermo/Na3PS4-stability.json
 	$(BIN)/nassb interface react Na Na3SbS4 -o $(DEMO_OUT)/thermo --json $(DEMO_OUT)/thermo/Na-Na3SbS4.json

@@ -13,7 +13,8 @@ from pathlib import Path
 from rich.progress import Progress
 
 from nassb.core.io import write_text_atomic
-from nassb.thermo.build import MLIP_VERSION, build_reference_entries, phase_specs
+from nassb.mlip import chgnet_calculator, model_name
+from nassb.thermo.build import build_reference_entries, phase_specs
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "src/nassb/thermo/data/reference_entries.json"
 
@@ -25,8 +26,9 @@ def main(output: Path) -> None:
         def advance(phase_id: str) -> None:
             progress.update(task, advance=1, description=f"relaxing {phase_id}")
 
-        entries = build_reference_entries(progress=advance)
-    document = {"generator": "scripts/build_thermo_references.py", "mlip": f"CHGNet {MLIP_VERSION}",
+        calculator = chgnet_calculator()
+        entries = build_reference_entries(calculator, progress=advance)
+    document = {"generator": "scripts/build_thermo_references.py", "mlip": model_name(calculator),
                 "entries": entries}
     write_text_atomic(output, json.dumps(document, indent=1))
     print(f"{len(entries)} entries -> {output}")

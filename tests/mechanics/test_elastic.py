@@ -82,12 +82,13 @@ def sodium_elastic():
     from pymatgen.core import Lattice, Structure
 
     from nassb.mechanics.elastic import elastic_constants
+    from nassb.mlip import chgnet_calculator
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
         na = Structure(Lattice.cubic(4.23), ["Na", "Na"], [[0, 0, 0], [0.5, 0.5, 0.5]])
-        yield elastic_constants(na)
+        yield elastic_constants(na, chgnet_calculator())
     finally:
         torch.set_num_threads(threads)
 
@@ -108,6 +109,9 @@ def test_sodium_elastic_constants_with_chgnet(sodium_elastic):
     assert result.fit_rms_GPa < 0.02 and result.asymmetry_GPa < 0.05
     assert result.born_stable == (result.min_eigenvalue_GPa > 0) and (result.note == "") == result.born_stable
     assert {"K_GPa", "G_GPa", "E_GPa"} <= set(result.to_dict())
+    moduli = result.quantities()
+    assert moduli["bulk_modulus"]["value"] == result.K_GPa and moduli["shear_modulus"]["unit"] == "GPa"
+    assert "CHGNet" in moduli["youngs_modulus"]["settings"]["model"]
 
 
 def test_chgnet_stress_follows_the_ase_sign_convention():
@@ -116,12 +120,12 @@ def test_chgnet_stress_follows_the_ase_sign_convention():
     from ase import units
     from ase.build import bulk
 
-    from nassb.transport import mlip
+    from nassb import mlip
 
     def strained(eps: float):
         atoms = bulk("Na", "bcc", a=4.0, cubic=True)  # compressed from ~4.22 A: the stress must be negative
         atoms.set_cell(np.array(atoms.cell) @ (np.eye(3) + voigt_strain_tensor(0, eps)).T, scale_atoms=True)
-        atoms.calc = mlip.calculator()
+        atoms.calc = mlip.chgnet_calculator()
         return atoms
 
     with mlip.quiet():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nassb.thermo.entries import reference_entries
-from nassb.thermo.interface import hydrolysis, hydrolysis_ranking, interface_reaction, interface_type, \
+from nassb.thermo.reactivity import hydrolysis, hydrolysis_ranking, interface_reaction, interface_type, \
     is_electronic_conductor
 from nassb.thermo.stability import phase_stability
 

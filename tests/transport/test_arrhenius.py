@@ -7,7 +7,7 @@ import pytest
 
 from nassb.core.constants import BOLTZMANN_EV_PER_K as KB
 from nassb.core.errors import InputError
-from nassb.transport.arrhenius import fit_arrhenius, fit_arrhenius_with_kink, fit_vtf
+from nassb.transport.arrhenius import arrhenius_conductivity_S_per_cm, fit_arrhenius, fit_arrhenius_with_kink, fit_vtf
 
 T = np.linspace(250.0, 400.0, 10)
 
@@ -148,3 +148,10 @@ def test_vtf_on_arrhenius_data_pushes_T0_to_its_bound():
     fit = fit_vtf(TV, 1e5 * np.exp(-0.3 / (KB * TV)) / np.sqrt(TV))
     assert fit.T0_at_bound and fit.T0_K == pytest.approx(0.0, abs=1e-3)
     assert fit.pseudo_Ea_eV == pytest.approx(0.3, rel=1e-4)
+
+
+def test_arrhenius_law_from_a_reference_point():
+    assert arrhenius_conductivity_S_per_cm(1e-3, 298.15, 298.15, 0.3) == pytest.approx(1e-3)
+    factor = np.exp(-0.3 / KB * (1 / 350.0 - 1 / 298.15))
+    assert arrhenius_conductivity_S_per_cm(1e-3, 298.15, 350.0, 0.3) == pytest.approx(1e-3 * 298.15 / 350.0 * factor)
+    assert arrhenius_conductivity_S_per_cm(1e-3, 298.15, [350.0], 0.3, form="sigma") == pytest.approx([1e-3 * factor])

@@ -167,7 +167,7 @@ def test_bad_inputs_raise_clear_errors():
 
 def test_figures_are_written(na3ps4_results, tmp_path):
     landscape = na3ps4_results[0].landscape
-    png = landscape_slices_png(landscape, tmp_path / "slices.png")
+    png = landscape_slices_png(na3ps4_results[0], tmp_path / "slices.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
     html = landscape_isosurface_html(landscape, tmp_path / "iso.html", na3ps4_results[0].Ea_3D_eV + 0.05)
     text = html.read_text(encoding="utf-8")

@@ -139,3 +139,13 @@ def test_md_arrhenius_recovers_activation_energy_and_room_temperature_values():
     assert result.fit.extrapolated_to_298K
     with pytest.raises(ModelError):
         md_arrhenius(temperatures, np.r_[D[:-1], 0.0], 0.05 * np.abs(D) + 1e-12, density)
+
+
+def test_md_arrhenius_line_passes_through_room_temperature_and_follows_Ea():
+    Ea, D0, density = 0.25, 1e-3, 1.2e22
+    temperatures = np.array([500.0, 700.0, 900.0])
+    result = md_arrhenius(temperatures, D0 * np.exp(-Ea / (BOLTZMANN_EV_PER_K * temperatures)), np.full(3, 1e-9),
+                          density)
+    assert result.D_cm2_per_s_at(298.15) == pytest.approx(result.D_298K_cm2_per_s, rel=1e-12)
+    expected = D0 * np.exp(-Ea / (BOLTZMANN_EV_PER_K * temperatures))
+    np.testing.assert_allclose(result.D_cm2_per_s_at(temperatures), expected, rtol=1e-6)

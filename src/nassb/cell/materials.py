@@ -21,8 +21,8 @@ from typing import Any
 
 from nassb.core.constants import BOLTZMANN_EV_PER_K, ROOM_TEMPERATURE_K, ROOM_TEMPERATURE_RANGE_K
 from nassb.core.errors import InputError
+from nassb.chem.formula import parse_formula
 from nassb.core.value import Computation, KnowledgeBaseRecord, Literature, UserInput, Value
-from nassb.kb.validate import parse_formula
 
 PROPERTY_UNITS: dict[str, str] = {
     "density_g_per_cm3": "g/cm3",

@@ -12,8 +12,8 @@ from nassb.cli.cycling import cycling_app
 from nassb.cli.db import db_app
 from nassb.cli.dc import dc_app
 from nassb.cli.eis import eis_app
+from nassb.cli.interface import interface_app
 from nassb.cli.material import material_app
-from nassb.cli.thermo import hydrolysis, interface_app, stability, validate_thermo
 from nassb.core.errors import NassbError
 
 app = typer.Typer(
@@ -25,9 +25,6 @@ app.add_typer(eis_app, name="eis")
 app.add_typer(dc_app, name="dc")
 app.add_typer(cycling_app, name="cycling")
 app.add_typer(cell_app, name="cell")
-material_app.command("stability")(stability)
-material_app.command("hydrolysis")(hydrolysis)
-material_app.command("validate-thermo")(validate_thermo)
 app.add_typer(material_app, name="material")
 app.add_typer(interface_app, name="interface")
 app.command("evaluate")(evaluate)

@@ -16,6 +16,11 @@ from nassb.core.io import write_text_atomic
 
 console = Console()
 
+THERMO_SCHEME_HELP = ("Energy scale: mp2020 (the MP2020-corrected scale of the shipped energies) or gga (MP2020 anion "
+                      "corrections removed, the scale of most first-principles windows in the literature).")
+THERMO_ENTRIES_HELP = ("Your own computed entries (JSON list of pymatgen ComputedEntry dicts, e.g. from the Materials "
+                       "Project); they replace the shipped entries of the same formulas.")
+
 
 def _json_default(value):
     if isinstance(value, np.generic):
@@ -68,3 +73,22 @@ def progress_bar(description: str):
             progress.update(task, completed=done, total=total)
 
         yield update
+
+
+@contextmanager
+def status_messages(message: str):
+    """A Rich status line; yields a callback(text) for the library's `progress` argument."""
+    with console.status(message) as status:
+        yield lambda text: status.update(text)
+
+
+def write_figures_and_json(data: dict, label: str, figures, output: Path | None, name: str,
+                           json_path: Path | None) -> None:
+    """The figure pair `figures()` as output/name.png|.html (when both are given), then the JSON with its path."""
+    if output is not None and figures is not None:
+        prefix = Path(output) / name
+        save_figures(*figures(), prefix)
+        data["figures"] = {label: str(prefix.with_suffix(".png"))}
+        console.print(f"wrote {prefix}.png and .html")
+    if json_path is not None:
+        write_json(json_path, data)

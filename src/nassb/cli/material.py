@@ -1,4 +1,5 @@
-"""`nassb material`: one material from its structure (BVSE, descriptors, MLIP dynamics, elastic) and doping series."""
+"""`nassb material`: one material from its structure (BVSE, descriptors, MLIP dynamics, elastic), doping series,
+and its offline thermodynamics (stability and window, hydrolysis, validation of the reference energies)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from nassb.cli._output import format_number, parse_positive_numbers, progress_bar, write_json
+from nassb.cli._output import (
+    THERMO_ENTRIES_HELP, THERMO_SCHEME_HELP, format_number, parse_positive_numbers, progress_bar, status_messages,
+    write_figures_and_json, write_json,
+)
 from nassb.core.errors import InputError
 
 material_app = typer.Typer(help="Materials from structure: migration barriers, descriptors, dynamics, moduli, doping.", no_args_is_help=True)
 console = Console()
 
 
-@material_app.command("analyze")
-def analyze(
+@material_app.command("analyse")
+def analyse(
     structure: str = typer.Argument(..., help="A CIF or POSCAR file, or a library name (see `nassb material list`)."),
     md: bool = typer.Option(False, "--md", help="Run CHGNet molecular dynamics (needs nassb[md]; minutes to hours)."),
     elastic: bool = typer.Option(False, "--elastic", help="Elastic moduli by strain-stress with CHGNet (needs nassb[md])."),
@@ -29,16 +33,18 @@ def analyze(
     checkpoint_dir: Optional[Path] = typer.Option(None, "--checkpoint-dir", help="Keep MD checkpoints here; a rerun continues from them."),
 ) -> None:
     """Na+ migration barriers (BVSE, 1D/2D/3D), descriptors, optionally MD conductivity and elastic moduli."""
-    from nassb.evaluate.material import analyze_material
+    from nassb.evaluate.material import analyse_material
+    from nassb.report.structure_figures import write_material_figures
 
     if not resolution_A > 0:
         raise InputError("command line", "--resolution", "a positive grid spacing in Angstrom", resolution_A)
     temperatures = tuple(parse_positive_numbers(md_temperatures, "--md-temperatures", "700,850,1000 (K)", minimum_count=2))
     with progress_bar("molecular dynamics" if md else "analysing") as update:
-        analysis = analyze_material(
+        analysis = analyse_material(
             structure, md=md, elastic=elastic, resolution_A=resolution_A, md_temperatures_K=temperatures,
-            md_time_ps=md_time_ps, checkpoint_dir=checkpoint_dir, figures_dir=output, progress=update,
+            md_time_ps=md_time_ps, checkpoint_dir=checkpoint_dir, progress=update,
         )
+    analysis.figures = write_material_figures(analysis, output)
     data = analysis.to_dict()
     console.print(f"[bold]{analysis.name}[/] {analysis.formula}  ({analysis.source})")
     console.print(_results_table(data))
@@ -46,6 +52,9 @@ def analyze(
         console.print(f"wrote {path}")
     if json_path is not None:
         write_json(json_path, data)
+
+
+material_app.command("analyze", hidden=True)(analyse)  # the US spelling, kept so existing scripts run
 
 
 def _results_table(data: dict) -> Table:
@@ -134,3 +143,100 @@ def validate_bvse(
         console.print(f"outlier: {outlier}")
     if json_path is not None:
         write_json(json_path, result.to_dict())
+
+
+@material_app.command("stability")
+def stability(
+    phase: str = typer.Argument(..., help="A formula (Na3PS4), a CIF or POSCAR file, or a nassb structure name."),
+    entries: Optional[Path] = typer.Option(None, "--entries", help=THERMO_ENTRIES_HELP),
+    scheme: str = typer.Option("mp2020", "--scheme", help=THERMO_SCHEME_HELP),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the results to this JSON file."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Folder for the window plot (PNG, HTML)."),
+) -> None:
+    """Energy above hull, decomposition products and the electrochemical window vs Na/Na+."""
+    from nassb.report.thermo_figures import window_figures
+    from nassb.thermo.stability import phase_stability
+
+    with status_messages(f"phase stability of {phase}") as progress:
+        result = phase_stability(phase, entries, progress=progress, scheme=scheme)
+    data = result.to_dict()
+    table = Table("quantity", "value", "unit")
+    table.add_row("energy above hull", format_number(result.e_above_hull_eV_per_atom, 4) or "no entry", "eV/atom")
+    table.add_row("formation energy", format_number(result.formation_energy_eV_per_atom, 4) or "-", "eV/atom")
+    table.add_row("decomposition", " + ".join(f"{amount:.3g} {formula}" for formula, amount in
+                                              result.decomposition.items()), "atom fraction")
+    window = result.window
+    if window is not None:
+        table.add_row("reduction limit", f"{window.reduction_V:.3f}", "V vs Na/Na+")
+        table.add_row("  products", " + ".join(window.reduction_products) or "(stable with Na metal)", "")
+        table.add_row("oxidation limit", format_number(window.oxidation_V, 4) or "none", "V vs Na/Na+")
+        table.add_row("  products", " + ".join(window.oxidation_products), "")
+        if window.stabilized_by_eV_per_atom:
+            table.add_row("lowered onto the hull for the window", f"{window.stabilized_by_eV_per_atom:.4f}", "eV/atom")
+    console.print(f"[bold]{result.formula}[/] ({result.origin}; {result.entry.get('source', '')})")
+    console.print(table)
+    if result.entry.get("flag"):
+        console.print(f"[yellow]flag:[/] {result.entry['flag']}")
+    if result.note:
+        console.print(result.note)
+    figures = (lambda: window_figures(result)) if window is not None else None
+    write_figures_and_json(data, "window", figures, output, f"{result.formula}-window", json_path)
+
+
+@material_app.command("hydrolysis")
+def hydrolysis(
+    phases: list[str] = typer.Argument(..., help="Formulas to rank, e.g. Na3PS4 Na3SbS4 Na3YCl6."),
+    entries: Optional[Path] = typer.Option(None, "--entries", help=THERMO_ENTRIES_HELP),
+    scheme: str = typer.Option("mp2020", "--scheme", help=THERMO_SCHEME_HELP),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the results to this JSON file."),
+) -> None:
+    """Reaction with water vapour and the H2S released, ranked from the most to the least moisture-tolerant."""
+    from nassb.thermo.reactivity import hydrolysis_ranking
+
+    ranking = hydrolysis_ranking(phases, entries, scheme)
+    table = Table("rank", "phase", "eV per f.u.", "eV/atom", "H2O per f.u.", "H2S per f.u.", "products per f.u.")
+    for rank, item in enumerate(ranking, start=1):
+        products = " + ".join(f"{amount:.3g} {formula}" for formula, amount in item.products.items())
+        table.add_row(str(rank), item.formula, f"{item.reaction_energy_eV_per_formula_unit:.3f}",
+                      f"{item.reaction_energy_eV_per_atom:.4f}", f"{item.h2o_per_formula_unit:.3g}",
+                      f"{item.h2s_per_formula_unit:.3g}", products or "no reaction")
+    console.print(table)
+    if json_path is not None:
+        write_json(json_path, [item.to_dict() for item in ranking])
+
+
+@material_app.command("validate-thermo")
+def validate_thermo(
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the validation to this JSON file."),
+) -> None:
+    """Windows against seed 003's oxidation limits, Na reactions against seed 000, enthalpies against experiment."""
+    from nassb.thermo.validation import run_validation
+
+    with status_messages("validating the reference energies"):
+        report = run_validation()
+    windows = Table("phase", "seed 003 ox. (V)", "mp2020 ox. (V)", "gga ox. (V)", "red. mp2020 / gga (V)",
+                    "oxidation products", "reduction products", title=report["windows_source"])
+    for check in report["windows"]:
+        windows.add_row(check["formula"], f"{check['seed_oxidation_V']:.2f}", f"{check['oxidation_mp2020_V']:.2f}",
+                        f"{check['oxidation_gga_V']:.2f}",
+                        f"{check['reduction_mp2020_V']:.2f} / {check['reduction_gga_V']:.2f}",
+                        " + ".join(check["oxidation_products"]), " + ".join(check["reduction_products"]))
+    console.print(windows)
+    console.print(f"max |V - seed|: mp2020 {report['max_abs_oxidation_error_mp2020_V']:.2f} V, "
+                  f"gga {report['max_abs_oxidation_error_gga_V']:.2f} V")
+    reactions = Table("Na +", "seed 000 products", "nassb products", "Na per f.u.", "eV/atom", "type",
+                      title=report["reactions_source"])
+    for check in report["reactions"]:
+        reactions.add_row(check["electrolyte"], _formula_sum(check["seed_products"]), _formula_sum(check["products"]),
+                          format_number(check["na_per_formula_unit"], 3), f"{check['reaction_energy_eV_per_atom']:.3f}",
+                          check["interface_type"])
+    console.print(reactions)
+    console.print(f"formation enthalpy vs experiment ({len(report['enthalpies'])} phases): MAE "
+                  f"{report['enthalpy_mae_eV_per_atom']:.3f} eV/atom, max "
+                  f"{report['enthalpy_max_abs_error_eV_per_atom']:.3f} eV/atom")
+    if json_path is not None:
+        write_json(json_path, report)
+
+
+def _formula_sum(products: dict[str, float]) -> str:
+    return " + ".join(f"{amount:g} {formula}" for formula, amount in products.items())

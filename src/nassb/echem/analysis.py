@@ -20,7 +20,7 @@ from nassb.echem.assignment import Arc, Assignment, assign_contributions, series
 from nassb.echem.circuits import Circuit, parse_circuit
 from nassb.echem.fitting import FitResult, fit_batch, fit_series
 from nassb.echem.kk import KKResult, lin_kk
-from nassb.echem.quantities import computed, quantities_dict
+from nassb.core.quantity import computed, quantities_dict
 from nassb.echem.readers import read_spectra
 from nassb.echem.spectrum import Spectrum
 from nassb.echem.temperature_series import CONTRIBUTION_FIELDS, arrhenius_by_contribution

@@ -18,7 +18,7 @@ import numpy as np
 
 from nassb.core.errors import InputError
 from nassb.core.value import Value
-from nassb.echem.quantities import computed
+from nassb.core.quantity import computed
 
 ELECTRODES = ("blocking", "reversible")
 ASSIGNMENT_METHOD = ("arc assignment by capacitance (Irvine, Sinclair and West 1990); C of R||CPE by Brug 1984; "

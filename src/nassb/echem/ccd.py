@@ -16,7 +16,7 @@ import numpy as np
 
 from nassb.core.errors import InputError
 from nassb.core.value import Value
-from nassb.echem.quantities import computed, quantities_dict
+from nassb.core.quantity import computed, quantities_dict
 from nassb.echem.segmentation import (
     HalfCycle,
     check_area,

@@ -24,7 +24,7 @@ from nassb.core.errors import InputError
 from nassb.core.value import Value
 from nassb.echem.kk import _capacitive_low_frequency_end
 from nassb.echem.peaks import basin_boundaries, prominent_peaks
-from nassb.echem.quantities import computed, quantities_dict
+from nassb.core.quantity import computed, quantities_dict
 from nassb.echem.spectrum import Spectrum
 
 LAMBDA_BOUNDS = (1e-7, 1.0)

@@ -42,7 +42,7 @@ from nassb.core.errors import InputError
 from nassb.core.value import Value
 from nassb.echem.circuits import Circuit, parse_circuit
 from nassb.echem.peaks import basin_boundaries, prominent_peaks
-from nassb.echem.quantities import computed
+from nassb.core.quantity import computed
 from nassb.echem.spectrum import Spectrum
 
 WEIGHTINGS = ("modulus", "proportional", "unit")

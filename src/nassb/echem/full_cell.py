@@ -29,7 +29,7 @@ import numpy as np
 
 from nassb.core.errors import InputError, ModelError
 from nassb.core.value import Value
-from nassb.echem.quantities import computed, quantities_dict
+from nassb.core.quantity import computed, quantities_dict
 from nassb.echem.segmentation import check_cycling_arrays, current_direction, half_cycle_runs
 
 FIRST_STEPS = ("charge", "discharge")

@@ -17,7 +17,7 @@ import numpy as np
 
 from nassb.core.errors import InputError
 from nassb.core.value import Value
-from nassb.echem.quantities import computed
+from nassb.core.quantity import computed
 from nassb.echem.segmentation import (
     HalfCycle,
     check_cycling_arrays,

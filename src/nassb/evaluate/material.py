@@ -18,7 +18,7 @@ DEFAULT_MD_TEMPERATURES_K = (700.0, 850.0, 1000.0)
 
 @dataclass
 class MaterialAnalysis:
-    """What `analyze_material` found; `to_dict` gives the JSON of `nassb material analyze`."""
+    """What `analyse_material` found; `to_dict` gives the JSON of `nassb material analyse`."""
 
     name: str
     formula: str
@@ -43,10 +43,14 @@ class MaterialAnalysis:
             "descriptors": self.descriptors.to_dict(),
             "figures": self.figures,
         }
+        quantities = {**self.bvse.quantities(), **self.descriptors.quantities()}
         if self.md is not None:
             data["md"] = self.md.to_dict()
+            quantities.update(self.md.quantities())
         if self.elastic is not None:
             data["elastic"] = {**self.elastic.to_dict(), "monroe_newman": self.dendrite}
+            quantities.update(self.elastic.quantities())
+        data["quantities"] = quantities
         return data
 
 
@@ -65,7 +69,7 @@ def load_structure(reference: str | Path):
     )
 
 
-def analyze_material(
+def analyse_material(
     reference: str | Path,
     md: bool = False,
     elastic: bool = False,
@@ -75,12 +79,12 @@ def analyze_material(
     md_max_atoms: int = 200,
     md_min_atoms: int = 96,
     checkpoint_dir: Path | None = None,
-    figures_dir: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     mobile_ion: str = "Na",
 ) -> MaterialAnalysis:
-    """Analyse one structure (module docstring); figures go to `figures_dir` when given."""
+    """Analyse one structure (module docstring); `nassb.report.structure_figures.write_material_figures` draws it."""
     from nassb.chem.structure import order_structure
+    from nassb.mlip import chgnet_calculator
     from nassb.transport.bvse import bvse_barriers
     from nassb.transport.descriptors import describe
 
@@ -97,16 +101,14 @@ def analyze_material(
         from nassb.transport.md import md_conductivity
 
         analysis.md = md_conductivity(
-            ordered, temperatures_K=md_temperatures_K, time_ps=md_time_ps, supercell=md_supercell(ordered, md_min_atoms),
-            checkpoint_dir=checkpoint_dir, progress=progress,
+            ordered, chgnet_calculator(), temperatures_K=md_temperatures_K, time_ps=md_time_ps,
+            supercell=md_supercell(ordered, md_min_atoms), mobile_ion=mobile_ion, checkpoint_dir=checkpoint_dir, progress=progress,
         )
     if elastic:
         from nassb.mechanics.elastic import elastic_constants, monroe_newman
 
-        analysis.elastic = elastic_constants(ordered)
+        analysis.elastic = elastic_constants(ordered, chgnet_calculator())
         analysis.dendrite = monroe_newman(analysis.elastic.G_GPa).to_dict()
-    if figures_dir is not None:
-        analysis.figures = write_material_figures(analysis, Path(figures_dir))
     return analysis
 
 
@@ -121,32 +123,6 @@ def md_supercell(structure, min_atoms: int = 96) -> tuple[int, int, int]:
         shortest = min(range(3), key=lambda axis: structure.lattice.abc[axis] * scaling[axis])
         scaling[shortest] += 1
     return tuple(scaling)
-
-
-def write_material_figures(analysis: MaterialAnalysis, folder: Path) -> dict[str, str]:
-    """The BVSE landscape as slices (PNG) and an isosurface at the 3D barrier (HTML); MD Arrhenius when run."""
-    import math
-
-    from nassb.report.structure_figures import landscape_isosurface_html, landscape_slices_png
-
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = analysis.name.replace(" ", "_")
-    figures = {}
-    slices = folder / f"{stem}-bvse-slices.png"
-    landscape_slices_png(analysis.bvse.landscape, slices)
-    figures["bvse_slices"] = str(slices)
-    barriers = [b for b in (analysis.bvse.Ea_3D_eV, analysis.bvse.Ea_2D_eV, analysis.bvse.Ea_1D_eV) if math.isfinite(b)]
-    if barriers:
-        isosurface = folder / f"{stem}-bvse-isosurface.html"
-        landscape_isosurface_html(analysis.bvse.landscape, isosurface, level_eV=barriers[0] + 0.05)
-        figures["bvse_isosurface"] = str(isosurface)
-    if analysis.md is not None:
-        from nassb.report.structure_figures import md_conductivity_png
-
-        md_figure = folder / f"{stem}-md-msd-arrhenius.png"
-        md_conductivity_png(analysis.md, md_figure)
-        figures["md"] = str(md_figure)
-    return figures
 
 
 def doping_report(parent: str, substitute: str, x_min: float, x_max: float, step: float = 0.05,

@@ -2,7 +2,7 @@
 
 Every solid-solid contact of the stack is reacted along its mixing line (Richards et al. 2016, Chem. Mater. 28, 266)
 and classified as type I (stable), II (mixed-conducting interphase that grows) or III (passivating) after Zhu, He
-and Mo (2015, ACS Appl. Mater. Interfaces 7, 23685); ``nassb.thermo.interface`` holds the rule. The contacts:
+and Mo (2015, ACS Appl. Mater. Interfaces 7, 23685); ``nassb.thermo.reactivity`` holds the rule. The contacts:
 
 * anode | separator (Na metal for ``na_metal`` and ``anode_free`` cells, whose plated Na meets the separator;
   the alloy's formula otherwise), or anode | interlayer | separator when an anode-side interlayer is given;
@@ -53,7 +53,7 @@ def _other_state(formula: str, electrons: float | None) -> tuple[str, str] | Non
     """(state label, formula) of the active material's other end of charge, or None without a Na count."""
     from pymatgen.core import Composition
 
-    from nassb.kb.validate import parse_formula
+    from nassb.chem.formula import parse_formula
 
     composition = parse_formula(formula)
     if not electrons or composition is None:
@@ -123,7 +123,7 @@ def _skip_reason(*layers) -> str:
 def check_interfaces(design, parameters, entries: list | None = None) -> list[InterfaceCheck]:
     """The thermodynamic verdict on every contact of `design` (reasons instead of results where data are missing)."""
     from nassb.thermo.entries import available_entries
-    from nassb.thermo.interface import interface_reaction_of
+    from nassb.thermo.reactivity import interface_reaction_of
 
     entries = entries if entries is not None else available_entries()
     checks = []

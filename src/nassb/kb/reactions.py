@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from nassb.chem.formula import parse_formula
 from nassb.core.errors import InputError
-from nassb.kb.validate import parse_formula
 
 REACTION_COLUMNS = ("reaction_id", "equation_printed", "reactants", "products", "seed_file", "locator", "ref", "flags", "note")
 

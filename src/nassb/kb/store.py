@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from nassb.chem.formula import parse_formula
 from nassb.core.constants import ROOM_TEMPERATURE_K
 from nassb.core.errors import DataError, InputError
 from nassb.core.units import convert, parse_unit
@@ -24,7 +25,7 @@ from nassb.kb.schema import (
     COLUMNS, FAMILIES, METHODS, PROPERTIES, QUALIFIERS, ROLES, TRANSCRIBER_FLAGS, OTHER_PROPERTY,
 )
 from nassb.kb.reactions import load_reactions
-from nassb.kb.validate import CHARGE_CHECK_EXEMPT_FAMILIES, check_charge_balance, parse_formula
+from nassb.kb.validate import CHARGE_CHECK_EXEMPT_FAMILIES, check_charge_balance
 
 RECORDS_DIR = Path(__file__).parent / "records"
 

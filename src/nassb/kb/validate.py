@@ -1,4 +1,4 @@
-"""Validation of knowledge-base records: formula parsing, charge neutrality, units, duplicates.
+"""Validation of knowledge-base records: charge neutrality of their formulas.
 
 Charge neutrality follows the oxidation-state-guess idea of pymatgen's
 `Composition.oxi_state_guesses`, extended to the two cases the seeds need and pymatgen does not
@@ -100,13 +100,3 @@ CHARGE_CHECK_EXEMPT_FAMILIES = frozenset(
     {"alloy", "metal", "carbon", "organic", "polymer", "liquid", "ionic_liquid", "composite"}
 )
 
-
-def parse_formula(formula: str):
-    """Parse a formula with pymatgen; return the `Composition` or None if it does not parse."""
-    from pymatgen.core import Composition
-
-    try:
-        composition = Composition(formula)
-    except (ValueError, KeyError):
-        return None
-    return composition if composition.num_atoms > 0 else None

@@ -7,7 +7,8 @@ sigma_i = sigma0_i + C_ij e_j by least squares, one strain component at a time w
 sigma0 as the intercept (symmetric strains cancel the second-order term in the slope). Small-strain elasticity:
 infinitesimal strain, deformation gradient F = 1 + eps, Cauchy stress. Stress sign: ASE's, positive in tension
 (a compressed cell gives negative diagonal stress), the continuum convention of sigma = C e, so no sign flip.
-Energies, forces and stresses from CHGNet (Deng et al. 2023, Nat. Mach. Intell. 5, 1031).
+Energies, forces and stresses from the MLIP calculator given (`nassb.mlip`; CHGNet, Deng et al. 2023, Nat. Mach.
+Intell. 5, 1031).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from nassb import mlip
 from nassb.core.errors import InputError, ModelError
-from nassb.transport import mlip
 
 DEFAULT_STRAINS = (-0.01, -0.005, 0.005, 0.01)
 VOIGT_PAIRS = ((0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1))
@@ -69,6 +70,16 @@ class ElasticResult:
     relaxed_lattice_A: tuple[tuple[float, ...], ...]
     model: str
     note: str
+
+    def quantities(self) -> dict[str, dict]:
+        """The Hill moduli in the one quantity form (`nassb.core.quantity`)."""
+        from nassb.core.quantity import computed_quantities
+
+        method = "finite strain-stress elastic constants, Voigt-Reuss-Hill average"
+        settings = {"model": self.model, "strains": list(self.strains), "born_stable": self.born_stable}
+        return computed_quantities(method, settings, {
+            "bulk_modulus": (self.K_GPa, "GPa", None), "shear_modulus": (self.G_GPa, "GPa", None),
+            "youngs_modulus": (self.E_GPa, "GPa", None)})
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -144,13 +155,14 @@ def voigt_strain_tensor(component: int, magnitude: float) -> np.ndarray:
 
 def elastic_constants(
     structure,
+    calculator,
     strains: Sequence[float] = DEFAULT_STRAINS,
     relax_first: bool = True,
     fmax_eV_per_A: float = 0.01,
     max_steps: int = 500,
-    model_version: str = "0.3.0",
 ) -> ElasticResult:
-    """Elastic constants C_ij (GPa) of an ordered structure by finite strains with CHGNet (module docstring).
+    """Elastic constants C_ij (GPa) of an ordered structure by finite strains with the ASE `calculator` (module
+    docstring).
 
     `relax_first` relaxes cell and positions to `fmax_eV_per_A` before straining (without it the residual
     stress of the given cell is the intercept of each fit); the ions of each strained cell are relaxed to the
@@ -165,13 +177,11 @@ def elastic_constants(
     if magnitudes.size < 2 or np.any(magnitudes == 0) or np.any(np.abs(magnitudes) > 0.05):
         raise InputError(source, "strains", "two or more non-zero strains within +-5 %", list(strains))
     if relax_first:
-        structure = mlip.relax(structure, fmax_eV_per_A=fmax_eV_per_A, max_steps=max_steps,
-                               version=model_version).structure
-    calc = mlip.calculator(model_version)
+        structure = mlip.relax(structure, calculator, fmax_eV_per_A=fmax_eV_per_A, max_steps=max_steps).structure
     reference = mlip.to_atoms(structure)
 
     def stress_GPa(atoms) -> np.ndarray:
-        atoms.calc = calc
+        atoms.calc = calculator
         FIRE(atoms, logfile=None).run(fmax=fmax_eV_per_A, steps=max_steps)
         return atoms.get_stress(voigt=True) / units.GPa
 
@@ -209,7 +219,7 @@ def elastic_constants(
         asymmetry_GPa=asymmetry,
         strains=tuple(float(e) for e in magnitudes),
         relaxed_lattice_A=tuple(tuple(float(v) for v in row) for row in structure.lattice.matrix),
-        model=f"CHGNet {model_version}",
+        model=mlip.model_name(calculator),
         note=note,
     )
 

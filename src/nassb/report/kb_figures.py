@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from nassb.core.constants import ROOM_TEMPERATURE_K, ROOM_TEMPERATURE_RANGE_K, ZERO_CELSIUS_K
 from nassb.kb.query import RecordFilter, select
-from nassb.core.constants import ROOM_TEMPERATURE_K, ROOM_TEMPERATURE_RANGE_K
 from nassb.kb.store import KnowledgeBase
 from nassb.report.figures import plotting_modules
 
@@ -117,8 +117,8 @@ def arrhenius_figures(points: pd.DataFrame):
 
 
 def _add_temperature_axis(axes) -> None:
-    top = axes.secondary_xaxis("top", functions=(lambda x: 1000.0 / np.maximum(x, 1e-9) - 273.15,
-                                                 lambda t: 1000.0 / (np.asarray(t) + 273.15)))
+    top = axes.secondary_xaxis("top", functions=(lambda x: 1000.0 / np.maximum(x, 1e-9) - ZERO_CELSIUS_K,
+                                                 lambda t: 1000.0 / (np.asarray(t) + ZERO_CELSIUS_K)))
     top.set_xlabel("temperature (°C)")
 
 

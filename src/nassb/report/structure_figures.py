@@ -1,5 +1,7 @@
-"""Figures of a BVSE landscape (`nassb.transport.bvse.Landscape`): slices through its minimum (PNG) and an
-interactive isosurface of the region a mobile ion reaches below a given energy (HTML)."""
+"""Figures of one material's transport results: slices through a BVSE landscape (PNG), an interactive isosurface of
+the region a mobile ion reaches below a given energy (HTML), and the MD diffusion and Arrhenius plot (PNG).
+
+They draw what `nassb.transport` computed (barriers, MSD curves, fitted lines) and compute no physics themselves."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nassb.core.constants import ROOM_TEMPERATURE_K
 from nassb.core.errors import InputError
 from nassb.core.io import write_atomic
 from nassb.report.figures import plotting_modules
@@ -16,15 +19,12 @@ INLINE_LIMIT_BYTES = 5 * 2**20
 _ISOSURFACE_MAX_POINTS = 11_000  # Cartesian resampling points: with plotly.js inline the page stays under 5 MiB
 
 
-def _default_level_eV(landscape) -> float:
-    """The highest percolation level up to 10 eV (3D if any, else 2D, else 1D), else the 90th energy percentile."""
-    from nassb.transport.bvse import MAX_BARRIER_EV
-    from nassb.transport.percolation import percolation_levels
-
-    levels = [level for level in percolation_levels(landscape.energy_eV).values() if level <= MAX_BARRIER_EV]
-    if levels:
-        return max(levels)
-    return float(np.percentile(landscape.energy_eV[np.isfinite(landscape.energy_eV)], 90))
+def _default_level_eV(bvse) -> float:
+    """The highest percolation barrier of the BVSE result, else (no path) the 90th percentile of the energies."""
+    if bvse.highest_barrier_eV is not None:
+        return bvse.highest_barrier_eV
+    energy = bvse.landscape.energy_eV
+    return float(np.percentile(energy[np.isfinite(energy)], 90))
 
 
 def _check_level(level_eV) -> float:
@@ -65,15 +65,17 @@ def _slices(landscape):
     return out
 
 
-def landscape_slices_png(landscape, path: str | Path, level_eV: float | None = None) -> Path:
-    """Three slices through the landscape minimum, each spanned by two cell vectors and drawn to scale.
+def landscape_slices_png(bvse, path: str | Path, level_eV: float | None = None) -> Path:
+    """Three slices through the minimum of the landscape of `bvse` (a BVSEResult), each spanned by two cell vectors
+    and drawn to scale.
 
     Colours run from 0 to `level_eV` + 0.5 eV, higher energies are clipped; the white contour marks `level_eV`
-    (default: the highest percolation level up to 10 eV), the region inside it is reachable at that energy.
+    (default: the highest percolation barrier), the region inside it is reachable at that energy.
     Panels sit side by side, or one above the other when a slice is more than 1.6 times wider than high.
     """
     plt, _, _ = plotting_modules()
-    level = _default_level_eV(landscape) if level_eV is None else _check_level(level_eV)
+    landscape = bvse.landscape
+    level = _default_level_eV(bvse) if level_eV is None else _check_level(level_eV)
     top = level + 0.5
     slices = _slices(landscape)
     aspects = [np.ptp(x) / np.ptp(y) for _, x, y, *_ in slices]
@@ -154,19 +156,15 @@ def landscape_isosurface_html(landscape, path: str | Path, level_eV: float) -> P
 def md_conductivity_png(conductivity, path: str | Path) -> Path:
     """Left: the Na MSD at each temperature with its GLS line; right: D* against 1000/T with error bars, the
     Arrhenius line and its extrapolation to 298.15 K (when three or more temperatures resolved diffusion)."""
-    from nassb.core.constants import BOLTZMANN_EV_PER_K, ROOM_TEMPERATURE_K
-    from nassb.transport.diffusion import msd
-
     plt, _, _ = plotting_modules()
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.6), layout="constrained")
     colours = plt.cm.plasma(np.linspace(0.1, 0.85, len(conductivity.temperatures_K)))
-    for trajectory, fit, temperature, colour in zip(conductivity.trajectories, conductivity.diffusion,
-                                                     conductivity.temperatures_K, colours):
-        curve = msd(trajectory)
+    for curve, fit, temperature, colour in zip(conductivity.msd_curves, conductivity.diffusion,
+                                               conductivity.temperatures_K, colours):
         left.plot(curve.lag_ps, curve.msd_A2, color=colour, label=f"{temperature:g} K")
         window = (curve.lag_ps >= fit.start_ps) & (curve.lag_ps <= fit.end_ps)
-        left.plot(curve.lag_ps[window], 6 * fit.D_cm2_per_s * 1e4 * curve.lag_ps[window] + fit.intercept_A2,
-                  color=colour, linestyle="--", linewidth=1)
+        left.plot(curve.lag_ps[window], fit.fitted_msd_A2(curve.lag_ps[window]), color=colour, linestyle="--",
+                  linewidth=1)
     left.set(xlabel="lag time (ps)", ylabel="Na mean squared displacement (Å²)", title="MSD and GLS fit (dashed)")
     left.legend()
     inverse = 1000.0 / np.array(conductivity.temperatures_K)
@@ -178,12 +176,10 @@ def md_conductivity_png(conductivity, path: str | Path) -> Path:
     arrhenius = conductivity.arrhenius
     if arrhenius is not None:
         line_inverse = np.linspace(inverse[positive].min(), 1000.0 / ROOM_TEMPERATURE_K, 50)
-        scale = arrhenius.D_298K_cm2_per_s
-        line = scale * np.exp(-arrhenius.Ea_eV / BOLTZMANN_EV_PER_K * (1e-3 * line_inverse - 1 / ROOM_TEMPERATURE_K))
-        right.plot(line_inverse, line, color="C1",
+        right.plot(line_inverse, arrhenius.D_cm2_per_s_at(1000.0 / line_inverse), color="C1",
                    label=f"Arrhenius Ea = {arrhenius.Ea_eV:.3f} ± {arrhenius.Ea_stderr_eV:.3f} eV")
-        right.errorbar([1000.0 / ROOM_TEMPERATURE_K], [scale], yerr=[arrhenius.D_298K_stderr_cm2_per_s], fmt="s",
-                       color="C1", capsize=3,
+        right.errorbar([1000.0 / ROOM_TEMPERATURE_K], [arrhenius.D_298K_cm2_per_s],
+                       yerr=[arrhenius.D_298K_stderr_cm2_per_s], fmt="s", color="C1", capsize=3,
                        label=f"298 K: σ = {arrhenius.sigma_298K_S_per_cm:.2e} S/cm (H_R = {arrhenius.haven_ratio:g})")
     right.set_yscale("log")
     right.set(xlabel="1000 / T (1/K)", ylabel="D* (cm²/s)", title="tracer diffusion and extrapolation")
@@ -191,3 +187,18 @@ def md_conductivity_png(conductivity, path: str | Path) -> Path:
     target = write_atomic(path, lambda temporary: figure.savefig(temporary, dpi=150, bbox_inches="tight", format="png"))
     plt.close(figure)
     return target
+
+
+def write_material_figures(analysis, folder: Path) -> dict[str, str]:
+    """The figures of a `MaterialAnalysis` in `folder`: BVSE slices (PNG), an isosurface 0.05 eV above the highest
+    barrier (HTML) when there is a path, and the MD plot when MD was run; figure name -> path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = analysis.name.replace(" ", "_")
+    figures = {"bvse_slices": str(landscape_slices_png(analysis.bvse, folder / f"{stem}-bvse-slices.png"))}
+    barrier_eV = analysis.bvse.highest_barrier_eV
+    if barrier_eV is not None:
+        isosurface = folder / f"{stem}-bvse-isosurface.html"
+        figures["bvse_isosurface"] = str(landscape_isosurface_html(analysis.bvse.landscape, isosurface, barrier_eV + 0.05))
+    if analysis.md is not None:
+        figures["md"] = str(md_conductivity_png(analysis.md, folder / f"{stem}-md-msd-arrhenius.png"))
+    return figures

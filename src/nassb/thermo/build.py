@@ -37,7 +37,6 @@ EXPERIMENT_CITATION = ("Wang et al. 2021, Sci. Rep. 11, 15496 (experimental form
 GAS_CITATION = "NIST-JANAF Gibbs energy of formation at 300 K, pymatgen analysis/compatibility/data/nist_gas_gf.json"
 GAS_TEMPERATURE_KEY = "300"
 GASES = ("H2O", "H2S", "HCl", "HBr")
-MLIP_VERSION = "0.3.0"
 RELAX_FMAX_EV_PER_A = 0.02
 RELAX_MAX_STEPS = 800
 RATTLE_A = 0.03
@@ -262,9 +261,10 @@ def source_text(spec: PhaseSpec) -> str:
     return text
 
 
-def relax_phase(spec: PhaseSpec, version: str = MLIP_VERSION):
-    """Build and relax one phase (positions rattled by RATTLE_A so that symmetry-lowering relaxations can start)."""
-    from nassb.transport.mlip import relax
+def relax_phase(spec: PhaseSpec, calculator):
+    """Build one phase and relax it with the ASE `calculator` (positions rattled by RATTLE_A so that
+    symmetry-lowering relaxations can start)."""
+    from nassb.mlip import relax
 
     structure = build_structure(spec)
     molecule_in_a_box = spec.constructor == "h2_molecule"
@@ -273,8 +273,8 @@ def relax_phase(spec: PhaseSpec, version: str = MLIP_VERSION):
         structure = structure.copy()
         for index in range(len(structure)):
             structure.translate_sites([index], rng.normal(0, RATTLE_A, 3), frac_coords=False)
-    return relax(structure, fmax_eV_per_A=RELAX_FMAX_EV_PER_A, max_steps=RELAX_MAX_STEPS,
-                 relax_cell=not molecule_in_a_box, version=version)
+    return relax(structure, calculator, fmax_eV_per_A=RELAX_FMAX_EV_PER_A, max_steps=RELAX_MAX_STEPS,
+                 relax_cell=not molecule_in_a_box)
 
 
 def experimental_enthalpies() -> dict[str, dict[str, Any]]:
@@ -322,19 +322,22 @@ def _formation_entry(formula: str, energy_of_formation_eV: float, references: di
     return ComputedEntry(composition, energy, entry_id=data["id"], data=data)
 
 
-def build_reference_entries(progress: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
-    """Relax every phase of reference_phases.toml and add the experimental and gas entries; entry dicts, in order."""
+def build_reference_entries(calculator, progress: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+    """Relax every phase of reference_phases.toml with the ASE `calculator` and add the experimental and gas
+    entries; entry dicts, in order."""
     from pymatgen.core import Composition
     from pymatgen.entries.computed_entries import ComputedStructureEntry
+
+    from nassb.mlip import model_name
 
     computed, entries = [], []
     for spec in phase_specs():
         if progress:
             progress(spec.id)
-        result = relax_phase(spec)
+        result = relax_phase(spec, calculator)
         structure = result.structure
         data = {"id": spec.id, "kind": "computed", "source": source_text(spec), "note": spec.note, "flag": spec.flag,
-                "mlip": f"CHGNet {MLIP_VERSION}", "relax_converged": result.converged, "relax_steps": result.steps}
+                "mlip": model_name(calculator), "relax_converged": result.converged, "relax_steps": result.steps}
         entry = ComputedStructureEntry(structure, result.energy_eV_per_atom * len(structure), entry_id=spec.id,
                                        data=data)
         computed.append({"formula": structure.composition.formula, "energy_eV_per_atom": result.energy_eV_per_atom})

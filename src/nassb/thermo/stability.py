@@ -80,17 +80,35 @@ class Stability:
     window: Window | None
     entry: dict[str, Any]
     note: str = ""
+    scheme: str = "mp2020"
+
+    def quantities(self) -> dict[str, dict]:
+        """Hull, decomposition and formation energies and the window limits in the one quantity form
+        (`nassb.core.quantity`), with the energy scheme as a setting."""
+        from nassb.core.quantity import computed_quantities
+
+        settings = {"energy_scheme": self.scheme, "origin": self.origin, "entry": self.entry.get("id", "")}
+        out = computed_quantities("pymatgen PhaseDiagram convex hull of the reference entries", settings, {
+            "e_above_hull": (self.e_above_hull_eV_per_atom, "eV/atom", None),
+            "decomposition_energy": (self.decomposition_energy_eV_per_atom, "eV/atom", None),
+            "formation_energy": (self.formation_energy_eV_per_atom, "eV/atom", None)})
+        if self.window is not None:
+            out.update(computed_quantities("grand-potential phase diagram open to Na (Zhu, He and Mo 2015)", settings, {
+                "window_reduction_limit": (self.window.reduction_V, "V", None),
+                "window_oxidation_limit": (self.window.oxidation_V, "V", None)}))
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         payload = asdict(self)
         payload["window"] = self.window.to_dict() if self.window else None
+        payload["quantities"] = self.quantities()
         return payload
 
 
 def _composition(text: str, source: str):
     from pymatgen.core import Element
 
-    from nassb.kb.validate import parse_formula
+    from nassb.chem.formula import parse_formula
 
     composition = parse_formula(text)
     if composition is None:
@@ -107,13 +125,13 @@ def target_from_structure(structure, label: str, progress=None, scheme: str = "m
     from pymatgen.entries.computed_entries import ComputedStructureEntry
 
     from nassb.chem.structure import order_structure
-    from nassb.thermo.build import MLIP_VERSION, RELAX_FMAX_EV_PER_A, RELAX_MAX_STEPS
-    from nassb.transport.mlip import relax
+    from nassb.mlip import chgnet_calculator, relax
+    from nassb.thermo.build import RELAX_FMAX_EV_PER_A, RELAX_MAX_STEPS
 
     ordered = order_structure(structure)
     if progress:
         progress(f"relaxing {ordered.composition.reduced_formula} ({len(ordered)} atoms) with CHGNet")
-    result = relax(ordered, fmax_eV_per_A=RELAX_FMAX_EV_PER_A, max_steps=RELAX_MAX_STEPS, version=MLIP_VERSION)
+    result = relax(ordered, chgnet_calculator(), fmax_eV_per_A=RELAX_FMAX_EV_PER_A, max_steps=RELAX_MAX_STEPS)
     data = {"id": label, "origin": "input", "kind": "computed", "source": label, "flag": "",
             "relax_converged": result.converged}
     entry = ComputedStructureEntry(result.structure, result.energy_eV_per_atom * len(result.structure),
@@ -227,7 +245,7 @@ def phase_stability(text: str, entries_path: str | Path | None = None, progress=
         return Stability(target.formula, target.origin, None, None, None, _decomposition(diagram, composition), None,
                          {},
                          note="no entry of this composition: decomposition of the composition at the hull; give a "
-                              "structure (CIF/POSCAR) for its energy above hull and window")
+                              "structure (CIF/POSCAR) for its energy above hull and window", scheme=scheme)
     pool = _pool(target.entry, entries)
     diagram = PhaseDiagram(pool)
     e_hull = max(float(diagram.get_e_above_hull(target.entry)), 0.0)
@@ -242,4 +260,5 @@ def phase_stability(text: str, entries_path: str | Path | None = None, progress=
         decomposition=_decomposition(diagram, composition) if e_hull > 0 else {target.formula: 1.0},
         window=electrochemical_window(target.entry, pool) if has_window else None,
         entry=provenance(target.entry),
+        scheme=scheme,
     )

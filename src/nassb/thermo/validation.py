@@ -72,7 +72,7 @@ def window_checks() -> list[WindowCheck]:
 
 def reaction_checks() -> list[ReactionCheck]:
     """Seed 000's Na reactions against nassb's most favourable reaction with Na."""
-    from nassb.thermo.interface import interface_reaction
+    from nassb.thermo.reactivity import interface_reaction
 
     checks = []
     for electrolyte, products in SEED_000_NA_REACTIONS.items():

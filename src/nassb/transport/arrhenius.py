@@ -24,6 +24,26 @@ PREFACTOR_UNITS = {"sigmaT": "S K/cm", "sigma": "S/cm"}
 _RSS_FLOOR = 1e-18  # squared ln-residual below any measurement; keeps AICc finite on noiseless data
 
 
+def arrhenius_conductivity_S_per_cm(
+    sigma_ref_S_per_cm: float,
+    reference_K: float,
+    temperature_K: float | Sequence[float] | np.ndarray,
+    Ea_eV: float,
+    form: str = "sigmaT",
+) -> float | np.ndarray:
+    """Conductivity (S/cm) at `temperature_K` from its value at `reference_K` and the activation energy (seed 004 Eq.1).
+
+    Form "sigmaT": sigma = sigma_ref (T_ref / T) exp(-Ea/kB (1/T - 1/T_ref)); form "sigma": without T_ref / T.
+    """
+    if form not in PREFACTOR_UNITS:
+        raise InputError("arrhenius_conductivity_S_per_cm", "form", " or ".join(PREFACTOR_UNITS), form)
+    temperature = np.asarray(temperature_K, dtype=float)
+    power = 1.0 if form == "sigmaT" else 0.0
+    sigma = sigma_ref_S_per_cm * (reference_K / temperature) ** power * np.exp(
+        -Ea_eV / BOLTZMANN_EV_PER_K * (1.0 / temperature - 1.0 / reference_K))
+    return float(sigma) if sigma.ndim == 0 else sigma
+
+
 @dataclass(frozen=True)
 class ArrheniusFit:
     """A straight line ln(sigma T^m) = ln(prefactor) - Ea / (kB T) with m = 1 ("sigmaT") or 0 ("sigma").
@@ -52,11 +72,9 @@ class ArrheniusFit:
     residuals_ln: tuple[float, ...]
 
     def predict(self, temperature_K: float | Sequence[float] | np.ndarray) -> float | np.ndarray:
-        """Conductivity in S/cm at the given temperature(s) in K."""
-        temperature = np.asarray(temperature_K, dtype=float)
-        power = 1.0 if self.form == "sigmaT" else 0.0
-        sigma = np.exp(self.ln_prefactor - self.Ea_eV / (BOLTZMANN_EV_PER_K * temperature)) / temperature**power
-        return float(sigma) if sigma.ndim == 0 else sigma
+        """Conductivity in S/cm at the given temperature(s) in K, on the fitted line through sigma(298.15 K)."""
+        return arrhenius_conductivity_S_per_cm(self.sigma_298K_S_per_cm, ROOM_TEMPERATURE_K, temperature_K, self.Ea_eV,
+                                               self.form)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

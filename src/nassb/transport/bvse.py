@@ -66,6 +66,21 @@ class BVSEResult:
     method: str
     settings: dict = field(default_factory=dict)
 
+    @property
+    def highest_barrier_eV(self) -> float | None:
+        """The highest finite percolation barrier (3D if any, else 2D, else 1D); None without a path."""
+        finite = [barrier for barrier in (self.Ea_3D_eV, self.Ea_2D_eV, self.Ea_1D_eV) if math.isfinite(barrier)]
+        return finite[0] if finite else None
+
+    def quantities(self) -> dict[str, dict]:
+        """The barriers in the one quantity form (`nassb.core.quantity`), grid and softBV settings included."""
+        from nassb.core.quantity import computed_quantities
+
+        method = f"BVSE percolation barrier of {self.landscape.mobile_ion} ({self.method}; softBV parameters)"
+        return computed_quantities(method, self.settings, {
+            f"bvse_Ea_{d}D": (barrier, "eV", None)
+            for d, barrier in (("1", self.Ea_1D_eV), ("2", self.Ea_2D_eV), ("3", self.Ea_3D_eV))})
+
     def to_dict(self) -> dict[str, float | None]:
         return {key: (None if math.isinf(value) else value)
                 for key, value in (("Ea_1D_eV", self.Ea_1D_eV), ("Ea_2D_eV", self.Ea_2D_eV), ("Ea_3D_eV", self.Ea_3D_eV))}

@@ -67,6 +67,15 @@ class Descriptors:
     hsab: HSABIndicator
     settings: dict = field(default_factory=dict)
 
+    def quantities(self) -> dict[str, dict]:
+        """Bottleneck radii, vacancy fraction and tolerance factor in the one quantity form (`nassb.core.quantity`)."""
+        from nassb.core.quantity import computed_quantities
+
+        numbers = {f"bottleneck_radius_{d}D": (self.bottleneck_radius_A.get(d), "angstrom", None) for d in (1, 2, 3)}
+        numbers["na_site_vacancy_fraction"] = (self.na_site_vacancy_fraction, "1", None)
+        numbers["tolerance_factor"] = (self.tolerance_factor, "1", None)
+        return computed_quantities("nassb.transport.descriptors (geometric descriptors)", self.settings, numbers)
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data["bottleneck_radius_1D_A"] = self.bottleneck_radius_A.get(1)

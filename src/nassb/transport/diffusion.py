@@ -18,7 +18,7 @@ import numpy as np
 
 from nassb.core.constants import BOLTZMANN_J_PER_K, ELEMENTARY_CHARGE_C, ROOM_TEMPERATURE_K
 from nassb.core.errors import InputError, ModelError
-from nassb.transport.arrhenius import ArrheniusFit, fit_arrhenius
+from nassb.transport.arrhenius import ArrheniusFit, arrhenius_conductivity_S_per_cm, fit_arrhenius
 
 DIMENSIONS = 3
 A2_PER_PS_IN_CM2_PER_S = 1e-16 / 1e-12
@@ -66,6 +66,11 @@ class DiffusionResult:
     variance_factor: float
     chi2_reduced: float
 
+    def fitted_msd_A2(self, lag_ps: np.ndarray) -> np.ndarray:
+        """The fitted line 6 D* t + c (A^2) at the lags `lag_ps` (ps)."""
+        slope_A2_per_ps = 2 * DIMENSIONS * self.D_cm2_per_s / A2_PER_PS_IN_CM2_PER_S
+        return slope_A2_per_ps * np.asarray(lag_ps, dtype=float) + self.intercept_A2
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -88,6 +93,12 @@ class MDArrhenius:
     temperatures_K: tuple[float, ...]
     sigma_S_per_cm: tuple[float, ...]
     fit: ArrheniusFit
+
+    def D_cm2_per_s_at(self, temperature_K: float | np.ndarray) -> float | np.ndarray:
+        """D* on the fitted line: sigma(T) by the sigma*T Arrhenius law from 298.15 K; D* is proportional to sigma T."""
+        reference = self.sigma_298K_S_per_cm
+        sigma = arrhenius_conductivity_S_per_cm(reference, ROOM_TEMPERATURE_K, temperature_K, self.Ea_eV)
+        return self.D_298K_cm2_per_s * sigma * np.asarray(temperature_K) / (reference * ROOM_TEMPERATURE_K)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

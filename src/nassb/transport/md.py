@@ -1,4 +1,5 @@
-"""NVT molecular dynamics with CHGNet and ASE, checkpointed, and the MD route to ionic conductivity.
+"""NVT molecular dynamics with an MLIP calculator (`nassb.mlip`) and ASE, checkpointed, and the MD route to ionic
+conductivity.
 
 Thermostat: Langevin (ASE `Langevin`, the quasi-symplectic propagator of Vanden-Eijnden and Ciccotti 2006,
 Chem. Phys. Lett. 429, 310), with the centre of mass fixed by `ase.constraints.FixCom`. It is chosen because
@@ -22,9 +23,10 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from nassb import mlip
 from nassb.core.errors import InputError
 from nassb.core.io import write_atomic
-from nassb.transport import diffusion, mlip
+from nassb.transport import diffusion
 
 ProgressCallback = Callable[[int, int], None]
 A3_IN_CM3 = 1e-24
@@ -35,7 +37,7 @@ class MDSettings:
     """One NVT run: target temperature, production and equilibration length, time step, sampling and seed.
 
     `friction_per_fs` is the Langevin friction (see the module docstring); `supercell` repeats the input cell;
-    `mobile_species` is the element whose positions are recorded; `model_version` names the CHGNet weights.
+    `mobile_ion` is the element whose positions are recorded.
     """
 
     temperature_K: float
@@ -46,8 +48,7 @@ class MDSettings:
     seed: int = 0
     supercell: tuple[int, int, int] = (1, 1, 1)
     friction_per_fs: float = 0.001
-    mobile_species: str = "Na"
-    model_version: str = "0.3.0"
+    mobile_ion: str = "Na"
 
     @property
     def equilibration_steps(self) -> int:
@@ -99,7 +100,7 @@ class MDTrajectory:
     lattice_A: np.ndarray
     temperature_K: float
     n_atoms: int
-    mobile_species: str
+    mobile_ion: str
     settings: MDSettings
 
     @property
@@ -121,10 +122,10 @@ def _prepare_atoms(structure, settings: MDSettings, source: str):
     structure = mlip.to_structure(structure, source)
     settings.validate(source)
     supercell = structure * settings.supercell
-    mobile = np.array([site.specie.symbol == settings.mobile_species for site in supercell])
+    mobile = np.array([site.specie.symbol == settings.mobile_ion for site in supercell])
     if not mobile.any():
-        raise InputError(source, "mobile_species", f"an element present in {structure.composition.reduced_formula}",
-                         settings.mobile_species)
+        raise InputError(source, "mobile_ion", f"an element present in {structure.composition.reduced_formula}",
+                         settings.mobile_ion)
     atoms = mlip.to_atoms(supercell)
     atoms.set_constraint(FixCom())
     return atoms, mobile
@@ -133,8 +134,8 @@ def _prepare_atoms(structure, settings: MDSettings, source: str):
 CELL_TOLERANCE_A = 1e-4  # a resumed run may re-relax the cell on another machine: float noise is allowed
 
 
-def _fingerprint(settings: MDSettings, atoms) -> dict[str, Any]:
-    return {"settings": settings.to_dict(), "numbers": atoms.get_atomic_numbers().tolist()}
+def _fingerprint(settings: MDSettings, atoms, model: str) -> dict[str, Any]:
+    return {"settings": settings.to_dict(), "numbers": atoms.get_atomic_numbers().tolist(), "model": model}
 
 
 class _Checkpoint:
@@ -182,17 +183,19 @@ class _Checkpoint:
 
 def run_nvt(
     structure,
+    calculator,
     settings: MDSettings,
     checkpoint_path: str | Path | None = None,
     progress: ProgressCallback | None = None,
     checkpoint_every: int = 500,
 ) -> MDTrajectory:
-    """Langevin NVT molecular dynamics with CHGNet; the equilibration period is discarded.
+    """Langevin NVT molecular dynamics with the ASE `calculator` (an MLIP); the equilibration period is discarded.
 
     Velocities start from a Maxwell-Boltzmann distribution at the target temperature (seeded, centre-of-mass
     momentum removed). With `checkpoint_path`, the state is written atomically every `checkpoint_every` steps and
     at the end; calling again with the same path continues from it (bit-for-bit the same trajectory as an
-    uninterrupted run) and refuses, with InputError, a checkpoint made with other settings or another structure.
+    uninterrupted run) and refuses, with InputError, a checkpoint made with other settings, another structure or
+    another potential.
     `progress(done_steps, total_steps)` is called after every step.
     """
     from ase import units
@@ -203,9 +206,9 @@ def run_nvt(
     if not (isinstance(checkpoint_every, int) and checkpoint_every >= 1):
         raise InputError(source, "checkpoint_every", "an integer >= 1 (steps)", checkpoint_every)
     atoms, mobile = _prepare_atoms(structure, settings, source)
-    atoms.calc = mlip.calculator(settings.model_version)
+    atoms.calc = calculator
     rng = np.random.default_rng(settings.seed)
-    fingerprint = _fingerprint(settings, atoms)
+    fingerprint = _fingerprint(settings, atoms, mlip.model_name(calculator))
     checkpoint = _Checkpoint(checkpoint_path) if checkpoint_path is not None else None
 
     if checkpoint is not None and checkpoint.path.exists():
@@ -244,7 +247,7 @@ def run_nvt(
         lattice_A=np.array(atoms.cell),
         temperature_K=float(settings.temperature_K),
         n_atoms=len(atoms),
-        mobile_species=settings.mobile_species,
+        mobile_ion=settings.mobile_ion,
         settings=settings,
     )
 
@@ -256,7 +259,7 @@ class MDConductivity:
     Per temperature: D* (`D_cm2_per_s`) with its GLS standard error, the conductivity at that temperature and the
     mean kinetic temperature reached (conductivity None where D* <= 0: no diffusion resolved). `arrhenius`
     (three or more temperatures with D* > 0) holds Ea and the extrapolation to 298.15 K; `note` says why it is
-    absent otherwise.
+    absent otherwise. `msd_curves` are the MSDs the D* were fitted to, one per temperature.
     """
 
     temperatures_K: tuple[float, ...]
@@ -272,8 +275,10 @@ class MDConductivity:
     n_atoms: int
     relaxed: bool
     settings: tuple[MDSettings, ...]
+    model: str
     note: str = ""
     trajectories: tuple[MDTrajectory, ...] = field(default=(), repr=False, compare=False)
+    msd_curves: tuple[diffusion.MSDResult, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def Ea_eV(self) -> float | None:
@@ -286,6 +291,27 @@ class MDConductivity:
     @property
     def sigma_298K_S_per_cm(self) -> float | None:
         return self.arrhenius.sigma_298K_S_per_cm if self.arrhenius else None
+
+    def quantities(self) -> dict[str, dict]:
+        """D* and sigma per temperature, Ea and the 298.15 K values, with their standard errors, in the one
+        quantity form (`nassb.core.quantity`)."""
+        from nassb.core.quantity import computed_quantities
+
+        settings = {"model": self.model, "haven_ratio": self.haven_ratio, "relaxed": self.relaxed,
+                    "n_atoms": self.n_atoms, **{key: value for key, value in self.settings[0].to_dict().items()
+                                                if key != "temperature_K"}}
+        numbers: dict[str, tuple] = {}
+        for t, d, de, s, se in zip(self.temperatures_K, self.D_cm2_per_s, self.D_stderr_cm2_per_s,
+                                   self.sigma_S_per_cm, self.sigma_stderr_S_per_cm):
+            numbers[f"md_D_{t:g}K"] = (d, "cm2/s", de)
+            numbers[f"md_sigma_{t:g}K"] = (s, "S/cm", se)
+        arrhenius = self.arrhenius
+        if arrhenius is not None:
+            numbers["md_Ea"] = (arrhenius.Ea_eV, "eV", arrhenius.Ea_stderr_eV)
+            numbers["md_D_298K"] = (arrhenius.D_298K_cm2_per_s, "cm2/s", arrhenius.D_298K_stderr_cm2_per_s)
+            numbers["md_sigma_298K"] = (arrhenius.sigma_298K_S_per_cm, "S/cm", arrhenius.sigma_298K_stderr_S_per_cm)
+        method = "MLIP NVT molecular dynamics, GLS fit of the MSD, Nernst-Einstein, Arrhenius (sigma T) fit"
+        return computed_quantities(method, settings, numbers)
 
     def to_dict(self) -> dict[str, Any]:
         arrhenius = self.arrhenius
@@ -311,12 +337,14 @@ class MDConductivity:
             "relaxed": self.relaxed,
             "table": table,
             "settings": [s.to_dict() for s in self.settings],
+            "model": self.model,
             "note": self.note,
         }
 
 
 def md_conductivity(
     structure,
+    calculator,
     temperatures_K: Sequence[float],
     time_ps: float,
     *,
@@ -326,20 +354,20 @@ def md_conductivity(
     seed: int = 0,
     supercell: tuple[int, int, int] = (1, 1, 1),
     friction_per_fs: float = 0.001,
-    mobile_species: str = "Na",
+    mobile_ion: str = "Na",
     haven_ratio: float = 1.0,
     fit_start_ps: float | None = None,
     variance: str = "empirical",
     relax_first: bool = True,
-    model_version: str = "0.3.0",
     checkpoint_dir: str | Path | None = None,
     progress: ProgressCallback | None = None,
 ) -> MDConductivity:
-    """NVT MD at each temperature, D* by the GLS fit of the MSD, sigma by Nernst-Einstein, then Arrhenius.
+    """NVT MD with the ASE `calculator` at each temperature, D* by the GLS fit of the MSD, sigma by Nernst-Einstein,
+    then Arrhenius.
 
-    With `relax_first` the structure is first relaxed with CHGNet (cell and positions), so that MD runs at the
-    potential's own zero-pressure volume. The carrier density is the number of mobile ions over the cell volume.
-    With `checkpoint_dir`, each temperature checkpoints to `md_<T>K.npz` there, so a stopped call resumes.
+    With `relax_first` the structure is first relaxed with the same calculator (cell and positions), so that MD
+    runs at the potential's own zero-pressure volume. The carrier density is the number of mobile ions over the cell
+    volume. With `checkpoint_dir`, each temperature checkpoints to `md_<T>K.npz` there, so a stopped call resumes.
     `progress(done_steps, total_steps)` counts steps over all temperatures together. `fit_start_ps` and
     `variance` are passed to `diffusion_coefficient` (defaults: the first 10 % of the lags skipped; the measured
     variance of the squared displacements, because hopping is heavier-tailed than a Gaussian: a = 0.90 against
@@ -352,25 +380,26 @@ def md_conductivity(
     structure = mlip.to_structure(structure, source)
     relax_note = ""
     if relax_first:
-        relaxed = mlip.relax(structure, version=model_version)
+        relaxed = mlip.relax(structure, calculator)
         structure = relaxed.structure
         if not relaxed.converged:
-            relax_note = f"the CHGNet relaxation did not converge in {relaxed.steps} steps; "
+            relax_note = f"the {mlip.model_name(calculator)} relaxation did not converge in {relaxed.steps} steps; "
     settings = [MDSettings(t, time_ps, timestep_fs, equilibration_ps, sample_every, seed, tuple(supercell),
-                           friction_per_fs, mobile_species, model_version) for t in temperatures]
+                           friction_per_fs, mobile_ion) for t in temperatures]
     for s in settings:
         s.validate(source)
     grand_total = sum(s.total_steps for s in settings)
     done_before = 0
-    trajectories, fits = [], []
+    trajectories, curves, fits = [], [], []
     for s in settings:
         path = Path(checkpoint_dir) / f"md_{s.temperature_K:g}K.npz" if checkpoint_dir is not None else None
         offset = done_before
         step_progress = (lambda done, _total, offset=offset: progress(offset + done, grand_total)) if progress else None
-        trajectory = run_nvt(structure, s, checkpoint_path=path, progress=step_progress)
+        trajectory = run_nvt(structure, calculator, s, checkpoint_path=path, progress=step_progress)
         done_before += s.total_steps
         trajectories.append(trajectory)
-        fits.append(diffusion.diffusion_coefficient(diffusion.msd(trajectory), start_ps=fit_start_ps,
+        curves.append(diffusion.msd(trajectory))
+        fits.append(diffusion.diffusion_coefficient(curves[-1], start_ps=fit_start_ps,
                                                     variance=variance))
 
     first = trajectories[0]
@@ -403,6 +432,8 @@ def md_conductivity(
         n_atoms=first.n_atoms,
         relaxed=relax_first,
         settings=tuple(settings),
+        model=mlip.model_name(calculator),
         note=note,
         trajectories=tuple(trajectories),
+        msd_curves=tuple(curves),
     )

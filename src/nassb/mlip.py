@@ -1,12 +1,14 @@
-"""The machine-learned interatomic potential: CHGNet (Deng et al. 2023, Nat. Mach. Intell. 5, 1031).
+"""The machine-learned interatomic potential behind one ASE calculator: CHGNet (Deng et al. 2023, Nat. Mach.
+Intell. 5, 1031), and the relaxation every MLIP user needs.
 
-CHGNet is a graph neural network trained on the Materials Project relaxation trajectories (MPtrj, PBE/PBE+U);
-its energies, forces and stresses stand in for DFT in molecular dynamics, relaxations and elastic constants.
-The pretrained weights ship inside the `chgnet` package, so nothing is downloaded. torch and chgnet are
-imported only inside these functions; the number of torch threads is left to the caller
-(`torch.set_num_threads`): on a 2-core machine shared with other work, one thread avoids the multi-second
-stalls that two spinning threads suffer under contention (measured: 0.06 s/step for 16 atoms either way when
-idle, up to 4 s per call with two threads under load).
+Transport (MD), thermo (reference and user phases) and mechanics (elastic constants) take the calculator as an
+argument; `chgnet_calculator` builds it once per version and device. CHGNet is a graph neural network trained on the
+Materials Project relaxation trajectories (MPtrj, PBE/PBE+U); its energies, forces and stresses stand in for DFT in
+molecular dynamics, relaxations and elastic constants. The pretrained weights ship inside the `chgnet` package, so
+nothing is downloaded. torch and chgnet are imported only inside these functions; the number of torch threads is
+left to the caller (`torch.set_num_threads`): on a 2-core machine shared with other work, one thread avoids the
+multi-second stalls that two spinning threads suffer under contention (measured: 0.06 s/step for 16 atoms either way
+when idle, up to 4 s per call with two threads under load).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 from nassb.core.errors import DataError, InputError
 
 MODEL_VERSIONS = ("0.3.0", "0.2.0", "r2scan")
+DEFAULT_MODEL_VERSION = "0.3.0"  # the weights the shipped thermo reference energies were computed with
 INSTALL_HINT = 'CHGNet is not installed: pip install "nassb[md]"'
 HARMLESS_WARNINGS = (
     "Converting a tensor with requires_grad=True to a scalar",  # torch, inside chgnet's stress computation
@@ -59,20 +62,22 @@ def _import_chgnet():
 
 
 @functools.lru_cache(maxsize=None)
-def load_model(version: str = "0.3.0", device: str | None = None):
-    """The pretrained CHGNet model `version` (one of MODEL_VERSIONS) from the weights inside the package, cached."""
+def chgnet_calculator(version: str = DEFAULT_MODEL_VERSION, device: str | None = None):
+    """The ASE calculator (chgnet.model.dynamics.CHGNetCalculator) on the pretrained weights `version` (one of
+    MODEL_VERSIONS) inside the package, built once and shared; stresses in eV/A^3."""
     if version not in MODEL_VERSIONS:
-        raise InputError("load_model", "version", f"one of {', '.join(MODEL_VERSIONS)}", version)
-    chgnet_class, _ = _import_chgnet()
+        raise InputError("chgnet_calculator", "version", f"one of {', '.join(MODEL_VERSIONS)}", version)
+    model_class, calculator_class = _import_chgnet()
     with contextlib.redirect_stdout(io.StringIO()):
-        return chgnet_class.load(model_name=version, use_device=device, verbose=False)
+        model = model_class.load(model_name=version, use_device=device, verbose=False)
+        return calculator_class(model=model, use_device=device)
 
 
-def calculator(version: str = "0.3.0", device: str | None = None):
-    """An ASE calculator (chgnet.model.dynamics.CHGNetCalculator) on the cached model; stresses in eV/A^3."""
-    _, calculator_class = _import_chgnet()
-    with contextlib.redirect_stdout(io.StringIO()):
-        return calculator_class(model=load_model(version, device), use_device=device)
+def model_name(calculator: Any) -> str:
+    """'CHGNet 0.3.0': the calculator class without 'Calculator', and the model version when it has one."""
+    name = type(calculator).__name__.removesuffix("Calculator")
+    version = getattr(calculator, "version", None)
+    return f"{name} {version}" if version else name
 
 
 def to_structure(structure: Any, source: str):
@@ -110,12 +115,12 @@ def from_atoms(atoms: Any, template: Any):
 
 def relax(
     structure: Any,
+    calculator: Any,
     fmax_eV_per_A: float = 0.05,
     max_steps: int = 500,
     relax_cell: bool = True,
-    version: str = "0.3.0",
 ) -> RelaxResult:
-    """Relax positions (and, with `relax_cell`, the cell) with CHGNet and ASE FIRE.
+    """Relax positions (and, with `relax_cell`, the cell) with the ASE `calculator` and ASE FIRE.
 
     The cell is relaxed through ASE's FrechetCellFilter (cell and positions together, the stress counted as a
     force via the cell's log-deformation), the default of chgnet's StructOptimizer. Converged means the largest
@@ -131,7 +136,7 @@ def relax(
     if max_steps < 0:
         raise InputError(source, "max_steps", "a non-negative number of steps", max_steps)
     atoms = to_atoms(structure)
-    atoms.calc = calculator(version)
+    atoms.calc = calculator
     target = FrechetCellFilter(atoms) if relax_cell else atoms
     optimizer = FIRE(target, logfile=None)
     with quiet():

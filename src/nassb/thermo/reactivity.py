@@ -25,7 +25,7 @@ phase is read off the balanced reaction at the most negative energy.
 from __future__ import annotations
 
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -81,9 +81,20 @@ class InterfaceReaction:
     electronic_conductors: list[str]
     kinks: list[Kink] = field(default_factory=list)
     entries: dict[str, Any] = field(default_factory=dict)
+    scheme: str = "mp2020"
+
+    def quantities(self) -> dict[str, dict]:
+        """The reaction energy in the one quantity form (`nassb.core.quantity`), with the energy scheme as a setting."""
+        from nassb.core.quantity import computed_quantities
+
+        method = "pymatgen InterfacialReactivity, most negative reaction energy on the mixing line (Richards 2016)"
+        settings = {"energy_scheme": self.scheme, "reactants": f"{self.reactant_A} | {self.reactant_B}",
+                    "molar_fraction_A": self.ratio}
+        return computed_quantities(method, settings, {
+            "reaction_energy": (self.reaction_energy_eV_per_atom, "eV/atom", None)})
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "quantities": self.quantities()}
 
 
 def _reactant(text: str, entries: list, progress=None, scheme: str = "mp2020") -> Target:
@@ -168,7 +179,8 @@ def interface_reaction(a: str, b: str, entries_path: str | Path | None = None, p
 
 def interface_reaction_of(a: str, b: str, entries: list, progress=None, scheme: str = "mp2020") -> InterfaceReaction:
     """interface_reaction on already loaded `entries` (on the energy `scheme`), for many pairs in a row."""
-    return react_targets(_reactant(a, entries, progress, scheme), _reactant(b, entries, progress, scheme), entries)
+    reaction = react_targets(_reactant(a, entries, progress, scheme), _reactant(b, entries, progress, scheme), entries)
+    return replace(reaction, scheme=scheme)
 
 
 @dataclass

@@ -1,5 +1,8 @@
-"""The headline numbers of the echem analyses as `Value`s with their method and settings, and the JSON form
-the CLI writes under "quantities" (`Value.to_quantity` of each)."""
+"""One JSON form for every computed number: {"value", "unit", "uncertainty", "method", "settings"} (`Value.to_quantity`).
+
+Result types build their headline numbers as `Value`s with a `Computation` source (`computed`) and write them
+under the key "quantities" of their JSON (`quantities_dict`, or `computed_quantities` for numbers of one method).
+"""
 
 from __future__ import annotations
 
@@ -24,3 +27,11 @@ def computed(magnitude: float | None, unit: str, method: str, settings: Mapping[
 def quantities_dict(values: Mapping[str, Value | None]) -> dict[str, dict[str, Any]]:
     """{name: value.to_quantity()} for every value that is not None."""
     return {name: value.to_quantity() for name, value in values.items() if value is not None}
+
+
+def computed_quantities(method: str, settings: dict[str, Any],
+                        numbers: dict[str, tuple[float | None, str, float | None]]) -> dict[str, dict[str, Any]]:
+    """{name: quantity} of numbers (magnitude, unit, uncertainty) computed by one method with one set of settings;
+    a missing number (None, or infinite: e.g. no percolation path) is left out."""
+    return quantities_dict({name: computed(magnitude, unit, method, settings, uncertainty)
+                            for name, (magnitude, unit, uncertainty) in numbers.items()})

@@ -1,0 +1,44 @@
+"""`nassb interface`: reactions between two phases, their products and the interphase type."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from nassb.cli._output import THERMO_ENTRIES_HELP, THERMO_SCHEME_HELP, status_messages, write_figures_and_json
+
+interface_app = typer.Typer(help="Interfaces between phases: reaction energy, products and interphase type.",
+                            no_args_is_help=True)
+console = Console()
+
+
+@interface_app.command("react")
+def react(
+    phase_a: str = typer.Argument(..., help="Phase A: formula, CIF/POSCAR or nassb structure name (e.g. Na)."),
+    phase_b: str = typer.Argument(..., help="Phase B (e.g. Na3PS4)."),
+    entries: Optional[Path] = typer.Option(None, "--entries", help=THERMO_ENTRIES_HELP),
+    scheme: str = typer.Option("mp2020", "--scheme", help=THERMO_SCHEME_HELP),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the results to this JSON file."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Folder for the reaction plot (PNG, HTML)."),
+) -> None:
+    """Most negative reaction energy between A and B, its mixing ratio and products, and the interphase type."""
+    from nassb.report.thermo_figures import reaction_figures
+    from nassb.thermo.reactivity import interface_reaction
+
+    with status_messages(f"{phase_a} | {phase_b}") as progress:
+        result = interface_reaction(phase_a, phase_b, entries, progress=progress, scheme=scheme)
+    data = result.to_dict()
+    table = Table("quantity", "value", "unit")
+    table.add_row("reaction energy", f"{result.reaction_energy_eV_per_atom:.4f}", "eV/atom of mixture")
+    table.add_row(f"molar fraction of {result.reactant_A}", f"{result.ratio:.4f}", "")
+    if result.mol_A_per_mol_B is not None and result.interface_type != "I":
+        table.add_row(f"{result.reactant_A} per {result.reactant_B}", f"{result.mol_A_per_mol_B:.4g}", "mol/mol")
+    table.add_row("reaction", result.reaction, "")
+    table.add_row("interface type", f"{result.interface_type}: {result.interface_rule}", "")
+    console.print(table)
+    write_figures_and_json(data, "reaction", lambda: reaction_figures(result), output,
+                   f"{result.reactant_A}-{result.reactant_B}-reaction", json_path)
