@@ -19,10 +19,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from nassb.core.constants import BOLTZMANN_EV_PER_K, ROOM_TEMPERATURE_K, ROOM_TEMPERATURE_RANGE_K
+from nassb.core.constants import ROOM_TEMPERATURE_K, ROOM_TEMPERATURE_RANGE_K
 from nassb.core.errors import InputError
 from nassb.chem.formula import parse_formula
 from nassb.core.value import Computation, KnowledgeBaseRecord, Literature, UserInput, Value
+from nassb.transport.arrhenius import arrhenius_conductivity_S_per_cm
 
 PROPERTY_UNITS: dict[str, str] = {
     "density_g_per_cm3": "g/cm3",
@@ -225,8 +226,7 @@ class MaterialResolver:
             return reference
         activation = self.require(name, "activation_energy_eV", design_field,
                                   f"activation energy to take the conductivity from {reference_K:.0f} K to {temperature_K:.0f} K")
-        sigma = reference.magnitude * (reference_K / temperature_K) * math.exp(
-            -activation.magnitude / BOLTZMANN_EV_PER_K * (1.0 / temperature_K - 1.0 / reference_K))
+        sigma = arrhenius_conductivity_S_per_cm(reference.magnitude, reference_K, temperature_K, activation.magnitude)
         method = "Arrhenius sigma*T law (seed 004 Eq.1)"
         settings = {"sigma_ref": f"{reference.magnitude:.3g} S/cm at {reference_K:.0f} K ({reference.source.describe()})",
                     "Ea": f"{activation.magnitude:.3g} eV ({activation.source.describe()})"}

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from nassb.core.constants import BOLTZMANN_EV_PER_K
+from nassb.core.constants import ROOM_TEMPERATURE_K
 from nassb.core.errors import InputError
 from nassb.core.value import Value
 from nassb.echem.assignment import Arc, Assignment, assign_contributions, series_classes
@@ -24,7 +24,7 @@ from nassb.core.quantity import computed, quantities_dict
 from nassb.echem.readers import read_spectra
 from nassb.echem.spectrum import Spectrum
 from nassb.echem.temperature_series import CONTRIBUTION_FIELDS, arrhenius_by_contribution
-from nassb.transport.arrhenius import fit_vtf
+from nassb.transport.arrhenius import arrhenius_conductivity_S_per_cm, fit_vtf
 
 ARRHENIUS_METHOD = ("least squares of ln(sigma T) or ln(sigma) against 1/T (seed 004 Eq.1), weighted by the "
                     "conductivities' standard errors with the Birge ratio when every point has one")
@@ -200,10 +200,11 @@ class TemperatureSeriesAnalysis:
             measured = [(T, sigma) for T, sigma in measured if sigma is not None]
             temperatures = np.array([T for T, _ in measured])
             grid_K = np.linspace(temperatures.min(), temperatures.max(), points)
-            law = fitted["prefactor"] * np.exp(-fitted["Ea_eV"] / (BOLTZMANN_EV_PER_K * grid_K))
+            law = arrhenius_conductivity_S_per_cm(fitted["sigma_298K_S_per_cm"], ROOM_TEMPERATURE_K, grid_K, fitted["Ea_eV"],
+                                                  self.form)
             series[name] = {
                 "temperature_K": temperatures, "sigma_S_per_cm": [sigma for _, sigma in measured],
-                "fit_temperature_K": grid_K, "fit_sigma_S_per_cm": law / grid_K if self.form == "sigmaT" else law,
+                "fit_temperature_K": grid_K, "fit_sigma_S_per_cm": law,
                 "label": f"{name}: Ea = {fitted['Ea_eV']:.3f} ± {fitted['Ea_stderr_eV']:.1g} eV",
             }
         return series
