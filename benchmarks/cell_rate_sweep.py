@@ -25,16 +25,25 @@ import resource
 import time
 
 import numpy as np
+from _measure import peak_memory_MiB
 
 from nassb.cell import rate_model
 from nassb.cell.rate_model import RateModelParameters, simulate_discharge
-from _measure import peak_memory_MiB
 
 DESIGN = RateModelParameters(
-    temperature_K=298.15, cathode_thickness_cm=60e-4, active_volume_fraction=0.5, particle_radius_cm=2.5e-4,
-    areal_capacity_mAh_per_cm2=0.9, average_voltage_V=3.0, ocv_slope_V=0.3, solid_diffusivity_cm2_per_s=1e-11,
-    exchange_current_density_mA_per_cm2=0.1, ionic_conductivity_eff_S_per_cm=1e-4,
-    electronic_conductivity_eff_S_per_cm=1e-2, separator_resistance_ohm_cm2=20.0, lower_cutoff_V=2.0,
+    temperature_K=298.15,
+    cathode_thickness_cm=60e-4,
+    active_volume_fraction=0.5,
+    particle_radius_cm=2.5e-4,
+    areal_capacity_mAh_per_cm2=0.9,
+    average_voltage_V=3.0,
+    ocv_slope_V=0.3,
+    solid_diffusivity_cm2_per_s=1e-11,
+    exchange_current_density_mA_per_cm2=0.1,
+    ionic_conductivity_eff_S_per_cm=1e-4,
+    electronic_conductivity_eff_S_per_cm=1e-2,
+    separator_resistance_ohm_cm2=20.0,
+    lower_cutoff_V=2.0,
 )
 
 
@@ -59,8 +68,10 @@ def dfn_built_once(rates: list[float]) -> list[float]:
     capacities = []
     for c_rate in rates:
         current_mA = c_rate * DESIGN.areal_capacity_mAh_per_cm2
-        solution = simulation.solve([0.0, 3600.0 * (1 - DESIGN.initial_stoichiometry) / c_rate],
-                                    inputs={"Current function [A]": current_mA * 1e-3})
+        solution = simulation.solve(
+            [0.0, 3600.0 * (1 - DESIGN.initial_stoichiometry) / c_rate],
+            inputs={"Current function [A]": current_mA * 1e-3},
+        )
         capacities.append(1e3 * float(solution["Discharge capacity [A.h]"].entries[-1]))
     return capacities
 
@@ -83,12 +94,20 @@ def main() -> None:
 
     start = time.perf_counter()
     pybamm = rate_model._import_pybamm()
-    print(f"pybamm {pybamm.__version__}: import {time.perf_counter() - start:.2f} s (shared by both models, not counted)")
-    print(f"{len(rates)} C-rates {rates}; best of {args.repeat}; single-ion mesh x {rate_model.MESH_X}, "
-          f"r {rate_model.MESH_R}; DFN default mesh")
+    print(
+        f"pybamm {pybamm.__version__}: import {time.perf_counter() - start:.2f} s (shared by both models, not counted)"
+    )
+    print(
+        f"{len(rates)} C-rates {rates}; best of {args.repeat}; single-ion mesh x {rate_model.MESH_X}, "
+        f"r {rate_model.MESH_R}; DFN default mesh"
+    )
 
-    pipelines = {"nassb cold": nassb_cold, "nassb warm": nassb_warm, "DFN per rate": dfn_per_rate,
-                 "DFN built once": dfn_built_once}
+    pipelines = {
+        "nassb cold": nassb_cold,
+        "nassb warm": nassb_warm,
+        "DFN per rate": dfn_per_rate,
+        "DFN built once": dfn_built_once,
+    }
     timings = {name: best_time(call, rates, args.repeat) for name, call in pipelines.items()}
     memory = {name: peak_memory_MiB(call, rates) for name, call in pipelines.items()}
 
@@ -98,8 +117,10 @@ def main() -> None:
     for c_rate, a, b in zip(rates, ours, reference):
         print(f"{c_rate:7.2f} {a:14.4f} {b:12.4f} {100 * (a / b - 1):7.2f}")
     once = np.array(timings["DFN built once"][1])
-    print(f"max |capacity difference| vs DFN per rate {100 * np.max(np.abs(ours / reference - 1)):.2f} %, "
-          f"vs DFN built once {100 * np.max(np.abs(ours / once - 1)):.2f} %")
+    print(
+        f"max |capacity difference| vs DFN per rate {100 * np.max(np.abs(ours / reference - 1)):.2f} %, "
+        f"vs DFN built once {100 * np.max(np.abs(ours / once - 1)):.2f} %"
+    )
     print(f"{'pipeline':16s} {'wall s':>8s} {'peak MiB':>9s}")
     for name, (seconds, _) in timings.items():
         print(f"{name:16s} {seconds:8.3f} {memory[name]:9.1f}")

@@ -40,15 +40,21 @@ import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _measure import peak_memory_MiB
 
 from nassb.core.errors import InputError  # noqa: E402
 from nassb.echem.full_cell import summarise_cycling  # noqa: E402
 from nassb.echem.readers import read_cycling  # noqa: E402
-from _measure import peak_memory_MiB
 
 SHARED = Path(os.environ.get("NASSB_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "external"
-FILES = (("navani/*.mpr", "biologics_mpr"), ("yadg/gcpl*.mpr", "biologics_mpr"), ("yadg/mb.issue_218.mpr", "biologics_mpr"),
-         ("cellpy/*.res", "arbin_res"), ("navani/arbin_example.res", "arbin_res"), ("cellpy/*.csv", "neware_txt"))
+FILES = (
+    ("navani/*.mpr", "biologics_mpr"),
+    ("yadg/gcpl*.mpr", "biologics_mpr"),
+    ("yadg/mb.issue_218.mpr", "biologics_mpr"),
+    ("cellpy/*.res", "arbin_res"),
+    ("navani/arbin_example.res", "arbin_res"),
+    ("cellpy/*.csv", "neware_txt"),
+)
 AGREEMENT_FLOOR = 0.01
 
 
@@ -58,8 +64,15 @@ def run_nassb(path: Path, method: str) -> dict[int, float]:
     if not np.any(current):
         return {}
     significant = current[np.abs(current) > 0.01 * np.abs(current).max()]
-    summary = summarise_cycling(table["time_s"].to_numpy(), table["voltage_V"].to_numpy(), current, table["cycle"].to_numpy(),
-                                first_step="charge" if significant[0] > 0 else "discharge", method=method, source=path.name)
+    summary = summarise_cycling(
+        table["time_s"].to_numpy(),
+        table["voltage_V"].to_numpy(),
+        current,
+        table["cycle"].to_numpy(),
+        first_step="charge" if significant[0] > 0 else "discharge",
+        method=method,
+        source=path.name,
+    )
     return {c.cycle: c.discharge_mAh for c in summary.cycles}
 
 
@@ -144,8 +157,10 @@ def main() -> None:
 
     peers = peers_available()
     has_mdb = shutil.which("mdb-export") is not None
-    print(f"{len(files)} files under {SHARED}; best of {args.repeat} after a warm-up; one thread; nassb method={args.method}; "
-          f"pandas {pd.__version__}; " + "; ".join(f"{k} {v}" for k, v in peers.items()))
+    print(
+        f"{len(files)} files under {SHARED}; best of {args.repeat} after a warm-up; one thread; nassb method={args.method}; "
+        f"pandas {pd.__version__}; " + "; ".join(f"{k} {v}" for k, v in peers.items())
+    )
     if "cellpy" in peers and not has_mdb:
         print("cellpy: mdb-export (mdbtools) not found, its Arbin .res runs are skipped")
     totals: dict[str, list[float]] = {name: [0.0, 0.0, 0] for name in peers}
@@ -153,16 +168,16 @@ def main() -> None:
     try:
         for path, instrument in files:
             try:
-                t_nassb, ours = best_time(lambda: run_nassb(path, args.method), args.repeat)
+                t_nassb, ours = best_time(lambda path=path: run_nassb(path, args.method), args.repeat)
             except (InputError, ImportError) as exc:
                 print(f"{path.parent.name}/{path.name}  nassb failed, file skipped: {type(exc).__name__}: {exc}")
                 continue
-            memory = {"nassb": peak_memory_MiB(lambda: run_nassb(path, args.method))}
+            memory = {"nassb": peak_memory_MiB(lambda path=path: run_nassb(path, args.method))}
             calls = {}
             if "galvani" in peers and path.suffix == ".mpr":
-                calls["galvani"] = lambda: run_galvani(path)
+                calls["galvani"] = lambda path=path: run_galvani(path)
             if "cellpy" in peers and (instrument != "arbin_res" or has_mdb):
-                calls["cellpy"] = lambda: run_cellpy(path, instrument, log_dir)
+                calls["cellpy"] = lambda path=path, instrument=instrument: run_cellpy(path, instrument, log_dir)
             n_rows = len(read_cycling(path))
             print(f"{path.parent.name}/{path.name}  ({n_rows} rows, {len(ours)} cycles)  nassb {1e3 * t_nassb:8.1f} ms")
             for name, call in calls.items():
@@ -175,15 +190,19 @@ def main() -> None:
                 totals[name][0] += t_nassb
                 totals[name][1] += t_peer
                 totals[name][2] += 1
-                print(f"  {name:8s} {1e3 * t_peer:8.1f} ms  speed-up {t_peer / t_nassb:6.2f}x  "
-                      f"discharge (peer - nassb) / nassb per cycle: {agreement(ours, theirs)}")
+                print(
+                    f"  {name:8s} {1e3 * t_peer:8.1f} ms  speed-up {t_peer / t_nassb:6.2f}x  "
+                    f"discharge (peer - nassb) / nassb per cycle: {agreement(ours, theirs)}"
+                )
             print("  peak traced memory: " + ", ".join(f"{k} {v:.1f} MiB" for k, v in memory.items()))
     finally:
         shutil.rmtree(log_dir, ignore_errors=True)
     print("totals over the files both read:")
     for name, (t_ours, t_theirs, n) in totals.items():
         if n:
-            print(f"  vs {name:8s} {n:2d} files  nassb {t_ours:7.3f} s  {name} {t_theirs:7.3f} s  speed-up {t_theirs / t_ours:6.2f}x")
+            print(
+                f"  vs {name:8s} {n:2d} files  nassb {t_ours:7.3f} s  {name} {t_theirs:7.3f} s  speed-up {t_theirs / t_ours:6.2f}x"
+            )
         else:
             print(f"  vs {name:8s} no file read by both")
 

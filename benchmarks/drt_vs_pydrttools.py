@@ -31,10 +31,10 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import numpy as np
+from _measure import peak_memory_MiB
 
 from nassb.echem.drt import _peaks, compute_drt
 from nassb.echem.spectrum import Spectrum
-from _measure import peak_memory_MiB
 
 SHARED = Path(os.environ.get("NASSB_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "external"
 
@@ -102,8 +102,16 @@ def run_pydrttools(runs, spectrum: Spectrum):
     entry = runs.EIS_object(spectrum.frequency_Hz, spectrum.impedance_ohm.real, spectrum.impedance_ohm.imag)
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        runs.simple_run(entry, rbf_type="Gaussian", data_used="Combined Re-Im Data", induct_used=1,
-                        der_used="1st order", cv_type="GCV", shape_control="FWHM Coefficient", coeff=0.5)
+        runs.simple_run(
+            entry,
+            rbf_type="Gaussian",
+            data_used="Combined Re-Im Data",
+            induct_used=1,
+            der_used="1st order",
+            cv_type="GCV",
+            shape_control="FWHM Coefficient",
+            coeff=0.5,
+        )
     return entry
 
 
@@ -145,31 +153,53 @@ def main() -> None:
         ref_lambda = float(np.ravel(entry.lambda_value)[0])
         lambda_ratio.append(result.lambda_value / ref_lambda)
         with contextlib.redirect_stdout(io.StringIO()):
-            gcv = [parameter_selection.compute_GCV(np.log(lam), entry.A_re, entry.A_im, entry.b_re, entry.b_im, entry.M,
-                                                   "Combined Re-Im Data", 1) for lam in (result.lambda_value, ref_lambda)]
+            gcv = [
+                parameter_selection.compute_GCV(
+                    np.log(lam), entry.A_re, entry.A_im, entry.b_re, entry.b_im, entry.M, "Combined Re-Im Data", 1
+                )
+                for lam in (result.lambda_value, ref_lambda)
+            ]
         gcv_better.append(gcv[0] <= gcv[1] * (1 + 1e-6))
-        same_lambda += match(ref_peaks, [p.tau_s for p in compute_drt(spectrum, method=ref_lambda, capacitance=False).peaks])
+        same_lambda += match(
+            ref_peaks, [p.tau_s for p in compute_drt(spectrum, method=ref_lambda, capacitance=False).peaks]
+        )
         if not true_tau:
-            print(f"{name}: nassb peaks tau/s {np.round(ours, 5).tolist()} (lambda {result.lambda_value:.2e}); "
-                  f"pyDRTtools {np.round(ref_peaks, 5).tolist()} (lambda {ref_lambda:.2e})")
+            print(
+                f"{name}: nassb peaks tau/s {np.round(ours, 5).tolist()} (lambda {result.lambda_value:.2e}); "
+                f"pyDRTtools {np.round(ref_peaks, 5).tolist()} (lambda {ref_lambda:.2e})"
+            )
 
     agreement, same_lambda, truth_nassb, truth_ref = map(np.array, (agreement, same_lambda, truth_nassb, truth_ref))
     mem_nassb = peak_memory_MiB(lambda: compute_drt(spectra[0][1], capacitance=False))
     mem_ref = peak_memory_MiB(lambda: run_pydrttools(runs, spectra[0][1]))
     n_points = [len(s) for _, s, _ in spectra]
-    print(f"spectra: {len(spectra)} ({args.n} random, {len(spectra) - args.n} real), {min(n_points)}-{max(n_points)} points")
-    print(f"wall time: nassb {t_nassb:.2f} s ({1e3 * t_nassb / len(spectra):.1f} ms/spectrum), "
-          f"pyDRTtools {t_ref:.2f} s ({1e3 * t_ref / len(spectra):.0f} ms/spectrum), ratio {t_ref / t_nassb:.0f}x")
-    print(f"pyDRTtools peaks matched by a nassb peak within 10 % in tau: {np.mean(agreement < 0.1):.1%} "
-          f"of {agreement.size}; median relative tau difference {np.median(agreement):.2%}")
-    print(f"the same, nassb run at pyDRTtools' lambda: {np.mean(same_lambda < 0.1):.1%}; "
-          f"median relative tau difference {np.median(same_lambda):.2%}")
-    print(f"true arcs found within 10 % in tau: nassb {np.mean(truth_nassb < 0.1):.1%}, "
-          f"pyDRTtools {np.mean(truth_ref < 0.1):.1%} of {truth_nassb.size}")
-    print(f"lambda nassb / pyDRTtools: median {np.median(lambda_ratio):.2f}, "
-          f"within a factor 2 for {np.mean(np.abs(np.log(lambda_ratio)) < np.log(2)):.1%}")
-    print(f"pyDRTtools' own GCV score is lower (or equal) at nassb's lambda than at its own for "
-          f"{np.mean(gcv_better):.1%} of the spectra")
+    print(
+        f"spectra: {len(spectra)} ({args.n} random, {len(spectra) - args.n} real), {min(n_points)}-{max(n_points)} points"
+    )
+    print(
+        f"wall time: nassb {t_nassb:.2f} s ({1e3 * t_nassb / len(spectra):.1f} ms/spectrum), "
+        f"pyDRTtools {t_ref:.2f} s ({1e3 * t_ref / len(spectra):.0f} ms/spectrum), ratio {t_ref / t_nassb:.0f}x"
+    )
+    print(
+        f"pyDRTtools peaks matched by a nassb peak within 10 % in tau: {np.mean(agreement < 0.1):.1%} "
+        f"of {agreement.size}; median relative tau difference {np.median(agreement):.2%}"
+    )
+    print(
+        f"the same, nassb run at pyDRTtools' lambda: {np.mean(same_lambda < 0.1):.1%}; "
+        f"median relative tau difference {np.median(same_lambda):.2%}"
+    )
+    print(
+        f"true arcs found within 10 % in tau: nassb {np.mean(truth_nassb < 0.1):.1%}, "
+        f"pyDRTtools {np.mean(truth_ref < 0.1):.1%} of {truth_nassb.size}"
+    )
+    print(
+        f"lambda nassb / pyDRTtools: median {np.median(lambda_ratio):.2f}, "
+        f"within a factor 2 for {np.mean(np.abs(np.log(lambda_ratio)) < np.log(2)):.1%}"
+    )
+    print(
+        f"pyDRTtools' own GCV score is lower (or equal) at nassb's lambda than at its own for "
+        f"{np.mean(gcv_better):.1%} of the spectra"
+    )
     print(f"peak traced memory of one call: nassb {mem_nassb:.1f} MiB, pyDRTtools {mem_ref:.1f} MiB")
 
 

@@ -33,11 +33,11 @@ import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _measure import peak_memory_MiB
 
 from nassb.echem.circuits import parse_circuit  # noqa: E402
 from nassb.echem.fitting import fit_batch, initial_guesses  # noqa: E402
 from nassb.echem.spectrum import Spectrum  # noqa: E402
-from _measure import peak_memory_MiB
 
 SHARED = Path(os.environ.get("NASSB_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "external"
 TOPOLOGIES = ("R0-p(R1,CPE1)-p(R2,CPE2)", "R0-p(R1,CPE1)-p(R2,CPE2)-p(R3,CPE3)", "R0-p(R1,CPE1)-p(R2,CPE2)-CPE3")
@@ -57,7 +57,9 @@ def random_spectra(n: int, seed: int) -> dict[str, list[Spectrum]]:
         omega = 2 * np.pi * f
         low, high = -np.log10(omega.max()), -np.log10(omega.min())
         while True:
-            log_tau = low + rng.uniform(0.5, 2.0) + np.concatenate([[0.0], np.cumsum(rng.uniform(1.0, 2.5, n_arcs - 1))])
+            log_tau = (
+                low + rng.uniform(0.5, 2.0) + np.concatenate([[0.0], np.cumsum(rng.uniform(1.0, 2.5, n_arcs - 1))])
+            )
             if log_tau[-1] <= high - 0.5:
                 break
         r_first = 10 ** rng.uniform(1, 5)
@@ -82,7 +84,9 @@ def read_zplot(path: Path) -> Spectrum:
     start = next((i + 1 for i, line in enumerate(lines) if "End Comments" in line), None)
     if start is None:
         start = next(i + 1 for i, line in enumerate(lines) if "Freq(Hz)" in line)
-    rows = np.array([[float(v) for v in line.replace(",", "\t").split("\t")[:6]] for line in lines[start:] if line.strip()])
+    rows = np.array(
+        [[float(v) for v in line.replace(",", "\t").split("\t")[:6]] for line in lines[start:] if line.strip()]
+    )
     return Spectrum(rows[:, 0], rows[:, 4] + 1j * rows[:, 5], path.name)
 
 
@@ -149,9 +153,11 @@ def summarise(label: str, groups: list[dict]) -> None:
         better = mine < ref * (1 - 1e-6)
         worse = ~ok
         ratio = np.median(mine[worse] / ref[worse]) if worse.any() else float("nan")
-        print(f"  {label:9s} {name:14s} n={n:5d}  nassb {t:8.2f} s  impedance.py {t_reference:8.2f} s  "
-              f"speed-up {t_reference / t:6.1f}x  chi2 no worse: {ok.mean():7.2%}  "
-              f"(strictly better {better.mean():6.2%}, worse {worse.sum()}, median worse ratio {ratio:.4g})")
+        print(
+            f"  {label:9s} {name:14s} n={n:5d}  nassb {t:8.2f} s  impedance.py {t_reference:8.2f} s  "
+            f"speed-up {t_reference / t:6.1f}x  chi2 no worse: {ok.mean():7.2%}  "
+            f"(strictly better {better.mean():6.2%}, worse {worse.sum()}, median worse ratio {ratio:.4g})"
+        )
 
 
 def main() -> None:
@@ -168,7 +174,9 @@ def main() -> None:
     synthetic = random_spectra(args.n, args.seed)
     real_files = sorted((SHARED / "impedance.py").glob("*.z"))
     real = [read_zplot(p) for p in real_files]
-    print(f"{args.n} synthetic spectra, {len(real)} real .z files ({SHARED / 'impedance.py'}); one thread; weighting: modulus")
+    print(
+        f"{args.n} synthetic spectra, {len(real)} real .z files ({SHARED / 'impedance.py'}); one thread; weighting: modulus"
+    )
 
     results = {"synthetic": [], "real": []}
     for circuit, spectra in synthetic.items():
@@ -179,8 +187,10 @@ def main() -> None:
 
     for label, groups in results.items():
         for g in groups:
-            print(f"{label}: {g['circuit']}  ({g['n']} spectra; nassb guesses {g['t_guess']:.2f} s, "
-                  f"impedance.py failures {g['reference_failed']})")
+            print(
+                f"{label}: {g['circuit']}  ({g['n']} spectra; nassb guesses {g['t_guess']:.2f} s, "
+                f"impedance.py failures {g['reference_failed']})"
+            )
             summarise("", [g])
     print("totals:")
     for label, groups in results.items():
@@ -192,9 +202,11 @@ def main() -> None:
     starts = np.array([initial_guesses(s, circuit)[0] for s in spectra])
     nassb_mb = peak_memory_MiB(lambda: fit_batch(spectra, circuit, initial=starts))
     reference_mb = peak_memory_MiB(lambda: fit_impedance_py(circuit, spectra[:20], starts[:20]))
-    print(f"peak traced memory: nassb fit_batch of {len(spectra)} spectra {nassb_mb:.1f} MiB; "
-          f"impedance.py, 20 sequential fits {reference_mb:.1f} MiB; "
-          f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    print(
+        f"peak traced memory: nassb fit_batch of {len(spectra)} spectra {nassb_mb:.1f} MiB; "
+        f"impedance.py, 20 sequential fits {reference_mb:.1f} MiB; "
+        f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

@@ -25,10 +25,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _measure import peak_memory_MiB
 
 from nassb.transport import mlip
 from nassb.transport.md import MDSettings, run_nvt
-from _measure import peak_memory_MiB
 
 TEMPERATURE_K = 800.0
 TIMESTEP_FS = 2.0
@@ -38,8 +38,9 @@ FRICTION_PER_FS = 0.001
 def na3ps4(supercell: int):
     from pymatgen.core import Lattice, Structure
 
-    cell = Structure.from_spacegroup("I-43m", Lattice.cubic(6.9965), ["Na", "P", "S"],
-                                     [[0, 0.5, 0.5], [0, 0, 0], [0.1694, 0.1694, 0.1694]])
+    cell = Structure.from_spacegroup(
+        "I-43m", Lattice.cubic(6.9965), ["Na", "P", "S"], [[0, 0.5, 0.5], [0, 0, 0], [0.1694, 0.1694, 0.1694]]
+    )
     return cell * (supercell, supercell, supercell)
 
 
@@ -54,13 +55,25 @@ def bare(structure, steps: int) -> None:
         atoms.calc = CHGNetCalculator(model=mlip.load_model(), use_device="cpu")
     thermalize_momenta(atoms, temperature_K=TEMPERATURE_K, rng=np.random.default_rng(0))
     with mlip.quiet():
-        Langevin(atoms, timestep=TIMESTEP_FS * units.fs, temperature_K=TEMPERATURE_K,
-                 friction=FRICTION_PER_FS / units.fs, fixcm=False, rng=np.random.default_rng(1)).run(steps)
+        Langevin(
+            atoms,
+            timestep=TIMESTEP_FS * units.fs,
+            temperature_K=TEMPERATURE_K,
+            friction=FRICTION_PER_FS / units.fs,
+            fixcm=False,
+            rng=np.random.default_rng(1),
+        ).run(steps)
 
 
 def nassb(structure, steps: int, checkpoint: bool = False) -> None:
-    settings = MDSettings(temperature_K=TEMPERATURE_K, time_ps=steps * TIMESTEP_FS / 1000.0, timestep_fs=TIMESTEP_FS,
-                          equilibration_ps=0.0, sample_every=10, friction_per_fs=FRICTION_PER_FS)
+    settings = MDSettings(
+        temperature_K=TEMPERATURE_K,
+        time_ps=steps * TIMESTEP_FS / 1000.0,
+        timestep_fs=TIMESTEP_FS,
+        equilibration_ps=0.0,
+        sample_every=10,
+        friction_per_fs=FRICTION_PER_FS,
+    )
     if not checkpoint:
         run_nvt(structure, settings)
         return
@@ -93,10 +106,14 @@ def main() -> None:
 
     start = time.perf_counter()
     mlip.load_model()
-    print(f"CHGNet {mlip.load_model().version} load {time.perf_counter() - start:.2f} s (not counted); "
-          f"torch {torch.__version__}, {torch.get_num_threads()} thread(s)")
-    print(f"Na3PS4, {len(structure)} atoms, {args.steps} steps of {TIMESTEP_FS:g} fs at {TEMPERATURE_K:g} K, "
-          f"best of {args.repeat}")
+    print(
+        f"CHGNet {mlip.load_model().version} load {time.perf_counter() - start:.2f} s (not counted); "
+        f"torch {torch.__version__}, {torch.get_num_threads()} thread(s)"
+    )
+    print(
+        f"Na3PS4, {len(structure)} atoms, {args.steps} steps of {TIMESTEP_FS:g} fs at {TEMPERATURE_K:g} K, "
+        f"best of {args.repeat}"
+    )
     bare(structure, 1)
     nassb(structure, 30)
 

@@ -28,8 +28,7 @@ def main(output: Path) -> None:
 
         calculator = chgnet_calculator()
         entries = build_reference_entries(calculator, progress=advance)
-    document = {"generator": "scripts/build_thermo_references.py", "mlip": model_name(calculator),
-                "entries": entries}
+    document = {"generator": "scripts/build_thermo_references.py", "mlip": model_name(calculator), "entries": entries}
     write_text_atomic(output, json.dumps(document, indent=1))
     print(f"{len(entries)} entries -> {output}")
 

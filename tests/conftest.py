@@ -22,6 +22,8 @@ def seeds_dir() -> Path:
     if not SEEDS.is_dir():
         pytest.skip(f"seed reviews not found at {SEEDS}")
     return SEEDS
+
+
 EXTERNAL = SHARED / "external"
 
 

@@ -17,8 +17,9 @@ import contextlib
 import functools
 import io
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -61,7 +62,7 @@ def _import_chgnet():
     return CHGNet, CHGNetCalculator
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def chgnet_calculator(version: str = DEFAULT_MODEL_VERSION, device: str | None = None):
     """The ASE calculator (chgnet.model.dynamics.CHGNetCalculator) on the pretrained weights `version` (one of
     MODEL_VERSIONS) inside the package, built once and shared; stresses in eV/A^3."""
@@ -93,8 +94,12 @@ def to_structure(structure: Any, source: str):
 
         structure = AseAtomsAdaptor.get_structure(structure)
     if not structure.is_ordered:
-        raise InputError(source, "structure", "an ordered structure (partial occupancies must be resolved first, "
-                         "e.g. by an ordering enumeration)", structure.composition.reduced_formula)
+        raise InputError(
+            source,
+            "structure",
+            "an ordered structure (partial occupancies must be resolved first, e.g. by an ordering enumeration)",
+            structure.composition.reduced_formula,
+        )
     return structure
 
 
@@ -102,8 +107,12 @@ def to_atoms(structure: Any):
     """Plain ASE Atoms (numbers, cell, Cartesian positions, periodic) of a pymatgen Structure."""
     from ase import Atoms
 
-    return Atoms(numbers=[site.specie.Z for site in structure], positions=structure.cart_coords,
-                 cell=structure.lattice.matrix, pbc=True)
+    return Atoms(
+        numbers=[site.specie.Z for site in structure],
+        positions=structure.cart_coords,
+        cell=structure.lattice.matrix,
+        pbc=True,
+    )
 
 
 def from_atoms(atoms: Any, template: Any):

@@ -9,8 +9,12 @@ from nassb.core.errors import InputError
 
 VALID = {
     "cell": {"name": "test cell", "temperature_C": 25, "voltage_min_V": 2.0, "voltage_max_V": 3.6},
-    "cathode": {"active": "NaCrO2", "catholyte": "Na3PS4", "composition_wt": {"active": 70, "catholyte": 30},
-                "active_loading_mg_per_cm2": 10.0},
+    "cathode": {
+        "active": "NaCrO2",
+        "catholyte": "Na3PS4",
+        "composition_wt": {"active": 70, "catholyte": 30},
+        "active_loading_mg_per_cm2": 10.0,
+    },
     "separator": {"material": "Na3PS4", "thickness_um": 500},
     "anode": {"type": "na_metal", "thickness_um": 100},
 }
@@ -43,16 +47,19 @@ def test_valid_design_reads_with_defaults():
     assert design.cell.packaging_mass_fraction == 0.2
 
 
-@pytest.mark.parametrize(("path", "value", "field", "rule"), [
-    ("cathode.composition_wt", {"active": 70, "catholyte": 20}, "cathode.composition_wt", "sum to 100"),
-    ("separator.thickness_um", -5, "separator.thickness_um", "greater than 0"),
-    ("cathode.thickness_um", 60, "cathode", "exactly one of active_loading_mg_per_cm2"),
-    ("cathode.catholyte", None, "cathode", "no 'catholyte' material"),
-    ("anode.np_ratio", 1.2, "anode", "exactly one of thickness_um"),
-    ("cell.voltage_max_V", 1.5, "cell", "voltage_max_V must be above"),
-    ("cell.temprature_C", 25, "cell.temprature_C", "Extra inputs are not permitted"),
-    ("anode.type", "lithium", "anode.type", "'na_metal', 'alloy' or 'anode_free'"),
-])
+@pytest.mark.parametrize(
+    ("path", "value", "field", "rule"),
+    [
+        ("cathode.composition_wt", {"active": 70, "catholyte": 20}, "cathode.composition_wt", "sum to 100"),
+        ("separator.thickness_um", -5, "separator.thickness_um", "greater than 0"),
+        ("cathode.thickness_um", 60, "cathode", "exactly one of active_loading_mg_per_cm2"),
+        ("cathode.catholyte", None, "cathode", "no 'catholyte' material"),
+        ("anode.np_ratio", 1.2, "anode", "exactly one of thickness_um"),
+        ("cell.voltage_max_V", 1.5, "cell", "voltage_max_V must be above"),
+        ("cell.temprature_C", 25, "cell.temprature_C", "Extra inputs are not permitted"),
+        ("anode.type", "lithium", "anode.type", "'na_metal', 'alloy' or 'anode_free'"),
+    ],
+)
 def test_broken_rules_name_the_field(path, value, field, rule):
     error = error_of(changed(path, value))
     assert error.source == "cell.toml"

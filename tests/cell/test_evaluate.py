@@ -26,7 +26,9 @@ def test_there_are_at_least_five_examples_each_citing_a_seed_cell():
     assert len(EXAMPLES) >= 5
     for path in EXAMPLES:
         design = read_design(path)
-        assert design.reference is not None and design.reference.kb_cell and design.reference.discharge_capacity_mAh_per_g
+        assert (
+            design.reference is not None and design.reference.kb_cell and design.reference.discharge_capacity_mAh_per_g
+        )
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
@@ -74,7 +76,7 @@ def test_design_overrides_take_precedence_and_unknown_materials_are_named():
 
 def test_a_property_missing_everywhere_says_what_to_supply():
     data = read_design(TIS2).model_dump(exclude_none=True)
-    data["cathode"]["active"] = "Na2FePO4F"      # a parseable formula the library does not hold
+    data["cathode"]["active"] = "Na2FePO4F"  # a parseable formula the library does not hold
     with pytest.raises(InputError, match=r"add it as \[materials.\"Na2FePO4F\"\] density_g_per_cm3"):
         resolve_cell(design_from_dict(data, "missing.toml"))
 
@@ -100,25 +102,29 @@ def test_report_contains_every_section(tis2_evaluation):
         assert f'id="{section.lower().replace(" ", "-")}"' in html
     assert "003X-0109" in html or "003X-C21" in html
     assert html.count("Plotly.newPlot") >= 5
-    assert "<script src=" not in html            # self-contained: plotly.js inlined
+    assert "<script src=" not in html  # self-contained: plotly.js inlined
 
 
 def test_report_sources_table_lists_every_parameter_with_its_source(tis2_evaluation):
     html = render_report(tis2_evaluation)
-    sources = html[html.index("<th>parameter</th>"):]
+    sources = html[html.index("<th>parameter</th>") :]
     for name in tis2_evaluation.resolved.parameters:
         assert f"<code>{name}</code>" in sources, name
-    row = sources[sources.index("<code>separator.thickness</code>"):].split("</tr>")[0]
+    row = sources[sources.index("<code>separator.thickness</code>") :].split("</tr>")[0]
     assert "separator.thickness_um" in row and "design file" in row and ">500<" in row
     assert '<span class="badge literature">' in sources
 
 
 def test_cli_evaluate_writes_the_report_and_the_json_keys(tmp_path: Path):
     report, payload = tmp_path / "report.html", tmp_path / "result.json"
-    result = CliRunner().invoke(app, ["evaluate", str(TIS2), "-o", str(report), "--json", str(payload), "--c-rates", "0.1,1"])
+    result = CliRunner().invoke(
+        app, ["evaluate", str(TIS2), "-o", str(report), "--json", str(payload), "--c-rates", "0.1,1"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(payload.read_text())
-    assert {"Wh_per_kg_cell", "Wh_per_L_cell", "Wh_per_kg_stack", "areal_capacity_mAh_per_cm2", "np_ratio"} <= set(data["energy"])
+    assert {"Wh_per_kg_cell", "Wh_per_L_cell", "Wh_per_kg_stack", "areal_capacity_mAh_per_cm2", "np_ratio"} <= set(
+        data["energy"]
+    )
     assert [point["c_rate"] for point in data["rate"]] == [0.1, 1.0]
     assert {"c_rate", "capacity_mAh_per_g", "energy_Wh_per_kg"} <= set(data["rate"][0])
     assert report.stat().st_size > 1e6

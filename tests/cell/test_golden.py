@@ -38,8 +38,14 @@ def _differences(expected, actual, path: str = "") -> list[str]:
         return out
     if isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):
-            return [f"{path}: expected a list of {len(expected)}, got {actual if not isinstance(actual, list) else len(actual)}"]
-        return [diff for index, (e, a) in enumerate(zip(expected, actual)) for diff in _differences(e, a, f"{path}[{index}]")]
+            return [
+                f"{path}: expected a list of {len(expected)}, got {actual if not isinstance(actual, list) else len(actual)}"
+            ]
+        return [
+            diff
+            for index, (e, a) in enumerate(zip(expected, actual))
+            for diff in _differences(e, a, f"{path}[{index}]")
+        ]
     if isinstance(expected, bool) or expected is None or isinstance(expected, str):
         return [] if expected == actual else [f"{path}: expected {expected!r}, got {actual!r}"]
     if not isinstance(actual, (int, float)) or isinstance(actual, bool):
@@ -67,8 +73,14 @@ def test_evaluation_reproduces_its_golden_file(golden, monkeypatch):
     parameters = actual["parameters"]
     for old in old_sources:
         dimension = parse_unit(old["unit"]).dimension
-        found = [name for name, item in parameters.items() if parse_unit(item["unit"]).dimension == dimension
-                 and math.isclose(convert(item["value"], item["unit"], old["unit"]), old["magnitude"], rel_tol=RELATIVE_TOLERANCE)]
+        found = [
+            name
+            for name, item in parameters.items()
+            if parse_unit(item["unit"]).dimension == dimension
+            and math.isclose(
+                convert(item["value"], item["unit"], old["unit"]), old["magnitude"], rel_tol=RELATIVE_TOLERANCE
+            )
+        ]
         assert found, f"{old['quantity']} = {old['magnitude']} {old['unit']} is not among the parameters"
 
 

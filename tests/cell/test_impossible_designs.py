@@ -37,8 +37,9 @@ def test_an_anode_free_cell_has_no_np_ratio_and_counts_the_plated_sodium_volume(
     resolved = resolve_cell(design_from_dict(data, "free.toml"))
     assert resolved.np_ratio is None
     plated = next(layer for layer in resolved.layers if layer.role.name == "ANODE")
-    assert plated.thickness_cm == pytest.approx(resolved.areal_capacity_mAh_per_cm2 / NA_CAPACITY_mAh_per_g / NA_DENSITY_g_per_cm3,
-                                                rel=2e-3)
+    assert plated.thickness_cm == pytest.approx(
+        resolved.areal_capacity_mAh_per_cm2 / NA_CAPACITY_mAh_per_g / NA_DENSITY_g_per_cm3, rel=2e-3
+    )
     assert plated.mass_g_per_cm2 == 0.0
     energy = resolved.energy()
     assert energy.volume_breakdown()[plated.name] > 0
@@ -60,7 +61,9 @@ def test_np_below_one_does_not_limit_a_sodiated_cathode_on_sodium_metal():
     resolved = resolve_cell(design_from_dict(data, "thin.toml"))
     assert resolved.parameters.get("anode.capacity_fraction") == 1.0
     data["anode"] = {"type": "alloy", "material": "Na15Sn4", "np_ratio": 0.5}
-    assert resolve_cell(design_from_dict(data, "alloy.toml")).parameters.get("anode.capacity_fraction") == pytest.approx(0.5)
+    assert resolve_cell(design_from_dict(data, "alloy.toml")).parameters.get(
+        "anode.capacity_fraction"
+    ) == pytest.approx(0.5)
 
 
 @pytest.mark.parametrize("anode", [{"type": "na_metal", "thickness_um": 50}, {"type": "anode_free"}])
@@ -79,9 +82,14 @@ def test_a_typo_in_a_materials_table_lists_the_known_keys():
     assert caught.value.field == "materials.TiS2.diffusivity_cm2_per_sec"
 
 
-@pytest.mark.parametrize(("part", "material", "field"), [
-    ("carbon", "Na", "cathode.carbon"), ("catholyte", "NaCrO2", "cathode.catholyte"), ("active", "Na3PS4", "cathode.active"),
-])
+@pytest.mark.parametrize(
+    ("part", "material", "field"),
+    [
+        ("carbon", "Na", "cathode.carbon"),
+        ("catholyte", "NaCrO2", "cathode.catholyte"),
+        ("active", "Na3PS4", "cathode.active"),
+    ],
+)
 def test_a_material_in_the_wrong_role_is_refused(part, material, field):
     data = _data(NACRO2)
     data["cathode"][part] = material

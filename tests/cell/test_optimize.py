@@ -18,7 +18,9 @@ def test_the_optimiser_changes_only_the_parameters_it_names():
     variant = resolve_cell(design, overrides=variant_parameters(80.0, 10.0, 50.0)).parameters
     assert variant.get("cathode.active.mass_fraction", "%") == 80.0
     assert variant.get("cathode.active_loading", "mg/cm2") == 10.0 and variant.get("separator.thickness", "um") == 50.0
-    assert variant.get("cathode.active.mass_fraction") + variant.get("cathode.catholyte.mass_fraction") == pytest.approx(1.0)
+    assert variant.get("cathode.active.mass_fraction") + variant.get(
+        "cathode.catholyte.mass_fraction"
+    ) == pytest.approx(1.0)
     named = {name for name, _ in VARIABLE_PARAMETERS.values()}
     for name in variant:
         if name in named:
@@ -28,12 +30,14 @@ def test_the_optimiser_changes_only_the_parameters_it_names():
     assert variant.value("cathode.catholyte.mass_fraction").source.method == "the other parts scaled to keep 100 %"
     assert set(variant) == set(start)
     assert variant.get("separator.area_resistance") == pytest.approx(
-        start.get("separator.area_resistance") * 50.0 / start.get("separator.thickness", "um"))
+        start.get("separator.area_resistance") * 50.0 / start.get("separator.thickness", "um")
+    )
 
 
 def test_optimum_is_feasible_and_beats_the_start():
-    result = optimise_design(read_design(TIS2), c_rate=1.0, min_separator_um=40.0, min_utilisation=0.8,
-                             grid_points=2, refine_evaluations=6)
+    result = optimise_design(
+        read_design(TIS2), c_rate=1.0, min_separator_um=40.0, min_utilisation=0.8, grid_points=2, refine_evaluations=6
+    )
     best = result.best
     assert best.feasible and best.utilisation >= 0.8
     assert best.separator_um >= 40.0
@@ -45,5 +49,11 @@ def test_optimum_is_feasible_and_beats_the_start():
 
 def test_impossible_constraints_are_reported():
     with pytest.raises(InputError, match="utilisation"):
-        optimise_design(read_design(TIS2), c_rate=50.0, active_loading_mg_per_cm2=(30.0, 40.0), min_utilisation=0.99,
-                        grid_points=2, refine_evaluations=2)
+        optimise_design(
+            read_design(TIS2),
+            c_rate=50.0,
+            active_loading_mg_per_cm2=(30.0, 40.0),
+            min_utilisation=0.99,
+            grid_points=2,
+            refine_evaluations=2,
+        )

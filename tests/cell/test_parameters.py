@@ -105,7 +105,10 @@ def test_library_values_cite_their_paper_and_entry():
     resolved = resolve_cell(read_design(NACRO2))
     density = resolved.parameters.value("cathode.active.density")
     assert isinstance(density.source, Literature)
-    assert "Komaba" in density.source.citation and density.source.held_in == "nassb material library [NaCrO2] density_g_per_cm3"
+    assert (
+        "Komaba" in density.source.citation
+        and density.source.held_in == "nassb material library [NaCrO2] density_g_per_cm3"
+    )
     assert resolved.material_of("cathode.active.density") == "NaCrO2"
     capacity = resolved.parameters.value("cathode.active.practical_capacity")
     assert isinstance(capacity.source, KnowledgeBaseRecord) and capacity.source.record_id == "001T-0075"
@@ -116,7 +119,8 @@ def test_rate_model_inputs_come_from_the_parameter_set():
     rate = resolved.rate_parameters
     params = resolved.parameters
     assert rate.separator_resistance_ohm_cm2 == pytest.approx(
-        params.get("separator.thickness", "cm") / params.get("separator.ionic_conductivity_effective", "S/cm"))
+        params.get("separator.thickness", "cm") / params.get("separator.ionic_conductivity_effective", "S/cm")
+    )
     assert rate.particle_radius_cm == params.get("cathode.active.particle_radius", "cm")
     assert rate.temperature_K == pytest.approx(313.15)
     assert math.isclose(rate.anode_potential_V, params.get("anode.potential", "V"))

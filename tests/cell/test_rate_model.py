@@ -20,15 +20,30 @@ THERMAL_V = GAS_CONSTANT_J_PER_MOL_K * 298.15 / FARADAY_C_PER_MOL
 
 # A NaCrO2-like composite: 0.9 mAh/cm2, i.e. 5C = 4.5 mA/cm2 as in seed 003 (DOMAIN.md section 3).
 NACRO2 = RateModelParameters(
-    temperature_K=298.15, cathode_thickness_cm=60e-4, active_volume_fraction=0.5, particle_radius_cm=2.5e-4,
-    areal_capacity_mAh_per_cm2=0.9, average_voltage_V=3.0, ocv_slope_V=0.3, solid_diffusivity_cm2_per_s=1e-11,
-    exchange_current_density_mA_per_cm2=0.1, ionic_conductivity_eff_S_per_cm=1e-4,
-    electronic_conductivity_eff_S_per_cm=1e-2, separator_resistance_ohm_cm2=20.0, lower_cutoff_V=2.0,
+    temperature_K=298.15,
+    cathode_thickness_cm=60e-4,
+    active_volume_fraction=0.5,
+    particle_radius_cm=2.5e-4,
+    areal_capacity_mAh_per_cm2=0.9,
+    average_voltage_V=3.0,
+    ocv_slope_V=0.3,
+    solid_diffusivity_cm2_per_s=1e-11,
+    exchange_current_density_mA_per_cm2=0.1,
+    ionic_conductivity_eff_S_per_cm=1e-4,
+    electronic_conductivity_eff_S_per_cm=1e-2,
+    separator_resistance_ohm_cm2=20.0,
+    lower_cutoff_V=2.0,
 )
 # Every loss negligible: fast diffusion and kinetics, highly conducting composite, no separator resistance.
-FAST = dataclasses.replace(NACRO2, solid_diffusivity_cm2_per_s=1e-8, exchange_current_density_mA_per_cm2=100.0,
-                           ionic_conductivity_eff_S_per_cm=1.0, electronic_conductivity_eff_S_per_cm=10.0,
-                           separator_resistance_ohm_cm2=0.0, anode_exchange_current_density_mA_per_cm2=1e4)
+FAST = dataclasses.replace(
+    NACRO2,
+    solid_diffusivity_cm2_per_s=1e-8,
+    exchange_current_density_mA_per_cm2=100.0,
+    ionic_conductivity_eff_S_per_cm=1.0,
+    electronic_conductivity_eff_S_per_cm=10.0,
+    separator_resistance_ohm_cm2=0.0,
+    anode_exchange_current_density_mA_per_cm2=1e4,
+)
 
 
 def open_circuit(p: RateModelParameters, x):
@@ -39,14 +54,19 @@ def test_ocv_mean_over_the_window_is_the_average_voltage():
     mean = quad(lambda x: float(ocv_V(x, 3.0, 0.3, 298.15)), 0.0, 1.0)[0]
     assert mean == pytest.approx(3.0, abs=1e-9)
     # the ideal-mixing term: U(0.25) - U(0.75) = 0.5 s + 2 (RT/F) ln 3
-    assert ocv_V(0.25, 3.0, 0.3, 298.15) - ocv_V(0.75, 3.0, 0.3, 298.15) == pytest.approx(0.15 + 2 * THERMAL_V * np.log(3))
+    assert ocv_V(0.25, 3.0, 0.3, 298.15) - ocv_V(0.75, 3.0, 0.3, 298.15) == pytest.approx(
+        0.15 + 2 * THERMAL_V * np.log(3)
+    )
 
 
-@pytest.mark.parametrize("design", [
-    NACRO2,  # stops at full sodiation (surface stoichiometry 0.999)
-    # the OCV crosses the cut-off before full sodiation
-    dataclasses.replace(NACRO2, ocv_slope_V=2.0, lower_cutoff_V=2.2, anode_potential_V=0.1),
-])
+@pytest.mark.parametrize(
+    "design",
+    [
+        NACRO2,  # stops at full sodiation (surface stoichiometry 0.999)
+        # the OCV crosses the cut-off before full sodiation
+        dataclasses.replace(NACRO2, ocv_slope_V=2.0, lower_cutoff_V=2.2, anode_potential_V=0.1),
+    ],
+)
 def test_vanishing_rate_gives_the_thermodynamic_capacity_and_mean_voltage(design):
     x_end = min(brentq(lambda x: open_circuit(design, x) - design.lower_cutoff_V, 0.5, 1 - 1e-15), 0.999)
     window = x_end - design.initial_stoichiometry
@@ -59,11 +79,14 @@ def test_vanishing_rate_gives_the_thermodynamic_capacity_and_mean_voltage(design
 
 def test_resistive_separator_and_asrs_shift_the_curve_by_i_r():
     current = 0.9  # mA/cm2 at 1C
-    reference, separator, interfaces = (simulate_discharge(p, [1.0])[0] for p in (
-        FAST,
-        dataclasses.replace(FAST, separator_resistance_ohm_cm2=100.0),
-        dataclasses.replace(FAST, cathode_interface_asr_ohm_cm2=50.0, anode_interface_asr_ohm_cm2=30.0),
-    ))
+    reference, separator, interfaces = (
+        simulate_discharge(p, [1.0])[0]
+        for p in (
+            FAST,
+            dataclasses.replace(FAST, separator_resistance_ohm_cm2=100.0),
+            dataclasses.replace(FAST, cathode_interface_asr_ohm_cm2=50.0, anode_interface_asr_ohm_cm2=30.0),
+        )
+    )
     q = np.linspace(0.02, 0.4, 6)
     base_V = np.interp(q, reference.capacity_mAh_per_cm2, reference.voltage_V)
     for result, resistance in ((separator, 100.0), (interfaces, 80.0)):
@@ -136,8 +159,13 @@ def test_rate_capability_curves_are_consistent():
 
 
 def test_matches_the_pybamm_dfn_reference():
-    design = dataclasses.replace(NACRO2, cathode_interface_asr_ohm_cm2=5.0, anode_interface_asr_ohm_cm2=3.0,
-                                 anode_potential_V=0.15, lower_cutoff_V=1.8)
+    design = dataclasses.replace(
+        NACRO2,
+        cathode_interface_asr_ohm_cm2=5.0,
+        anode_interface_asr_ohm_cm2=3.0,
+        anode_potential_V=0.15,
+        lower_cutoff_V=1.8,
+    )
     rates = [0.2, 1.0, 2.0, 5.0]
     ours = simulate_discharge(design, rates)
     dfn = simulate_discharge(design, rates, model="dfn")
@@ -146,7 +174,8 @@ def test_matches_the_pybamm_dfn_reference():
         assert a.energy_mWh_per_cm2 == pytest.approx(b.energy_mWh_per_cm2, rel=0.02)
         q = 0.5 * b.delivered_capacity_mAh_per_cm2
         assert np.interp(q, a.capacity_mAh_per_cm2, a.voltage_V) == pytest.approx(
-            np.interp(q, b.capacity_mAh_per_cm2, b.voltage_V), abs=5e-3)
+            np.interp(q, b.capacity_mAh_per_cm2, b.voltage_V), abs=5e-3
+        )
         for key in OVERPOTENTIAL_KEYS:
             assert a.overpotentials_V[key] == pytest.approx(b.overpotentials_V[key], rel=0.03, abs=5e-4), key
         assert a.limiting_process == b.limiting_process
@@ -165,14 +194,17 @@ def test_progress_is_reported_per_rate():
     assert calls == [(1, 3), (2, 3), (3, 3)]
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"cathode_thickness_cm": -60e-4}, "cathode_thickness_cm"),
-    ({"active_volume_fraction": 1.2}, "active_volume_fraction"),
-    ({"active_volume_fraction": 0.0}, "active_volume_fraction"),
-    ({"particle_radius_cm": float("nan")}, "particle_radius_cm"),
-    ({"separator_resistance_ohm_cm2": -1.0}, "separator_resistance_ohm_cm2"),
-    ({"lower_cutoff_V": 3.5}, "lower_cutoff_V"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"cathode_thickness_cm": -60e-4}, "cathode_thickness_cm"),
+        ({"active_volume_fraction": 1.2}, "active_volume_fraction"),
+        ({"active_volume_fraction": 0.0}, "active_volume_fraction"),
+        ({"particle_radius_cm": float("nan")}, "particle_radius_cm"),
+        ({"separator_resistance_ohm_cm2": -1.0}, "separator_resistance_ohm_cm2"),
+        ({"lower_cutoff_V": 3.5}, "lower_cutoff_V"),
+    ],
+)
 def test_bad_parameters_name_the_field(change, field):
     with pytest.raises(InputError) as error:
         simulate_discharge(dataclasses.replace(NACRO2, **change), [1.0])
@@ -187,12 +219,15 @@ def test_bad_rates_and_model_name():
 
 
 def test_import_is_light_and_pybamm_never_prompts(tmp_path):
-    script = ("import sys, nassb.cell.rate_model as m; assert 'pybamm' not in sys.modules; "
-              "pybamm = m._import_pybamm(); print(pybamm.config.check_opt_out())")
+    script = (
+        "import sys, nassb.cell.rate_model as m; assert 'pybamm' not in sys.modules; "
+        "pybamm = m._import_pybamm(); print(pybamm.config.check_opt_out())"
+    )
     env = {key: value for key, value in os.environ.items() if key != "PYBAMM_DISABLE_TELEMETRY"}
     env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path))
-    done = subprocess.run([sys.executable, "-c", script], env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "True" and "telemetry" not in done.stdout.lower()
     assert not (tmp_path / "pybamm").exists()

@@ -9,7 +9,9 @@ from nassb.core.errors import InputError
 
 def _cubic_na3ps4() -> Structure:
     # Jansen and Henseler 1992, J. Solid State Chem. 99, 110: I-43m, a = 6.9965 A
-    return Structure.from_spacegroup("I-43m", Lattice.cubic(6.9965), ["Na", "P", "S"], [[0, 0.5, 0.5], [0, 0, 0], [0.1694] * 3])
+    return Structure.from_spacegroup(
+        "I-43m", Lattice.cubic(6.9965), ["Na", "P", "S"], [[0, 0.5, 0.5], [0, 0, 0], [0.1694] * 3]
+    )
 
 
 @pytest.mark.parametrize(

@@ -67,7 +67,9 @@ def test_partially_occupied_cod_cif_orders_into_a_charge_balanced_supercell(exte
 
 def test_ordering_keeps_the_occupancy_counts_exactly():
     # two half-occupied Na sites per cell: the smallest cell that holds whole atoms doubles it
-    disordered = Structure(Lattice.cubic(5.0), [{"Na": 0.5}, "Cl", {"Na": 0.5}], [[0, 0, 0], [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]])
+    disordered = Structure(
+        Lattice.cubic(5.0), [{"Na": 0.5}, "Cl", {"Na": 0.5}], [[0, 0, 0], [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]]
+    )
     ordered = order_structure(disordered, samples=1)
     assert ordered.is_ordered
     assert ordered.composition["Na"] == pytest.approx(ordered.composition["Cl"])

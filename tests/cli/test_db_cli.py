@@ -40,7 +40,20 @@ def test_issue_acceptance_query_sulfides_above_1_mS(tmp_path):
 
 
 def test_query_temperature_window_and_text_search():
-    output = _run("db", "query", "--property", "critical_current_density", "--text", "NZSSP", "--tmin-K", "300", "--tmax-K", "310", "--format", "csv")
+    output = _run(
+        "db",
+        "query",
+        "--property",
+        "critical_current_density",
+        "--text",
+        "NZSSP",
+        "--tmin-K",
+        "300",
+        "--tmax-K",
+        "310",
+        "--format",
+        "csv",
+    )
     frame = pd.read_csv(__import__("io").StringIO(output))
     assert list(frame["value"]) == [0.85]  # seed 004 section 4.1.1, at 30 degC
     assert frame["locator"].iloc[0] == "section 4.1.1"

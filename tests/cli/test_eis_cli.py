@@ -6,11 +6,10 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import REPO_ROOT
 from typer.testing import CliRunner
 
 from nassb.cli import app
-
-from conftest import REPO_ROOT
 
 runner = CliRunner(env={"COLUMNS": "200"})
 SYNTHETIC = REPO_ROOT / "examples" / "eis" / "synthetic-series"
@@ -30,7 +29,21 @@ def _assert_plot(prefix):
 def test_fit_writes_json_and_plots(tmp_path):
     out = tmp_path / "fit.json"
     files = [SYNTHETIC / "pellet_233K.csv", SYNTHETIC / "pellet_273K.csv"]
-    output = _run("eis", "fit", *files, "--circuit", "p(R1,CPE1)-p(R2,CPE2)-CPE3", "--thickness-cm", 0.1, "--area-cm2", 0.785, "-o", tmp_path, "--json", out)
+    output = _run(
+        "eis",
+        "fit",
+        *files,
+        "--circuit",
+        "p(R1,CPE1)-p(R2,CPE2)-CPE3",
+        "--thickness-cm",
+        0.1,
+        "--area-cm2",
+        0.785,
+        "-o",
+        tmp_path,
+        "--json",
+        out,
+    )
     assert "grain_boundary" in output and "valid" in output
     spectra = json.loads(out.read_text())["spectra"]
     assert len(spectra) == 2
@@ -42,7 +55,21 @@ def test_fit_writes_json_and_plots(tmp_path):
 
 
 def test_symmetric_flag_halves_the_interfacial_asr(tmp_path):
-    arguments = ["eis", "fit", SYNTHETIC / "pellet_293K.csv", "--circuit", "p(R1,CPE1)-p(R2,CPE2)", "--thickness-cm", 0.1, "--area-cm2", 0.785, "--electrodes", "reversible", "-o", tmp_path]
+    arguments = [
+        "eis",
+        "fit",
+        SYNTHETIC / "pellet_293K.csv",
+        "--circuit",
+        "p(R1,CPE1)-p(R2,CPE2)",
+        "--thickness-cm",
+        0.1,
+        "--area-cm2",
+        0.785,
+        "--electrodes",
+        "reversible",
+        "-o",
+        tmp_path,
+    ]
     _run(*arguments, "--json", tmp_path / "a.json")
     _run(*arguments, "--symmetric", "--json", tmp_path / "b.json")
     single = json.loads((tmp_path / "a.json").read_text())["spectra"][0]["summary"]
@@ -64,7 +91,20 @@ def test_drt_and_kk_commands(tmp_path):
 
 def test_arrhenius_command_on_the_synthetic_series(tmp_path):
     out = tmp_path / "arrhenius.json"
-    _run("eis", "arrhenius", "--manifest", SYNTHETIC / "series.csv", "--thickness-cm", 0.1, "--area-cm2", 0.785, "-o", tmp_path, "--json", out)
+    _run(
+        "eis",
+        "arrhenius",
+        "--manifest",
+        SYNTHETIC / "series.csv",
+        "--thickness-cm",
+        0.1,
+        "--area-cm2",
+        0.785,
+        "-o",
+        tmp_path,
+        "--json",
+        out,
+    )
     contributions = json.loads(out.read_text())["contributions"]
     assert contributions["bulk"]["Ea_eV"] == pytest.approx(0.32, abs=0.005)
     assert contributions["grain_boundary"]["Ea_eV"] == pytest.approx(0.45, abs=0.005)
@@ -72,7 +112,10 @@ def test_arrhenius_command_on_the_synthetic_series(tmp_path):
 
 
 def test_real_files_fit_drt_and_kk(external_dir, tmp_path):
-    files = sorted((external_dir / "hybrid-drt" / "LPSCl_Tseries").glob("*.mpr"))[:2] + [external_dir / "impedance.py" / "exampleDataGamry.DTA", external_dir / "impedance.py" / "Circuit1_EIS_1.z"]
+    files = sorted((external_dir / "hybrid-drt" / "LPSCl_Tseries").glob("*.mpr"))[:2] + [
+        external_dir / "impedance.py" / "exampleDataGamry.DTA",
+        external_dir / "impedance.py" / "Circuit1_EIS_1.z",
+    ]
     _run("eis", "kk", *files, "-o", tmp_path, "--json", tmp_path / "kk.json")
     assert len(json.loads((tmp_path / "kk.json").read_text())["spectra"]) == 4
     _run("eis", "drt", *files, "-o", tmp_path)
@@ -83,7 +126,21 @@ def test_real_files_fit_drt_and_kk(external_dir, tmp_path):
 
 def test_electronic_conductivity_from_a_real_polarisation(external_dir, tmp_path):
     # yadg ca.mpr: Mo | Li-B-N-H | Mo blocking cell held at 0.3 V for 12 h (PROVENANCE.md); geometry assumed here
-    _run("dc", "electronic", external_dir / "yadg" / "ca.mpr", "--thickness-cm", 0.1, "--area-cm2", 0.785, "--sigma-ion", 1e-4, "-o", tmp_path, "--json", tmp_path / "e.json")
+    _run(
+        "dc",
+        "electronic",
+        external_dir / "yadg" / "ca.mpr",
+        "--thickness-cm",
+        0.1,
+        "--area-cm2",
+        0.785,
+        "--sigma-ion",
+        1e-4,
+        "-o",
+        tmp_path,
+        "--json",
+        tmp_path / "e.json",
+    )
     document = json.loads((tmp_path / "e.json").read_text())
     assert document["delta_V"] == pytest.approx(0.2986, abs=0.002)
     assert document["Iss_A"] == pytest.approx(3e-9, rel=0.3)
@@ -104,12 +161,25 @@ def test_transference_from_a_synthetic_polarisation(tmp_path):
 
 def test_user_mistakes_give_one_line_and_exit_code_2(tmp_path):
     def fails(*arguments, expected):
-        completed = subprocess.run([sys.executable, "-m", "nassb", *map(str, arguments)], capture_output=True, text=True)
+        completed = subprocess.run(
+            [sys.executable, "-m", "nassb", *map(str, arguments)], capture_output=True, text=True
+        )
         assert completed.returncode == 2, completed.stderr
         assert "Traceback" not in completed.stderr and expected in completed.stderr
+
     fails("eis", "fit", SYNTHETIC / "pellet_233K.csv", "--circuit", "R0-p(R1,X1)", expected="X1")
     truncated = tmp_path / "broken.csv"
     truncated.write_text("freq_Hz,Zreal_Ohm,Zimag_Ohm\n1000,10,-5\n100,12,nan\n")
     fails("eis", "kk", truncated, expected="broken.csv")
     fails("eis", "fit", SYNTHETIC / "pellet_233K.csv", "--thickness-cm", "0.1", expected="--area-cm2")
-    fails("eis", "arrhenius", "--manifest", tmp_path / "missing.csv", "--thickness-cm", "0.1", "--area-cm2", "1", expected="missing.csv")
+    fails(
+        "eis",
+        "arrhenius",
+        "--manifest",
+        tmp_path / "missing.csv",
+        "--thickness-cm",
+        "0.1",
+        "--area-cm2",
+        "1",
+        expected="missing.csv",
+    )

@@ -35,6 +35,7 @@ def test_interface_react_gga_scheme_is_a_setting(tmp_path):
 
 
 def test_unknown_element_is_one_line():
-    completed = subprocess.run([sys.executable, "-m", "nassb", "interface", "react", "Li", "Li3PS4"],
-                               capture_output=True, text=True)
+    completed = subprocess.run(
+        [sys.executable, "-m", "nassb", "interface", "react", "Li", "Li3PS4"], capture_output=True, text=True
+    )
     assert completed.returncode == 2 and "Traceback" not in completed.stderr and "Li" in completed.stderr

@@ -55,8 +55,21 @@ def test_analyze_spelling_still_runs_and_is_hidden(tmp_path):
 
 
 def test_dope_lists_the_series_and_writes_ordered_supercells(tmp_path):
-    _run("material", "dope", "Na3SbS4-cubic", "--substitute", "W:Sb", "--range", "0-0.15", "--step", "0.05",
-         "--supercells", tmp_path / "cells", "--json", tmp_path / "series.json")
+    _run(
+        "material",
+        "dope",
+        "Na3SbS4-cubic",
+        "--substitute",
+        "W:Sb",
+        "--range",
+        "0-0.15",
+        "--step",
+        "0.05",
+        "--supercells",
+        tmp_path / "cells",
+        "--json",
+        tmp_path / "series.json",
+    )
     series = json.loads((tmp_path / "series.json").read_text())["series"]
     assert [row["x"] for row in series] == [0, 0.05, 0.1, 0.15]
     assert series[-1]["Na_vacancies_per_formula_unit"] == 0.15
@@ -73,14 +86,19 @@ def test_list_names_the_library():
 
 
 def test_unknown_structure_name_is_one_line_with_exit_code_2():
-    completed = subprocess.run([sys.executable, "-m", "nassb", "material", "analyse", "Na3XYZ"], capture_output=True, text=True)
+    completed = subprocess.run(
+        [sys.executable, "-m", "nassb", "material", "analyse", "Na3XYZ"], capture_output=True, text=True
+    )
     assert completed.returncode == 2 and "Traceback" not in completed.stderr
     assert "Na3PS4-cubic" in completed.stderr  # the message lists the library
 
 
 def test_bad_substitution_is_one_line_with_exit_code_2():
-    completed = subprocess.run([sys.executable, "-m", "nassb", "material", "dope", "Na3SbS4", "--substitute", "W-Sb"],
-                               capture_output=True, text=True)
+    completed = subprocess.run(
+        [sys.executable, "-m", "nassb", "material", "dope", "Na3SbS4", "--substitute", "W-Sb"],
+        capture_output=True,
+        text=True,
+    )
     assert completed.returncode == 2 and "Traceback" not in completed.stderr and "substitute" in completed.stderr
 
 
@@ -115,9 +133,11 @@ def test_stability_json_keys_and_window_plot(tmp_path):
     assert (tmp_path / "Na3PS4-window.png").stat().st_size > 20_000
     assert (tmp_path / "Na3PS4-window.html").is_file()
     quantities = document["quantities"]
-    for name, key, unit in (("e_above_hull", "e_above_hull_eV_per_atom", "eV/atom"),
-                            ("decomposition_energy", "decomposition_energy_eV_per_atom", "eV/atom"),
-                            ("formation_energy", "formation_energy_eV_per_atom", "eV/atom")):
+    for name, key, unit in (
+        ("e_above_hull", "e_above_hull_eV_per_atom", "eV/atom"),
+        ("decomposition_energy", "decomposition_energy_eV_per_atom", "eV/atom"),
+        ("formation_energy", "formation_energy_eV_per_atom", "eV/atom"),
+    ):
         assert quantities[name]["value"] == document[key] and quantities[name]["unit"] == unit
         assert quantities[name]["settings"]["energy_scheme"] == "mp2020"
         assert "PhaseDiagram" in quantities[name]["method"]
@@ -143,11 +163,14 @@ def test_hydrolysis_ranks_sulfides(tmp_path):
     assert "H2S" in output
 
 
-@pytest.mark.parametrize("arguments, needle", [
-    (["material", "stability", "Na3GeS4"], "Ge"),
-    (["material", "stability", "Na3PS4", "--scheme", "hse"], "scheme"),
-    (["material", "stability", "Na3Q4"], "formula"),
-])
+@pytest.mark.parametrize(
+    "arguments, needle",
+    [
+        (["material", "stability", "Na3GeS4"], "Ge"),
+        (["material", "stability", "Na3PS4", "--scheme", "hse"], "scheme"),
+        (["material", "stability", "Na3Q4"], "formula"),
+    ],
+)
 def test_thermo_user_errors_are_one_line(arguments, needle):
     completed = subprocess.run([sys.executable, "-m", "nassb", *arguments], capture_output=True, text=True)
     assert completed.returncode == 2 and "Traceback" not in completed.stderr and needle in completed.stderr

@@ -40,9 +40,16 @@ def test_to_dict_is_json_ready_and_names_the_source_kind():
     assert payload["source"] == {"kind": "computation", "method": "grand potential", "settings": {"entries": "mp2020"}}
 
 
-@pytest.mark.parametrize("source", [UserInput("cell.toml", "separator.thickness_um"), KnowledgeBaseRecord("000-0001", "000.txt", "Table 1"),
-                                    Literature("Komaba et al. 2010", "Fig. 2", "library"), Computation("m", {"a": 1}),
-                                    DocumentedDefault("why")])
+@pytest.mark.parametrize(
+    "source",
+    [
+        UserInput("cell.toml", "separator.thickness_um"),
+        KnowledgeBaseRecord("000-0001", "000.txt", "Table 1"),
+        Literature("Komaba et al. 2010", "Fig. 2", "library"),
+        Computation("m", {"a": 1}),
+        DocumentedDefault("why"),
+    ],
+)
 def test_every_source_kind_round_trips_through_json(source):
     from nassb.core.value import source_from_dict
 
@@ -53,8 +60,13 @@ def test_every_source_kind_round_trips_through_json(source):
 
 def test_to_quantity_gives_method_and_settings_of_a_computation_and_the_source_otherwise():
     computed = Value(2.5e-4, "S/cm", Computation("L / (A R)", {"circuit": "p(R1,CPE1)"}), uncertainty=1e-5)
-    assert computed.to_quantity() == {"value": 2.5e-4, "unit": "S/cm", "uncertainty": 1e-5, "method": "L / (A R)",
-                                      "settings": {"circuit": "p(R1,CPE1)"}}
+    assert computed.to_quantity() == {
+        "value": 2.5e-4,
+        "unit": "S/cm",
+        "uncertainty": 1e-5,
+        "method": "L / (A R)",
+        "settings": {"circuit": "p(R1,CPE1)"},
+    }
     given = Value(0.1, "cm", UserInput("cell.toml", "thickness_cm")).to_quantity()
     assert given["source"] == {"kind": "user_input", "file": "cell.toml", "toml_path": "thickness_cm"}
     assert "method" not in given

@@ -4,12 +4,11 @@ import json
 
 import numpy as np
 import pytest
+from conftest import REPO_ROOT
 
 from nassb.core.errors import InputError
 from nassb.echem.analysis import Geometry, analyse_spectra, analyse_temperature_series, read_manifest
 from nassb.echem.readers import read_spectrum
-
-from conftest import REPO_ROOT
 
 SYNTHETIC = REPO_ROOT / "examples" / "eis" / "synthetic-series"
 CIRCUIT = "p(R1,CPE1)-p(R2,CPE2)-CPE3"
@@ -30,12 +29,16 @@ def test_synthetic_series_recovers_the_activation_energies_it_was_made_with():
     assert {"bulk", "grain_boundary"} <= kinds
     document = json.loads(json.dumps(result.to_dict()))
     assert set(document["contributions"]) == {"bulk", "grain_boundary", "total"}
-    assert {"Ea_eV", "Ea_stderr_eV", "prefactor", "form", "sigma_298K_S_per_cm"} <= set(document["contributions"]["bulk"])
+    assert {"Ea_eV", "Ea_stderr_eV", "prefactor", "form", "sigma_298K_S_per_cm"} <= set(
+        document["contributions"]["bulk"]
+    )
 
 
 def test_sigma_form_gives_a_larger_activation_energy_by_about_kT():
     entries = read_manifest(SYNTHETIC / "series.csv")
-    sigma_T = analyse_temperature_series(entries, CIRCUIT, Geometry(0.1, 0.785), form="sigmaT").arrhenius["bulk"]["Ea_eV"]
+    sigma_T = analyse_temperature_series(entries, CIRCUIT, Geometry(0.1, 0.785), form="sigmaT").arrhenius["bulk"][
+        "Ea_eV"
+    ]
     sigma = analyse_temperature_series(entries, CIRCUIT, Geometry(0.1, 0.785), form="sigma").arrhenius["bulk"]["Ea_eV"]
     mean_T = np.mean([T for _, T in entries])
     assert sigma_T - sigma == pytest.approx(8.617e-5 * mean_T, rel=0.1)
@@ -46,7 +49,9 @@ def test_real_series_matches_eisfitpython_reference(external_dir, tmp_path):
     # total 0.8555 eV; sigma_bulk(413 K) = 2.857e-6 S/cm; Batch report: chi2 at 413 K = 7.332255e-03
     folder = external_dir / "eisfitpython" / "s04147_Tseries"
     manifest = tmp_path / "series.csv"
-    manifest.write_text("file,temperature_K\n" + "".join(f"{folder}/s04147-{t}deg.txt,{t + 273.15}\n" for t in range(140, 201, 10)))
+    manifest.write_text(
+        "file,temperature_K\n" + "".join(f"{folder}/s04147-{t}deg.txt,{t + 273.15}\n" for t in range(140, 201, 10))
+    )
     result = analyse_temperature_series(read_manifest(manifest), CIRCUIT, S04147_GEOMETRY)
     assert result.arrhenius["bulk"]["Ea_eV"] == pytest.approx(0.5869, abs=0.03)
     assert result.arrhenius["grain_boundary"]["Ea_eV"] == pytest.approx(0.8919, abs=0.01)
@@ -63,7 +68,11 @@ def test_fit_document_has_the_keys_the_cli_promises():
     assert set(document["parameters"]) == {"R1", "CPE1_0", "CPE1_1", "R2", "CPE2_0", "CPE2_1", "CPE3_0", "CPE3_1"}
     assert {"value", "stderr"} <= set(document["parameters"]["R1"])
     correlation = np.array(document["correlation"], dtype=float)
-    assert correlation.shape == (8, 8) and np.allclose(np.diag(correlation), 1.0) and np.allclose(correlation, correlation.T)
+    assert (
+        correlation.shape == (8, 8)
+        and np.allclose(np.diag(correlation), 1.0)
+        and np.allclose(correlation, correlation.T)
+    )
     assert document["kk"]["valid"] is True and 0 < document["kk"]["mu"] <= 1
     bulk = next(c for c in document["contributions"] if c["kind"] == "bulk")
     assert {"kind", "R_ohm", "C_F", "sigma_S_per_cm"} <= set(bulk)
@@ -101,10 +110,14 @@ def test_polymer_series_recovers_its_vtf_law(tmp_path):
         z = circuit.impedance(np.array([0.01 / (sigma * 1.0), 1e-6, 0.9]), 2 * np.pi * frequency_Hz)
         z = z * (1 + 0.002 * rng.standard_normal(z.size))
         name = f"peo_{temperature_K:.0f}.csv"
-        (tmp_path / name).write_text("freq_Hz,Zreal_Ohm,Zimag_Ohm\n" + "".join(f"{f},{v.real},{v.imag}\n" for f, v in zip(frequency_Hz, z)))
+        (tmp_path / name).write_text(
+            "freq_Hz,Zreal_Ohm,Zimag_Ohm\n" + "".join(f"{f},{v.real},{v.imag}\n" for f, v in zip(frequency_Hz, z))
+        )
         lines.append(f"{name},{temperature_K}")
     (tmp_path / "series.csv").write_text("\n".join(lines) + "\n")
-    result = analyse_temperature_series(read_manifest(tmp_path / "series.csv"), "R0-CPE1", Geometry(0.01, 1.0), vtf=True)
+    result = analyse_temperature_series(
+        read_manifest(tmp_path / "series.csv"), "R0-CPE1", Geometry(0.01, 1.0), vtf=True
+    )
     law = result.arrhenius["bulk"]["vtf"]
     assert law["B_K"] == pytest.approx(1000.0, abs=3 * law["B_stderr_K"] + 20)
     assert law["T0_K"] == pytest.approx(200.0, abs=3 * law["T0_stderr_K"] + 5)
@@ -115,8 +128,14 @@ def test_real_lpscl_series_keeps_one_label_per_arc(external_dir, tmp_path):
     # hybrid-drt LPSCl_Tseries: Li6PS5Cl between steel stamps, 25 to -25 degC (temperatures in the file names);
     # the pellet thickness is not given, so the geometry here is nominal and only Ea is checked (geometry-free)
     folder = external_dir / "hybrid-drt" / "LPSCl_Tseries"
-    names = {"PEIS_TSeq2_25C_#60_C01.mpr": 298.15, "PEIS_TSeq3_15C_#56_C01.mpr": 288.15, "PEIS_TSeq4_5C_#58_C01.mpr": 278.15,
-             "PEIS_TSeq5_-5C_#58_C01.mpr": 268.15, "PEIS_TSeq6_-15C_#56_C01.mpr": 258.15, "PEIS_TSeq7_-25C_#61_C01.mpr": 248.15}
+    names = {
+        "PEIS_TSeq2_25C_#60_C01.mpr": 298.15,
+        "PEIS_TSeq3_15C_#56_C01.mpr": 288.15,
+        "PEIS_TSeq4_5C_#58_C01.mpr": 278.15,
+        "PEIS_TSeq5_-5C_#58_C01.mpr": 268.15,
+        "PEIS_TSeq6_-15C_#56_C01.mpr": 258.15,
+        "PEIS_TSeq7_-25C_#61_C01.mpr": 248.15,
+    }
     manifest = tmp_path / "series.csv"
     manifest.write_text("file,temperature_K\n" + "".join(f"{folder / name},{T}\n" for name, T in names.items()))
     result = analyse_temperature_series(read_manifest(manifest), "R0-p(R1,CPE1)-CPE2", Geometry(0.05, 0.785))

@@ -100,8 +100,10 @@ def test_brick_layer_error_matches_numerical_propagation():
     values = np.array([100.0, 1e-11, 0.95, 1000.0, 1e-9, 0.9])
     stderr = np.array([1.0, 1e-13, 0.005, 20.0, 2e-11, 0.01])
     steps = 1e-6 * values
-    gradient = [(specific(values + np.eye(6)[k] * steps[k]) - specific(values - np.eye(6)[k] * steps[k])) / (2 * steps[k])
-                for k in range(6)]
+    gradient = [
+        (specific(values + np.eye(6)[k] * steps[k]) - specific(values - np.eye(6)[k] * steps[k])) / (2 * steps[k])
+        for k in range(6)
+    ]
     numerical = math.sqrt(sum((g * s) ** 2 for g, s in zip(gradient, stderr)))
     bulk = Arc(100.0, 1e-11, 0.95, R_stderr_ohm=1.0, Q_stderr=1e-13, n_stderr=0.005)
     gb = Arc(1000.0, 1e-9, 0.9, R_stderr_ohm=20.0, Q_stderr=2e-11, n_stderr=0.01)

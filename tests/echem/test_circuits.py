@@ -28,7 +28,9 @@ def test_names_units_and_descriptions_follow_impedance_py():
 def test_names_match_impedance_py_get_param_names():
     circuits = pytest.importorskip("impedance.models.circuits")
     for text in ("R0-p(R1,CPE1)-p(R2,CPE2)-CPE3", "L0-R0-p(R1-Wo1,CPE1)-Ws2", "p(R1,C1)-W2"):
-        names, units = circuits.CustomCircuit(text, initial_guess=[1.0] * parse_circuit(text).n_parameters).get_param_names()
+        names, units = circuits.CustomCircuit(
+            text, initial_guess=[1.0] * parse_circuit(text).n_parameters
+        ).get_param_names()
         assert tuple(names) == parse_circuit(text).parameter_names
 
 
@@ -52,12 +54,16 @@ def test_element_impedance_matches_analytic_form(text, values, analytic):
 
 def test_physical_limits_of_cpe_and_finite_warburgs():
     c = parse_circuit("CPE0")
-    np.testing.assert_allclose(c.impedance([2e-6, 1.0], OMEGA), parse_circuit("C0").impedance([2e-6], OMEGA), rtol=1e-12)
+    np.testing.assert_allclose(
+        c.impedance([2e-6, 1.0], OMEGA), parse_circuit("C0").impedance([2e-6], OMEGA), rtol=1e-12
+    )
     np.testing.assert_allclose(c.impedance([0.01, 0.0], OMEGA), np.full(OMEGA.shape, 100.0 + 0j), atol=1e-10)
     z0, tau = 40.0, 2.0
     low = np.array([1e-5, 1e-4])
     np.testing.assert_allclose(parse_circuit("Ws0").impedance([z0, tau], low), [z0, z0], rtol=1e-3)
-    np.testing.assert_allclose(parse_circuit("Wo0").impedance([z0, tau], low), z0 / (1j * low * tau) + z0 / 3, rtol=1e-6)
+    np.testing.assert_allclose(
+        parse_circuit("Wo0").impedance([z0, tau], low), z0 / (1j * low * tau) + z0 / 3, rtol=1e-6
+    )
     high = np.array([1e4, 1e5])
     semi_infinite = z0 / np.sqrt(1j * high * tau)
     for kind in ("Wo0", "Ws0"):
@@ -68,8 +74,13 @@ def test_agrees_with_impedance_py_predict():
     circuits = pytest.importorskip("impedance.models.circuits")
     rng = np.random.default_rng(3)
     f = OMEGA / (2 * np.pi)
-    for text in ("R0-p(R1,CPE1)-p(R2,CPE2)-CPE3", "R0-p(R1,C1)-Wo1", "L0-R0-p(R1,CPE1)",
-                 "R0-p(R1-Ws1,CPE1)-W2", "p(R1,p(R2,C2),L1)-Wo4"):
+    for text in (
+        "R0-p(R1,CPE1)-p(R2,CPE2)-CPE3",
+        "R0-p(R1,C1)-Wo1",
+        "L0-R0-p(R1,CPE1)",
+        "R0-p(R1-Ws1,CPE1)-W2",
+        "p(R1,p(R2,C2),L1)-Wo4",
+    ):
         c = parse_circuit(text)
         values = np.exp(rng.normal(size=c.n_parameters))
         values[[i for i, p in enumerate(c.parameter_info) if not p.positive]] = 0.83
@@ -137,8 +148,14 @@ def test_arcs_and_series_resistances():
     c = parse_circuit("L0-R0-p(R1,CPE1)-p(R2,C2)-p(R3-Wo3,CPE3)-CPE4")
     assert c.arcs() == [Arc("R1", "CPE", ("CPE1_0", "CPE1_1"), True), Arc("R2", "C", ("C2",), True)]
     assert c.series_resistances() == ["R0"]
-    assert c.top_level_terms() == [("L", ("L0",)), ("R", ("R0",)), ("p", ("R1", "CPE1")), ("p", ("R2", "C2")),
-                                   ("p", ("R3", "Wo3", "CPE3")), ("CPE", ("CPE4",))]
+    assert c.top_level_terms() == [
+        ("L", ("L0",)),
+        ("R", ("R0",)),
+        ("p", ("R1", "CPE1")),
+        ("p", ("R2", "C2")),
+        ("p", ("R3", "Wo3", "CPE3")),
+        ("CPE", ("CPE4",)),
+    ]
     nested = parse_circuit("R0-p(p(R1,C1),L1)")
     assert nested.arcs() == [Arc("R1", "C", ("C1",), False)]
     assert parse_circuit("p(R1,C1)").series_resistances() == []

@@ -74,7 +74,8 @@ def test_german_locale_mpt_matches(external_dir):
     # rest, +100 mA (charge) 10 s, -65 mA (discharge) 10 s: capacity = |I| t / 3.6 within 0.1 %
     assert steps["current_A"].tolist() == pytest.approx([0.0, 0.1, -0.065], abs=1e-4)
     assert steps["capacity_mAh"].iloc[1:].to_numpy() == pytest.approx(
-        (steps["current_A"].abs() * steps["duration_s"] / 3.6).iloc[1:].to_numpy(), rel=1e-3)
+        (steps["current_A"].abs() * steps["duration_s"] / 3.6).iloc[1:].to_numpy(), rel=1e-3
+    )
 
 
 def test_gcpl_li_symmetric_cell_capacity_is_current_times_time(external_dir):
@@ -124,7 +125,9 @@ def test_arbin_res_lco_solid_state_cell(external_dir):
     data = read_cycling(external_dir / "navani/arbin_example.res")
     # Channel_Normal_Table: Test_Time 0.072595419795086 .. 345733.389457, Voltage 3.8591957092285156
     _check(data, 2150, 0.072595419795086, 345733.38945743744, 3.8591957092285156)
-    assert data.metadata["n_cycles"] == 5 and data.metadata["test_name"] == "ajm314_LCO_ajm5-SSB1-F_Wait48hr-Repeat-01-012"
+    assert (
+        data.metadata["n_cycles"] == 5 and data.metadata["test_name"] == "ajm314_LCO_ajm5-SSB1-F_Wait48hr-Repeat-01-012"
+    )
     steps = _steps(data.table)
     first = steps[steps["current_A"] != 0].iloc[0]
     assert first["current_A"] > 0  # LiCoO2 is charged first: positive
@@ -203,7 +206,14 @@ def _protocol():
     rows, t = [], 0.0
     for current_mA, hours in [(0, 0.5), (-0.5, 1), (0, 0.5), (0.5, 1), (0, 0.5), (-0.5, 1), (0, 0.5), (0.5, 1)]:
         for k in range(round(hours / 0.1)):
-            rows.append((round(t + (k + 1) * 0.1, 6), 3.0 + 0.1 * np.sign(current_mA), current_mA, abs(current_mA) * (k + 1) * 0.1))
+            rows.append(
+                (
+                    round(t + (k + 1) * 0.1, 6),
+                    3.0 + 0.1 * np.sign(current_mA),
+                    current_mA,
+                    abs(current_mA) * (k + 1) * 0.1,
+                )
+            )
         t += hours
     return pd.DataFrame(rows, columns=["Time (h)", "Voltage (V)", "Current (mA)", "Capacity (mAh)"])
 
@@ -228,7 +238,9 @@ def test_csv_in_ma_and_hours_with_derived_cycles(tmp_path):
 def test_step_type_column_fixes_unsigned_current(tmp_path):
     """A Neware-style export that stores |I| and labels the steps: discharge rows are negated."""
     frame = _protocol()
-    frame["Step Type"] = np.where(frame["Current (mA)"] < 0, "CC DChg", np.where(frame["Current (mA)"] > 0, "CC Chg", "Rest"))
+    frame["Step Type"] = np.where(
+        frame["Current (mA)"] < 0, "CC DChg", np.where(frame["Current (mA)"] > 0, "CC Chg", "Rest")
+    )
     frame["Current (mA)"] = frame["Current (mA)"].abs()
     frame["Cycle"] = 7
     path = tmp_path / "unsigned.csv"
@@ -241,8 +253,11 @@ def test_step_type_column_fixes_unsigned_current(tmp_path):
 
 def test_semicolon_decimal_comma_with_preamble(tmp_path):
     path = tmp_path / "export.txt"
-    path.write_text("Cell 12, 25 °C\nOperator;me\n\nTest Time [min];Ecell [mV];I [uA];Step\n"
-                    "0,0;3500,0;0,0;1\n1,5;3480,5;-100,0;2\n3,0;3470,0;-100,0;2\n", encoding="latin-1")
+    path.write_text(
+        "Cell 12, 25 °C\nOperator;me\n\nTest Time [min];Ecell [mV];I [uA];Step\n"
+        "0,0;3500,0;0,0;1\n1,5;3480,5;-100,0;2\n3,0;3470,0;-100,0;2\n",
+        encoding="latin-1",
+    )
     data = read_cycling(path)
     table = data.table
     assert table["time_s"].tolist() == pytest.approx([0, 90, 180])
@@ -293,7 +308,9 @@ def test_mislabelled_csv(tmp_path):
     path.write_text("time/s,Ewe/V,Amplitude\n0,1.0,2\n1,1.1,2\n")
     with pytest.raises(InputError) as err:
         read_cycling(path)
-    assert err.value.field == "column headers" and "missing current" in str(err.value.got) and str(path) in str(err.value)
+    assert (
+        err.value.field == "column headers" and "missing current" in str(err.value.got) and str(path) in str(err.value)
+    )
     path.write_text("time/s,Voltage (mA),I/mA\n0,1.0,2\n")
     with pytest.raises(InputError, match="a voltage unit"):
         read_cycling(path)

@@ -32,6 +32,7 @@ def test_rbf_matrices_match_direct_quadrature():
     epsilon = 1.8
     omega, ln_tau = np.array([3e2, 7.0]), np.array([-4.0, 0.5])
     A_re, A_im = _rbf_matrices(omega, ln_tau, epsilon)
+
     def re_integrand(y, w, lt):
         return np.exp(-((epsilon * (y - lt)) ** 2)) / (1 + (w * np.exp(y)) ** 2)
 
@@ -131,9 +132,11 @@ def test_lambda_methods_and_noise():
     assert noisy.lambda_value > 10 * quiet.lambda_value  # GCV regularises noisier data more
     fixed = compute_drt(Spectrum(F_HZ, with_noise(Z, 0.005, seed=4)), method=1e-3)
     assert fixed.lambda_value == 1e-3 and fixed.lambda_method == "fixed"
-    for result in (compute_drt(Spectrum(F_HZ, with_noise(Z, 0.005, seed=4)), method="lcurve"),
-                   compute_drt(Spectrum(F_HZ, with_noise(Z, 0.005, seed=4)), derivative=2),
-                   compute_drt(Spectrum(F_HZ, with_noise(Z, 0.005, seed=4)), n_tau=50)):
+    for result in (
+        compute_drt(Spectrum(F_HZ, with_noise(Z, 0.005, seed=4)), method="lcurve"),
+        compute_drt(Spectrum(F_HZ, with_noise(Z, 0.005, seed=4)), derivative=2),
+        compute_drt(Spectrum(F_HZ, with_noise(Z, 0.005, seed=4)), n_tau=50),
+    ):
         assert [p.tau_s for p in result.peaks] == pytest.approx([1e-5, 1e-1], rel=0.15)
         assert result.R_polarization_ohm == pytest.approx(150, rel=0.05)
 

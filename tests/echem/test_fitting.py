@@ -18,8 +18,13 @@ TRUTH = np.array([5.0, 100.0, 1e-7, 0.9, 400.0, 1e-5, 0.8])
 FREQUENCY = np.logspace(6, -1, 60)
 
 
-def noisy(seed: int, kind: str = "proportional", circuit: str = CIRCUIT, truth: np.ndarray = TRUTH,
-          frequency: np.ndarray = FREQUENCY) -> Spectrum:
+def noisy(
+    seed: int,
+    kind: str = "proportional",
+    circuit: str = CIRCUIT,
+    truth: np.ndarray = TRUTH,
+    frequency: np.ndarray = FREQUENCY,
+) -> Spectrum:
     """1 % noise: proportional to each component, or 1 % of |Z| on both components ("modulus")."""
     z = parse_circuit(circuit).impedance(truth, 2 * np.pi * frequency)
     rng = np.random.default_rng(seed)
@@ -78,8 +83,17 @@ def test_batch_fit_agrees_with_one_by_one_fits_on_mixed_grids():
     spectra = []
     for k in range(50):
         r1 = 10 ** rng.uniform(1, 4)
-        truth = np.array([10 ** rng.uniform(0, 1.5), r1, (10 ** rng.uniform(-6.5, -5)) ** 0.9 / r1, 0.9,
-                          r1 * 10 ** rng.uniform(-1, 1), 0.0, rng.uniform(0.7, 1.0)])
+        truth = np.array(
+            [
+                10 ** rng.uniform(0, 1.5),
+                r1,
+                (10 ** rng.uniform(-6.5, -5)) ** 0.9 / r1,
+                0.9,
+                r1 * 10 ** rng.uniform(-1, 1),
+                0.0,
+                rng.uniform(0.7, 1.0),
+            ]
+        )
         truth[5] = (10 ** rng.uniform(-3.5, -2)) ** truth[6] / truth[4]
         frequency = np.logspace(rng.uniform(5.5, 6.5), rng.uniform(-1.5, -0.5), int(rng.integers(45, 75)))
         spectra.append(noisy(k, "modulus", truth=truth, frequency=frequency))
@@ -125,7 +139,9 @@ def test_chi2_and_residuals_follow_the_stated_definitions():
             expected = np.sum(np.abs(d) ** 2 / np.abs(z) ** 2)
         elif weighting == "proportional":
             floor = 1e-3 * np.abs(z)
-            expected = np.sum((d.real / np.maximum(np.abs(z.real), floor)) ** 2 + (d.imag / np.maximum(np.abs(z.imag), floor)) ** 2)
+            expected = np.sum(
+                (d.real / np.maximum(np.abs(z.real), floor)) ** 2 + (d.imag / np.maximum(np.abs(z.imag), floor)) ** 2
+            )
         else:
             expected = np.sum(np.abs(d) ** 2)
         assert result.chi2 == pytest.approx(expected, rel=1e-10)
@@ -166,7 +182,10 @@ def test_to_dict_and_predict():
 def test_automatic_guess_locates_both_arcs():
     guess = initial_guesses(noisy(seed=6), CIRCUIT)[0]
     tau = lambda r, q, n: (r * q) ** (1 / n)  # noqa: E731
-    for r, q, n, (tr, tq, tn) in ((guess[1], guess[2], guess[3], TRUTH[1:4]), (guess[4], guess[5], guess[6], TRUTH[4:7])):
+    for r, q, n, (tr, tq, tn) in (
+        (guess[1], guess[2], guess[3], TRUTH[1:4]),
+        (guess[4], guess[5], guess[6], TRUTH[4:7]),
+    ):
         assert 0.5 < r / tr < 2.0
         assert 0.3 < tau(r, q, n) / tau(tr, tq, tn) < 3.0
     assert guess[0] == pytest.approx(TRUTH[0], rel=0.5)
@@ -210,5 +229,8 @@ def test_real_zplot_dummy_cell(external_dir):
     reference = circuits.CustomCircuit(circuit, initial_guess=list(start))
     reference.fit(spectrum.frequency_Hz, spectrum.impedance_ohm, weight_by_modulus=True)
     ours = fit_spectrum(spectrum, circuit, initial=start)
-    theirs = np.sum(np.abs(spectrum.impedance_ohm - reference.predict(spectrum.frequency_Hz)) ** 2 / np.abs(spectrum.impedance_ohm) ** 2)
+    theirs = np.sum(
+        np.abs(spectrum.impedance_ohm - reference.predict(spectrum.frequency_Hz)) ** 2
+        / np.abs(spectrum.impedance_ohm) ** 2
+    )
     assert ours.chi2 <= theirs * (1 + 1e-6)

@@ -141,8 +141,9 @@ def test_dqdv_peak_sits_at_the_plateau_voltage():
     current = 1e-3
     t = capacity * 3.6 / current
     noisy = voltage + np.random.default_rng(1).normal(0, 2e-4, voltage.size)
-    result = differential_capacity(t, noisy, np.full(t.size, current), cycle_number=1, direction="charge",
-                                   smoothing_window_V=0.02)
+    result = differential_capacity(
+        t, noisy, np.full(t.size, current), cycle_number=1, direction="charge", smoothing_window_V=0.02
+    )
     assert result.peak_voltage_V == pytest.approx(3.20, abs=0.002)
     assert result.dQdV_mAh_per_V.max() == pytest.approx(q0 / (4 * width) + slope, rel=0.03)
     assert np.trapezoid(result.dQdV_mAh_per_V, result.voltage_V) == pytest.approx(capacity[-1] - capacity[0], rel=0.01)
@@ -258,7 +259,9 @@ def test_navani_nacoo2_cycles(navani):
     assert all(2.8 < c.mean_discharge_voltage_V < 3.0 for c in complete)
     assert summary.retention_percent == pytest.approx(100 * 0.87949 / 0.85285, rel=2e-3)
     discharge = differential_capacity(t, v, i, cycle_number=1, direction="discharge")
-    assert np.trapezoid(discharge.dQdV_mAh_per_V, discharge.voltage_V) == pytest.approx(-complete[0].discharge_mAh, rel=0.01)
+    assert np.trapezoid(discharge.dQdV_mAh_per_V, discharge.voltage_V) == pytest.approx(
+        -complete[0].discharge_mAh, rel=0.01
+    )
 
 
 def test_yadg_na_ion_cycles(yadg):

@@ -90,7 +90,9 @@ def test_series_capacitance_recovers_blocking_electrode():
     assert with_c.C_F == pytest.approx(C_F, rel=0.01)
     assert without.max_residual > 10 * with_c.max_residual
     assert lin_kk(Spectrum(F_HZ, Z)).C_F == pytest.approx(C_F, rel=0.01), "the capacitive tail is detected"
-    assert lin_kk(Spectrum(F_HZ, two_zarc(OMEGA))).C_F == float("inf"), "no series C for a spectrum that closes on the axis"
+    assert lin_kk(Spectrum(F_HZ, two_zarc(OMEGA))).C_F == float("inf"), (
+        "no series C for a spectrum that closes on the axis"
+    )
 
 
 def test_noise_free_rc_needs_many_elements_and_fits_exactly():

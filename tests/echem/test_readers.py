@@ -51,8 +51,14 @@ def test_mpr_agrees_with_its_mpt_and_relaxis_exports(external_dir):
 def test_lpscl_temperature_series_mpr(external_dir):
     """Six .mpr files, 79 points each; the bulk (high-frequency) resistance grows as T falls (71 -> 359 Ohm)."""
     temps, r_hf = [], []
-    for name in ["PEIS_TSeq2_25C_#60_C01", "PEIS_TSeq3_15C_#56_C01", "PEIS_TSeq4_5C_#58_C01",
-                 "PEIS_TSeq5_-5C_#58_C01", "PEIS_TSeq6_-15C_#56_C01", "PEIS_TSeq7_-25C_#61_C01"]:
+    for name in [
+        "PEIS_TSeq2_25C_#60_C01",
+        "PEIS_TSeq3_15C_#56_C01",
+        "PEIS_TSeq4_5C_#58_C01",
+        "PEIS_TSeq5_-5C_#58_C01",
+        "PEIS_TSeq6_-15C_#56_C01",
+        "PEIS_TSeq7_-25C_#61_C01",
+    ]:
         s = read_spectrum(external_dir / f"hybrid-drt/LPSCl_Tseries/{name}.mpr")
         assert len(s) == 79 and (s.impedance_ohm.imag[-10:] < 0).all()
         temps.append(s.metadata["temperature_K_from_name"])
@@ -62,7 +68,9 @@ def test_lpscl_temperature_series_mpr(external_dir):
     assert np.all(np.diff(r_hf) > 0)
 
 
-@pytest.mark.parametrize(("stem", "n_spectra", "n_points"), [("peis", 1, 32), ("geis.issue_149", 4, 21), ("vsp_peis_with", 32, 70)])
+@pytest.mark.parametrize(
+    ("stem", "n_spectra", "n_points"), [("peis", 1, 32), ("geis.issue_149", 4, 21), ("vsp_peis_with", 32, 70)]
+)
 def test_yadg_mpr_mpt_pairs(external_dir, stem, n_spectra, n_points):
     from_mpr = read_spectra(external_dir / f"yadg/{stem}.mpr")
     from_mpt = read_spectra(external_dir / f"yadg/{stem}.mpt")
@@ -150,7 +158,9 @@ def test_other_instrument_text_exports(external_dir):
     _check(powersuite, 30, 0.1, 2e6, 423929.46 - 49014.063j, -470.54113 - 1397.7358j)
     parstat = read_spectrum(external_dir / "impedance.py/exampleDataParstat.txt")
     assert parstat.metadata["dropped_dc_rows_in_file"] == 781  # the DC (f = 0) rows before the sweep
-    _check(parstat, 31, 1e4, 10.0, -0.00049816280376104 + 0.0175143479976367j, 0.0270946491457229 - 0.00399791080333837j)
+    _check(
+        parstat, 31, 1e4, 10.0, -0.00049816280376104 + 0.0175143479976367j, 0.0270946491457229 - 0.00399791080333837j
+    )
     versa = read_spectrum(external_dir / "impedance.py/exampleDataVersaStudio.par")
     _check(versa, 61, 1e5, 0.02154435, 55.31571 + 4.575431j, 1516.313 - 122.8279j)
     assert versa.metadata["instrument"] == "VersaSTAT4 -400"
@@ -158,7 +168,9 @@ def test_other_instrument_text_exports(external_dir):
 
 def test_headerless_and_plain_csv_files(external_dir):
     battery = read_spectrum(external_dir / "impedance.py/exampleData.csv")
-    _check(battery, 66, 3.1623e-3, 1e4, 0.0494998977640506 - 0.0204386985444189j, 0.0157714826604859 + 0.0101574745649382j)
+    _check(
+        battery, 66, 3.1623e-3, 1e4, 0.0494998977640506 - 0.0204386985444189j, 0.0157714826604859 + 0.0101574745649382j
+    )
     lib = read_spectrum(external_dir / "pyDRTtools/LIB_data.txt")
     _check(lib, 107, 999.040405, 0.00500083202, 0.112362966 + 0.00318273902j, 0.151735559 - 0.0137396762j)
     assert lib.metadata["imag_sign"] == "negative"  # HF inductive points do not flip the convention
@@ -242,12 +254,15 @@ def test_time_series_decimal_comma_mpt(external_dir):
 
 def test_time_series_gamry_and_csv(tmp_path):
     dta = tmp_path / "ca.DTA"
-    dta.write_text("EXPLAIN\nTAG\tCHRONOA\nTITLE\tLABEL\tChronoamperometry Scan\tTest &Identifier\n"
-                   "CURVE\tTABLE\t3\n\tPt\tT\tVf\tIm\tVu\tSig\tAch\tIERange\tOver\n"
-                   "\t#\ts\tV vs. Ref.\tA\tV\tV\tV\t#\tbits\n"
-                   "\t0\t0,1\t5,00000E-001\t1,00000E-006\t0\t0\t0\t5\t..........\n"
-                   "\t1\t0,2\t5,00000E-001\t8,00000E-007\t0\t0\t0\t5\t..........\n"
-                   "\t2\t0,3\t5,00000E-001\t7,00000E-007\t0\t0\t0\t5\t..........\n", encoding="latin-1")
+    dta.write_text(
+        "EXPLAIN\nTAG\tCHRONOA\nTITLE\tLABEL\tChronoamperometry Scan\tTest &Identifier\n"
+        "CURVE\tTABLE\t3\n\tPt\tT\tVf\tIm\tVu\tSig\tAch\tIERange\tOver\n"
+        "\t#\ts\tV vs. Ref.\tA\tV\tV\tV\t#\tbits\n"
+        "\t0\t0,1\t5,00000E-001\t1,00000E-006\t0\t0\t0\t5\t..........\n"
+        "\t1\t0,2\t5,00000E-001\t8,00000E-007\t0\t0\t0\t5\t..........\n"
+        "\t2\t0,3\t5,00000E-001\t7,00000E-007\t0\t0\t0\t5\t..........\n",
+        encoding="latin-1",
+    )
     ts = read_time_series(dta)
     np.testing.assert_allclose(ts.time_s, [0.1, 0.2, 0.3])
     np.testing.assert_allclose(ts.current_A, [1e-6, 8e-7, 7e-7])
@@ -277,14 +292,17 @@ def _write(path, header, rows, sep=",", decimal="."):
     return path
 
 
-@pytest.mark.parametrize(("header", "sep", "decimal", "stores"), [
-    ("freq_Hz,Zreal_Ohm,Zimag_Ohm", ",", ".", "z"),
-    ("Frequency (Hz);Z' (Ohm);-Z'' (Ohm)", ";", ",", "-z"),
-    ("f(Hz)\tRe(Z)/Ohm\tIm(Z)/Ohm", "\t", ".", "z"),
-    ("freq Zre -Zim", " ", ".", "-z"),
-    ("Freq [Hz]\tZ'\t-Z''(ohm)", "\t", ",", "-z"),
-    ('Frequency,Z\',Z"', ",", ".", "z"),
-])
+@pytest.mark.parametrize(
+    ("header", "sep", "decimal", "stores"),
+    [
+        ("freq_Hz,Zreal_Ohm,Zimag_Ohm", ",", ".", "z"),
+        ("Frequency (Hz);Z' (Ohm);-Z'' (Ohm)", ";", ",", "-z"),
+        ("f(Hz)\tRe(Z)/Ohm\tIm(Z)/Ohm", "\t", ".", "z"),
+        ("freq Zre -Zim", " ", ".", "-z"),
+        ("Freq [Hz]\tZ'\t-Z''(ohm)", "\t", ",", "-z"),
+        ("Frequency,Z',Z\"", ",", ".", "z"),
+    ],
+)
 def test_csv_header_variants(tmp_path, header, sep, decimal, stores):
     imag = _Z.imag if stores == "z" else -_Z.imag
     path = _write(tmp_path / "s.csv", header, np.column_stack([_F, _Z.real, imag]), sep, decimal)
@@ -295,12 +313,19 @@ def test_csv_header_variants(tmp_path, header, sep, decimal, stores):
 
 
 def test_csv_units_modulus_phase_and_sign_override(tmp_path):
-    kilo = _write(tmp_path / "k.txt", "Frequency [kHz]\tZ' [kOhm]\tZ'' [kOhm]", np.column_stack([_F / 1e3, _Z.real / 1e3, _Z.imag / 1e3]), "\t")
+    kilo = _write(
+        tmp_path / "k.txt",
+        "Frequency [kHz]\tZ' [kOhm]\tZ'' [kOhm]",
+        np.column_stack([_F / 1e3, _Z.real / 1e3, _Z.imag / 1e3]),
+        "\t",
+    )
     np.testing.assert_allclose(read_spectrum(kilo).impedance_ohm, _Z)
     np.testing.assert_allclose(read_spectrum(kilo).frequency_Hz, _F)
     named = _write(tmp_path / "after_0.1C_at_60degC.csv", "f,Zre,Zim", np.column_stack([_F, _Z.real, _Z.imag]))
     assert read_spectrum(named).metadata["temperature_K_from_name"] == pytest.approx(333.15)  # not the C-rate
-    polar = _write(tmp_path / "p.csv", "freq/Hz,|Z|/Ohm,Phase(Z)/deg", np.column_stack([_F, abs(_Z), np.angle(_Z, deg=True)]))
+    polar = _write(
+        tmp_path / "p.csv", "freq/Hz,|Z|/Ohm,Phase(Z)/deg", np.column_stack([_F, abs(_Z), np.angle(_Z, deg=True)])
+    )
     np.testing.assert_allclose(read_spectrum(polar).impedance_ohm, _Z, rtol=1e-5)
     # headerless, stores -Z'' (positive): detected; imag_sign='negative' takes the column as it is
     bare = _write(tmp_path / "bare.txt", None, np.column_stack([_F, _Z.real, -_Z.imag]), "\t")

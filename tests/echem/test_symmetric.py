@@ -187,13 +187,15 @@ def test_hard_short_is_found_within_one_sample(short_at_s):
     analysis = analyse_symmetric_cell(t, v, i, area_cm2=0.785)
     assert analysis.stability_limit == "short"
     assert analysis.stable_hours == pytest.approx(short.short_time_s / 3600)
-    assert all(h.after_short for h in analysis.half_cycles[short.half_cycle_index + 1:])
+    assert all(h.after_short for h in analysis.half_cycles[short.half_cycle_index + 1 :])
 
 
 def test_noisy_profile_without_short_is_not_flagged():
     # noise 10 % of the polarisation, nucleation spikes, growth, an interface that conditions (-40 %
     # over the run), and a first point of every half-cycle near zero (RC charging) are not shorts
-    t, v, i = cycling_profile([0.1] * 12, noise_V=5e-3, spike_V=0.05, growth_V_per_h=1e-3, decay_fraction_per_h=0.033, dt_s=10.0)
+    t, v, i = cycling_profile(
+        [0.1] * 12, noise_V=5e-3, spike_V=0.05, growth_V_per_h=1e-3, decay_fraction_per_h=0.033, dt_s=10.0
+    )
     v[np.flatnonzero(np.diff(np.sign(i)) != 0) + 1] *= 0.05
     short = detect_short(t, v, i)
     assert not short.short_detected, short.description
@@ -219,7 +221,15 @@ ASR_NZSSP, R_BULK = 4.7, 0.1 / (1e-3 * 0.785)
 
 
 def ramp_profile(**kwargs):
-    options = dict(half_cycle_s=300.0, dt_s=1.0, R_bulk_ohm=R_BULK, asr_interface_ohm_cm2=ASR_NZSSP, noise_V=0.1e-3, spike_V=2e-3, spike_tau_s=5.0)
+    options = dict(
+        half_cycle_s=300.0,
+        dt_s=1.0,
+        R_bulk_ohm=R_BULK,
+        asr_interface_ohm_cm2=ASR_NZSSP,
+        noise_V=0.1e-3,
+        spike_V=2e-3,
+        spike_tau_s=5.0,
+    )
     options.update(kwargs)
     return cycling_profile(RAMP, **options)
 

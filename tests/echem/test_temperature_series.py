@@ -28,7 +28,9 @@ def series(noise=0.02, seed=0, bulk_above_window_K=None):
         r_gb = resistance(temperature, 0.45, 1e6) * (1 + noise * rng.standard_normal())
         gb = Arc(r_gb, 1e-9**0.9 * r_gb**-0.1, 0.9, R_stderr_ohm=noise * r_gb or None)  # CPE with C_eff = 1e-9 F
         if bulk_above_window_K is not None and temperature > bulk_above_window_K:
-            result = assign_contributions([gb], THICKNESS_CM, AREA_CM2, series_R_ohm=r_bulk, series_R_stderr_ohm=noise * r_bulk or None)
+            result = assign_contributions(
+                [gb], THICKNESS_CM, AREA_CM2, series_R_ohm=r_bulk, series_R_stderr_ohm=noise * r_bulk or None
+            )
         else:
             bulk = Arc(r_bulk, 1e-11, 1.0, R_stderr_ohm=noise * r_bulk or None)
             result = assign_contributions([bulk, gb], THICKNESS_CM, AREA_CM2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import REPO_ROOT
+
 from nassb.cell.design import read_design
 from nassb.cell.resolve import resolve_cell
 from nassb.interface.compatibility import check_interfaces, stack_contacts
@@ -19,12 +20,18 @@ def _design(name: str):
 
 def test_halide_catholyte_cell_has_four_contacts_with_both_states_of_the_cathode():
     contacts = [(a, b) for _, a, b, _ in stack_contacts(*_design("nacro2-nyzc-nps-nasn.toml"))]
-    assert contacts == [("Na15Sn4", "Na3PS4"), ("NaCrO2", "Na2.25Y0.25Zr0.75Cl6"),
-                        ("Na0.5CrO2", "Na2.25Y0.25Zr0.75Cl6"), ("Na2.25Y0.25Zr0.75Cl6", "Na3PS4")]
+    assert contacts == [
+        ("Na15Sn4", "Na3PS4"),
+        ("NaCrO2", "Na2.25Y0.25Zr0.75Cl6"),
+        ("Na0.5CrO2", "Na2.25Y0.25Zr0.75Cl6"),
+        ("Na2.25Y0.25Zr0.75Cl6", "Na3PS4"),
+    ]
 
 
 def test_na_sn_anode_on_na3ps4_grows_a_mixed_conducting_interphase():
-    checks = {(check.phase_A, check.phase_B): check for check in check_interfaces(*_design("nacro2-nyzc-nps-nasn.toml"))}
+    checks = {
+        (check.phase_A, check.phase_B): check for check in check_interfaces(*_design("nacro2-nyzc-nps-nasn.toml"))
+    }
     anode = checks[("Na15Sn4", "Na3PS4")]
     assert anode.interface_type == "II" and "Sn" in anode.products and "Na2S" in anode.products
     assert "Na15Sn4" in anode.note  # no entry of its own: reacts as its hull mixture, and says so
@@ -50,8 +57,18 @@ def test_evaluation_json_carries_the_interfaces(tmp_path):
 
     from nassb.cli import app
 
-    result = CliRunner().invoke(app, ["evaluate", str(CELLS / "nacro2-nyzc-nps-nasn.toml"), "--no-simulate", "-o",
-                                      str(tmp_path / "r.html"), "--json", str(tmp_path / "r.json")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "evaluate",
+            str(CELLS / "nacro2-nyzc-nps-nasn.toml"),
+            "--no-simulate",
+            "-o",
+            str(tmp_path / "r.html"),
+            "--json",
+            str(tmp_path / "r.json"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     interfaces = json.loads((tmp_path / "r.json").read_text())["interfaces"]
     assert [check["interface_type"] for check in interfaces] == ["II", "III", "III", "III"]

@@ -1,7 +1,7 @@
 """The shipped knowledge base against the seed reviews it was transcribed from."""
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -9,8 +9,11 @@ from nassb.kb import default_knowledge_base
 from nassb.kb.schema import ELECTROLYTE_FAMILIES
 
 SEED_FILES = (
-    "000_1aab2d4f9fddafb9.txt", "001_36975c17d6f62e1a.txt", "002_17d1865c4c9dab40.txt",
-    "003_f244f6ef08bb488c.txt", "004_987e8a203ea704ee.txt",
+    "000_1aab2d4f9fddafb9.txt",
+    "001_36975c17d6f62e1a.txt",
+    "002_17d1865c4c9dab40.txt",
+    "003_f244f6ef08bb488c.txt",
+    "004_987e8a203ea704ee.txt",
 )
 
 
@@ -19,7 +22,7 @@ def records():
     return default_knowledge_base().records
 
 
-@lru_cache(maxsize=None)
+@cache
 def _seed_text_without_spaces(path) -> str:
     return re.sub(r"\s+", "", path.read_text(encoding="utf-8"))
 
@@ -34,7 +37,14 @@ def test_at_least_500_records_from_all_five_seeds(records):
 def test_every_family_of_domain_section_1_is_present(records):
     # DOMAIN.md section 1: electrolytes, cathode classes, anodes, interlayers.
     required = set(ELECTROLYTE_FAMILIES) - {"oxyhalide", "liquid"} | {
-        "polyanionic", "prussian_blue", "conversion", "organic", "all_in_one", "layered_oxide", "metal", "alloy",
+        "polyanionic",
+        "prussian_blue",
+        "conversion",
+        "organic",
+        "all_in_one",
+        "layered_oxide",
+        "metal",
+        "alloy",
     }
     assert required <= set(records["family"])
     roles = set(records["role"])
@@ -55,7 +65,11 @@ def test_every_printed_number_and_formula_is_in_its_seed(records, seeds_dir):
 def test_every_record_cites_a_seed_and_a_locator(records):
     assert records["seed_file"].isin(SEED_FILES).all()
     assert (records["locator"].str.len() > 3).all()
-    assert records["locator"].str.contains(r"Table|section|Section|Fig|Eq|abstract|Abstract|paragraph|Introduction|Conclusion", regex=True).all()
+    assert (
+        records["locator"]
+        .str.contains(r"Table|section|Section|Fig|Eq|abstract|Abstract|paragraph|Introduction|Conclusion", regex=True)
+        .all()
+    )
 
 
 def test_cells_tie_cathode_electrolyte_and_anode_together(records):

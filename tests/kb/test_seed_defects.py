@@ -11,7 +11,9 @@ def records():
 
 
 def _flagged(records, seed, flag, *, formula_printed=None, property_name=None, value=None, note=None):
-    rows = records[records["seed_file"].str.startswith(seed) & records["flags"].str.split(";").apply(lambda f: flag in f)]
+    rows = records[
+        records["seed_file"].str.startswith(seed) & records["flags"].str.split(";").apply(lambda f: flag in f)
+    ]
     if formula_printed is not None:
         rows = rows[rows["formula_printed"].str.contains(formula_printed, regex=False)]
     if property_name is not None:

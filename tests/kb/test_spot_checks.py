@@ -55,7 +55,16 @@ CASES = [
     # Table 1 row 39: Na3SbS4 Ea 0.20 eV
     ("002", "activation_energy", "Table 1 row 39", "Na3SbS4", 0.20, "eV", None, ()),
     # Table 1 row 23: 125e-3 S/cm for Na2.88Sb0.88W0.12S4, a 60 degC value per Table 3
-    ("002", "ionic_conductivity", "Table 1 row 23", "Na2.88Sb0.88W0.12S4", 125e-3, "S/cm", None, ("inconsistent_in_seed",)),
+    (
+        "002",
+        "ionic_conductivity",
+        "Table 1 row 23",
+        "Na2.88Sb0.88W0.12S4",
+        125e-3,
+        "S/cm",
+        None,
+        ("inconsistent_in_seed",),
+    ),
     # Table 3 row 46: PEO electrolyte 3.36 × 10^-4 S/cm at 80 degC
     ("002", "ionic_conductivity", "Table 3 row 46", "PEO", 3.36e-4, "S/cm", 353.15, ()),
     # section 1: "relatively high specific capacity (≈ 1166 mAh g⁻¹) of Na metal"

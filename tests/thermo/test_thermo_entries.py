@@ -29,9 +29,14 @@ ISSUE_ELEMENTS = set("Na P S Sb As Sn O Y Cl Br Zr Ta Al Si B H Cr V Ti".split()
 
 
 def _computed(formula: str):
-    return min((entry for entry in reference_entries()
-                if entry.composition.reduced_formula == formula and entry.data["kind"] == "computed"),
-               key=lambda entry: entry.energy_per_atom)
+    return min(
+        (
+            entry
+            for entry in reference_entries()
+            if entry.composition.reduced_formula == formula and entry.data["kind"] == "computed"
+        ),
+        key=lambda entry: entry.energy_per_atom,
+    )
 
 
 def test_every_element_of_the_issue_systems_has_an_elemental_reference():
@@ -47,14 +52,19 @@ def test_every_entry_names_its_source_and_kind():
 
 
 def test_every_reference_phase_relaxed_to_convergence():
-    unconverged = [entry.data["id"] for entry in reference_entries()
-                   if entry.data["kind"] == "computed" and not entry.data["relax_converged"]]
+    unconverged = [
+        entry.data["id"]
+        for entry in reference_entries()
+        if entry.data["kind"] == "computed" and not entry.data["relax_converged"]
+    ]
     assert unconverged == []
     assert {spec.id for spec in phase_specs()} <= {entry.data["id"] for entry in reference_entries()}
 
 
-@pytest.mark.parametrize("formula", ["NaCl", "NaBr", "NaH", "Na2S", "Na2O", "Al2O3", "Cr2O3", "V2O3", "ZrO2",
-                                     "NaCrO2", "Na3PO4", "YCl3", "As2S3"])
+@pytest.mark.parametrize(
+    "formula",
+    ["NaCl", "NaBr", "NaH", "Na2S", "Na2O", "Al2O3", "Cr2O3", "V2O3", "ZrO2", "NaCrO2", "Na3PO4", "YCl3", "As2S3"],
+)
 def test_formation_enthalpy_matches_experiment_within_0p1_eV_per_atom(formula):
     """CHGNet 0.3.0 on the MP2020 scale against the experimental enthalpies MP2020 was fitted to (Wang et al. 2021)."""
     entry = _computed(formula)
@@ -64,8 +74,10 @@ def test_formation_enthalpy_matches_experiment_within_0p1_eV_per_atom(formula):
     assert diagram.get_form_energy_per_atom(entry) == pytest.approx(measured_per_atom, abs=0.1)
 
 
-@pytest.mark.parametrize("formula", ["Na", "NaCl", "Na2S", "Na3P", "Na3Sb", "Na3PS4", "Na3SbS4", "Al2O3",
-                                     "NaCrO2", "Na3YCl6", "ZrSiO4", "Sb2S3"])
+@pytest.mark.parametrize(
+    "formula",
+    ["Na", "NaCl", "Na2S", "Na3P", "Na3Sb", "Na3PS4", "Na3SbS4", "Al2O3", "NaCrO2", "Na3YCl6", "ZrSiO4", "Sb2S3"],
+)
 def test_known_stable_phases_lie_on_the_hull(formula):
     assert phase_stability(formula).e_above_hull_eV_per_atom == pytest.approx(0.0, abs=1e-6)
 
@@ -86,7 +98,9 @@ def test_relaxing_again_reproduces_the_shipped_energies():
     specs = {spec.id: spec for spec in phase_specs()}
     for phase_id in ("NaCl", "Na2S"):
         shipped = next(entry for entry in reference_entries() if entry.data["id"] == phase_id)
-        assert relax_phase(specs[phase_id], chgnet_calculator()).energy_eV_per_atom == pytest.approx(shipped.energy_per_atom, abs=2e-3)
+        assert relax_phase(specs[phase_id], chgnet_calculator()).energy_eV_per_atom == pytest.approx(
+            shipped.energy_per_atom, abs=2e-3
+        )
 
 
 def test_missing_element_is_named():
@@ -126,12 +140,15 @@ def test_raw_vasp_user_entries_get_the_mp2020_corrections(tmp_path):
     assert corrected.energy == pytest.approx(-8.0 - 0.503, abs=1e-3)
 
 
-@pytest.mark.parametrize("content, field", [
-    ("not json", "file"),
-    ("[]", "entries"),
-    ('[{"@module": "pymatgen.core.composition", "@class": "Composition", "Na": 1}]', "entries[0]"),
-    ('{"entries": [{"energy": 1}]}', "entries[0]"),
-])
+@pytest.mark.parametrize(
+    "content, field",
+    [
+        ("not json", "file"),
+        ("[]", "entries"),
+        ('[{"@module": "pymatgen.core.composition", "@class": "Composition", "Na": 1}]', "entries[0]"),
+        ('{"entries": [{"energy": 1}]}', "entries[0]"),
+    ],
+)
 def test_bad_entries_file_names_file_and_field(tmp_path, content, field):
     path = tmp_path / "bad.json"
     path.write_text(content, encoding="utf-8")

@@ -5,8 +5,13 @@ from __future__ import annotations
 import pytest
 
 from nassb.thermo.entries import reference_entries
-from nassb.thermo.reactivity import hydrolysis, hydrolysis_ranking, interface_reaction, interface_type, \
-    is_electronic_conductor
+from nassb.thermo.reactivity import (
+    hydrolysis,
+    hydrolysis_ranking,
+    interface_reaction,
+    interface_type,
+    is_electronic_conductor,
+)
 from nassb.thermo.stability import phase_stability
 
 # Seed 003 sec. 3.3 (first-principles oxidation limits, V vs Na/Na+); the issue's goal is 0.2 V.
@@ -90,8 +95,19 @@ def test_charged_cathode_reacts_more_strongly_with_a_sulfide_than_the_discharged
     assert "Na3PO4" in charged.products
 
 
-@pytest.mark.parametrize("formula, conductor", [("Na3Sb", True), ("NaSn", True), ("Y", True), ("Sb", True),
-                                                ("Na3P", False), ("Na2S", False), ("NaCl", False), ("NaH", False)])
+@pytest.mark.parametrize(
+    "formula, conductor",
+    [
+        ("Na3Sb", True),
+        ("NaSn", True),
+        ("Y", True),
+        ("Sb", True),
+        ("Na3P", False),
+        ("Na2S", False),
+        ("NaCl", False),
+        ("NaH", False),
+    ],
+)
 def test_electronic_conductor_rule(formula, conductor):
     assert is_electronic_conductor(formula) is conductor
 
@@ -113,7 +129,9 @@ def test_hydrolysis_of_na3ps4_releases_four_h2s():
 def test_hydrolysis_ranking_agrees_with_seed_000_hsab():
     """Seed 000 sec. 3.2: Sb5+ (soft) sulfides resist moisture better than P5+; oxides do not release H2S."""
     ranking = {item.formula: item for item in hydrolysis_ranking(["Na3PS4", "Na3SbS4", "Na3PO4"])}
-    assert ranking["Na3SbS4"].reaction_energy_eV_per_formula_unit > ranking["Na3PS4"].reaction_energy_eV_per_formula_unit
+    assert (
+        ranking["Na3SbS4"].reaction_energy_eV_per_formula_unit > ranking["Na3PS4"].reaction_energy_eV_per_formula_unit
+    )
     assert ranking["Na3SbS4"].h2s_per_formula_unit < ranking["Na3PS4"].h2s_per_formula_unit
     assert ranking["Na3PO4"].reaction_energy_eV_per_formula_unit == 0.0
     assert ranking["Na3PO4"].h2s_per_formula_unit == 0.0
@@ -159,8 +177,11 @@ def test_window_agrees_with_pymatgen_grand_potential_diagram(formula):
 
     def grand_e_above_hull(voltage_V):
         diagram = GrandPotentialPhaseDiagram(entries, {Element("Na"): mu_na - voltage_V})
-        return min(diagram.get_e_above_hull(item) for item in diagram.all_entries
-                   if item.original_entry.composition.reduced_formula == formula)
+        return min(
+            diagram.get_e_above_hull(item)
+            for item in diagram.all_entries
+            if item.original_entry.composition.reduced_formula == formula
+        )
 
     inside = (window.reduction_V + window.oxidation_V) / 2
     assert grand_e_above_hull(inside) == pytest.approx(0.0, abs=1e-8)

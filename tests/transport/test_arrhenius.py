@@ -33,7 +33,10 @@ def test_recovers_known_activation_energy_within_two_stderr():
 
 
 def test_standard_error_is_honest_over_many_noise_draws():
-    z = [(f.Ea_eV - 0.30) / f.Ea_stderr_eV for f in (fit_arrhenius(T, sigma_t_series(T, 0.30, 1e5, 0.02, s)) for s in range(300))]
+    z = [
+        (f.Ea_eV - 0.30) / f.Ea_stderr_eV
+        for f in (fit_arrhenius(T, sigma_t_series(T, 0.30, 1e5, 0.02, s)) for s in range(300))
+    ]
     coverage = np.mean(np.abs(z) < 2)
     assert 0.88 < coverage < 0.99  # t distribution with 8 dof: 92 % within 2 stderr
 
@@ -94,7 +97,9 @@ def test_kink_detected_near_the_transition():
 
 
 def test_straight_series_is_not_flagged():
-    flagged = [fit_arrhenius_with_kink(TK, sigma_t_series(TK, 0.30, 1e5, 0.02, seed)).kink_detected for seed in range(40)]
+    flagged = [
+        fit_arrhenius_with_kink(TK, sigma_t_series(TK, 0.30, 1e5, 0.02, seed)).kink_detected for seed in range(40)
+    ]
     assert sum(flagged) <= 3  # about 3 % false positives at the default AICc margin of 2
     straight = fit_arrhenius_with_kink(TK, sigma_t_series(TK, 0.30, 1e5, 0.0, 0))
     assert not straight.kink_detected and straight.low_T is None
@@ -104,7 +109,9 @@ def test_straight_series_is_not_flagged():
 def test_conductivity_jump_is_an_unjoined_break():
     """Na2B12H12-like order-disorder: a jump of about two decades at 529 K with a lower Ea above it."""
     temperature = np.linspace(450.0, 600.0, 13)
-    sigma = np.where(temperature < 529.0, 1e3 * np.exp(-0.8 / (KB * temperature)), 5.0 * np.exp(-0.2 / (KB * temperature)))
+    sigma = np.where(
+        temperature < 529.0, 1e3 * np.exp(-0.8 / (KB * temperature)), 5.0 * np.exp(-0.2 / (KB * temperature))
+    )
     sigma *= 1.0 + 0.02 * np.random.default_rng(0).standard_normal(temperature.size)
     kink = fit_arrhenius_with_kink(temperature, sigma, form="sigma")
     assert kink.kink_detected and kink.model == "unjoined"

@@ -21,12 +21,16 @@ from pymatgen.core import Lattice, Structure  # noqa: E402
 def cubic_na3ps4() -> Structure:
     """Cubic Na3PS4, I-43m, a = 6.9965 A, Na 6b, P 2a, S 8c x = 0.1694 (Jansen & Henseler 1992, J. Solid State Chem.
     99, 110)."""
-    return Structure.from_spacegroup("I-43m", Lattice.cubic(6.9965), ["Na", "P", "S"], [[0, 0.5, 0.5], [0, 0, 0], [0.1694] * 3])
+    return Structure.from_spacegroup(
+        "I-43m", Lattice.cubic(6.9965), ["Na", "P", "S"], [[0, 0.5, 0.5], [0, 0, 0], [0.1694] * 3]
+    )
 
 
 def antiperovskite_na3obr() -> Structure:
     """Na3OBr anti-perovskite, Pm-3m, a = 4.57 A (Na 3c, O 1b, Br 1a)."""
-    return Structure.from_spacegroup("Pm-3m", Lattice.cubic(4.57), ["Na", "O", "Br"], [[0.5, 0, 0], [0.5, 0.5, 0.5], [0, 0, 0]])
+    return Structure.from_spacegroup(
+        "Pm-3m", Lattice.cubic(4.57), ["Na", "O", "Br"], [[0.5, 0, 0], [0.5, 0.5, 0.5], [0, 0, 0]]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +175,7 @@ def test_figures_are_written(na3ps4_results, tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
     html = landscape_isosurface_html(landscape, tmp_path / "iso.html", na3ps4_results[0].Ea_3D_eV + 0.05)
     text = html.read_text(encoding="utf-8")
-    assert '"isosurface"' in text and "<script src=\"https://cdn.plot.ly" not in text
+    assert '"isosurface"' in text and '<script src="https://cdn.plot.ly' not in text
     assert html.stat().st_size < 5 * 2**20
     with pytest.raises(InputError):
         landscape_isosurface_html(landscape, tmp_path / "bad.html", float("nan"))

@@ -40,7 +40,10 @@ def test_doped_cases_model_the_seed_composition():
         target = Composition(case.label)
         modelled = structure.composition.fractional_composition
         for element in target:
-            assert modelled[element] == pytest.approx(target.fractional_composition[element], abs=0.01), (case.label, element)
+            assert modelled[element] == pytest.approx(target.fractional_composition[element], abs=0.01), (
+                case.label,
+                element,
+            )
 
 
 def test_outliers_carry_their_stated_caveat(validation):

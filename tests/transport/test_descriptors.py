@@ -16,7 +16,9 @@ from nassb.transport.descriptors import (
 
 def _cubic_na3ps4() -> Structure:
     # Jansen and Henseler 1992, J. Solid State Chem. 99, 110: I-43m, a = 6.9965 A
-    return Structure.from_spacegroup("I-43m", Lattice.cubic(6.9965), ["Na", "P", "S"], [[0, 0.5, 0.5], [0, 0, 0], [0.1694] * 3])
+    return Structure.from_spacegroup(
+        "I-43m", Lattice.cubic(6.9965), ["Na", "P", "S"], [[0, 0.5, 0.5], [0, 0, 0], [0.1694] * 3]
+    )
 
 
 def test_tolerance_factor_of_the_textbook_perovskite_srtio3_is_one():
@@ -32,8 +34,10 @@ def test_antiperovskite_tolerance_factor_of_na3obr():
 
 
 def test_hsab_ranking_follows_the_seeds():
-    risk = {f: hsab_indicator(f).risk_score for f in
-            ["Na3PS4", "Na3SbS4", "Na3PS3.85O0.15", "Na3.1Ge0.1Sb0.9S4", "Na3YCl6", "Na3Zr2Si2PO12"]}
+    risk = {
+        f: hsab_indicator(f).risk_score
+        for f in ["Na3PS4", "Na3SbS4", "Na3PS3.85O0.15", "Na3.1Ge0.1Sb0.9S4", "Na3YCl6", "Na3Zr2Si2PO12"]
+    }
     assert risk["Na3PS4"] > risk["Na3SbS4"]  # seed 001 section 4.5: Sb5+ soft acid, more stable than P5+
     assert risk["Na3PS4"] > risk["Na3PS3.85O0.15"]  # seed 000 section 4.1.1: O2- hard base protects
     assert risk["Na3SbS4"] > risk["Na3.1Ge0.1Sb0.9S4"]  # seed 000 section 4.1.1: Ge doping, 54.5 % less H2S

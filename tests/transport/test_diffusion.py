@@ -20,8 +20,9 @@ from nassb.transport.diffusion import (
 A2_PER_PS_IN_CM2_PER_S = 1e-4
 
 
-def random_walk(seed: int, D_A2_per_ps: float, frame_ps: float, n_frames: int, n_ions: int,
-                vibration_A: float = 0.0) -> np.ndarray:
+def random_walk(
+    seed: int, D_A2_per_ps: float, frame_ps: float, n_frames: int, n_ions: int, vibration_A: float = 0.0
+) -> np.ndarray:
     """Gaussian random walkers (per-component step variance 2 D dt), plus an uncorrelated site vibration."""
     rng = np.random.default_rng(seed)
     steps = rng.normal(0.0, math.sqrt(2 * D_A2_per_ps * frame_ps), size=(n_frames - 1, n_ions, 3))
@@ -144,8 +145,9 @@ def test_md_arrhenius_recovers_activation_energy_and_room_temperature_values():
 def test_md_arrhenius_line_passes_through_room_temperature_and_follows_Ea():
     Ea, D0, density = 0.25, 1e-3, 1.2e22
     temperatures = np.array([500.0, 700.0, 900.0])
-    result = md_arrhenius(temperatures, D0 * np.exp(-Ea / (BOLTZMANN_EV_PER_K * temperatures)), np.full(3, 1e-9),
-                          density)
+    result = md_arrhenius(
+        temperatures, D0 * np.exp(-Ea / (BOLTZMANN_EV_PER_K * temperatures)), np.full(3, 1e-9), density
+    )
     assert result.D_cm2_per_s_at(298.15) == pytest.approx(result.D_298K_cm2_per_s, rel=1e-12)
     expected = D0 * np.exp(-Ea / (BOLTZMANN_EV_PER_K * temperatures))
     np.testing.assert_allclose(result.D_cm2_per_s_at(temperatures), expected, rtol=1e-6)

@@ -33,17 +33,20 @@ def one_torch_thread():
 def na3ps4():
     from pymatgen.core import Lattice, Structure
 
-    return Structure.from_spacegroup("I-43m", Lattice.cubic(6.9965), ["Na", "P", "S"],
-                                     [[0, 0.5, 0.5], [0, 0, 0], [0.1694, 0.1694, 0.1694]])
+    return Structure.from_spacegroup(
+        "I-43m", Lattice.cubic(6.9965), ["Na", "P", "S"], [[0, 0.5, 0.5], [0, 0, 0], [0.1694, 0.1694, 0.1694]]
+    )
 
 
 @pytest.fixture(scope="module")
 def chgnet():
     return chgnet_calculator()
 
+
 # 20 equilibration + 30 production steps of 2 fs at 800 K, strong friction so that 0.1 ps thermalises
-SHORT = MDSettings(temperature_K=800.0, time_ps=0.06, equilibration_ps=0.04, sample_every=5, seed=7,
-                   friction_per_fs=0.02)
+SHORT = MDSettings(
+    temperature_K=800.0, time_ps=0.06, equilibration_ps=0.04, sample_every=5, seed=7, friction_per_fs=0.02
+)
 
 
 class Interrupt(Exception):
@@ -69,8 +72,9 @@ def test_stop_and_continue_is_identical_to_an_uninterrupted_run(chgnet, na3ps4, 
     with np.load(checkpoint) as saved:
         assert int(saved["step"]) == 20 and saved["frames_A"].shape[0] == 1
     calls = []
-    resumed = run_nvt(na3ps4, chgnet, SHORT, checkpoint_path=checkpoint, progress=lambda d, t: calls.append(d),
-                      checkpoint_every=10)
+    resumed = run_nvt(
+        na3ps4, chgnet, SHORT, checkpoint_path=checkpoint, progress=lambda d, t: calls.append(d), checkpoint_every=10
+    )
     assert calls[0] == 21 and calls[-1] == 50
     # the thermostat's random stream is restored with the positions and momenta: the same trajectory, bit for bit
     np.testing.assert_array_equal(resumed.positions_A, whole.positions_A)
@@ -100,8 +104,16 @@ def test_bad_settings_and_structures_are_refused(chgnet, na3ps4):
 def test_md_conductivity_pipeline(chgnet, na3ps4, tmp_path):
     done = []
     result = md_conductivity(
-        na3ps4, chgnet, [800.0], time_ps=0.1, equilibration_ps=0.1, sample_every=5, seed=3, friction_per_fs=0.02,
-        checkpoint_dir=tmp_path, progress=lambda d, t: done.append((d, t)),
+        na3ps4,
+        chgnet,
+        [800.0],
+        time_ps=0.1,
+        equilibration_ps=0.1,
+        sample_every=5,
+        seed=3,
+        friction_per_fs=0.02,
+        checkpoint_dir=tmp_path,
+        progress=lambda d, t: done.append((d, t)),
     )
     assert done[-1] == (100, 100)
     assert (tmp_path / "md_800K.npz").exists()

@@ -55,7 +55,7 @@ class CellConditions(_Strict):
     c_rates: tuple[float, ...] = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 
     @model_validator(mode="after")
-    def _window(self) -> "CellConditions":
+    def _window(self) -> CellConditions:
         if self.voltage_max_V <= self.voltage_min_V:
             raise ValueError("voltage_max_V must be above voltage_min_V")
         if any(not (rate > 0) for rate in self.c_rates):
@@ -76,7 +76,7 @@ class Composition(_Strict):
     binder: float = Field(default=0.0, ge=0, le=100)
 
     @model_validator(mode="after")
-    def _sums_to_100(self) -> "Composition":
+    def _sums_to_100(self) -> Composition:
         total = self.active + self.catholyte + self.carbon + self.binder
         if abs(total - 100.0) > FRACTION_SUM_TOLERANCE:
             raise ValueError(f"active + catholyte + carbon + binder must sum to 100 %, they sum to {total:g} %")
@@ -107,14 +107,19 @@ class Cathode(_Strict):
     conductivity_model: Literal["bruggeman", "percolation"] = "bruggeman"
 
     @model_validator(mode="after")
-    def _one_of_each(self) -> "Cathode":
+    def _one_of_each(self) -> Cathode:
         if (self.composition_wt is None) == (self.composition_vol is None):
             raise ValueError("give exactly one of composition_wt and composition_vol")
-        given = [name for name in ("active_loading_mg_per_cm2", "composite_loading_mg_per_cm2", "thickness_um")
-                 if getattr(self, name) is not None]
+        given = [
+            name
+            for name in ("active_loading_mg_per_cm2", "composite_loading_mg_per_cm2", "thickness_um")
+            if getattr(self, name) is not None
+        ]
         if len(given) != 1:
-            raise ValueError("give exactly one of active_loading_mg_per_cm2, composite_loading_mg_per_cm2 and thickness_um"
-                             + (f" (got {', '.join(given)})" if given else ""))
+            raise ValueError(
+                "give exactly one of active_loading_mg_per_cm2, composite_loading_mg_per_cm2 and thickness_um"
+                + (f" (got {', '.join(given)})" if given else "")
+            )
         if self.pore_electrolyte is not None and self.porosity <= 0:
             raise ValueError("a pore_electrolyte needs a porosity above 0 to fill")
         composition = self.composition
@@ -150,7 +155,7 @@ class Anode(_Strict):
     np_ratio: float | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
-    def _sizing(self) -> "Anode":
+    def _sizing(self) -> Anode:
         given = [name for name in ("thickness_um", "loading_mg_per_cm2", "np_ratio") if getattr(self, name) is not None]
         if self.type == "anode_free":
             if given:
@@ -181,7 +186,7 @@ class Interlayer(_Strict):
     asr_ohm_cm2: float | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
-    def _liquid_volume(self) -> "Interlayer":
+    def _liquid_volume(self) -> Interlayer:
         if self.type == "liquid" and self.liquid_uL is None and self.thickness_um is None:
             raise ValueError("a liquid interlayer needs liquid_uL (with cell.area_cm2) or thickness_um")
         return self
@@ -219,7 +224,7 @@ class CellDesign(_Strict):
     source: str = Field(default="design", exclude=True)
 
     @model_validator(mode="after")
-    def _liquid_needs_area(self) -> "CellDesign":
+    def _liquid_needs_area(self) -> CellDesign:
         for layer in self.interlayer:
             if layer.liquid_uL is not None and layer.thickness_um is None and self.cell.area_cm2 is None:
                 raise ValueError("a liquid interlayer given in uL needs cell.area_cm2 to become a thickness")
@@ -258,7 +263,9 @@ def _check_material_tables(design: CellDesign) -> None:
     for name, overrides in design.materials.items():
         for key, value in overrides.items():
             if key not in OVERRIDE_KEYS:
-                raise InputError(design.source, f"materials.{name}.{key}", f"one of the known keys ({', '.join(OVERRIDE_KEYS)})", key)
+                raise InputError(
+                    design.source, f"materials.{name}.{key}", f"one of the known keys ({', '.join(OVERRIDE_KEYS)})", key
+                )
             if isinstance(value, float) and not math.isfinite(value):
                 raise InputError(design.source, f"materials.{name}.{key}", "a finite number", value)
 

@@ -19,9 +19,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from nassb.chem.formula import parse_formula
 from nassb.core.constants import ROOM_TEMPERATURE_K, ROOM_TEMPERATURE_RANGE_K
 from nassb.core.errors import InputError
-from nassb.chem.formula import parse_formula
 from nassb.core.value import Computation, KnowledgeBaseRecord, Literature, UserInput, Value
 from nassb.transport.arrhenius import arrhenius_conductivity_S_per_cm
 
@@ -76,15 +76,22 @@ def load_library() -> dict[str, MaterialEntry]:
     entries = {}
     for name, table in tomllib.loads(text).items():
         properties = {key: spec for key, spec in table.items() if key in PROPERTY_UNITS}
-        entries[name] = MaterialEntry(name, table["role"], table.get("formula", name), tuple(table.get("aliases", ())), properties)
+        entries[name] = MaterialEntry(
+            name, table["role"], table.get("formula", name), tuple(table.get("aliases", ())), properties
+        )
     return entries
 
 
 class MaterialResolver:
     """Finds every property a design needs, with its source; keeps a list of what it resolved for the report."""
 
-    def __init__(self, overrides: dict[str, dict[str, Any]] | None = None, design_source: str = "design",
-                 library: dict[str, MaterialEntry] | None = None, knowledge_base=None):
+    def __init__(
+        self,
+        overrides: dict[str, dict[str, Any]] | None = None,
+        design_source: str = "design",
+        library: dict[str, MaterialEntry] | None = None,
+        knowledge_base=None,
+    ):
         self.overrides = overrides or {}
         self.design_source = design_source
         self.library = library if library is not None else load_library()
@@ -128,13 +135,21 @@ class MaterialResolver:
         material used in a role it cannot play (`roles`, e.g. ("carbon",) for cathode.carbon; empty: any)."""
         entry = self.entry(name)
         if entry is not None and roles and entry.role not in roles:
-            raise InputError(self.design_source, design_field,
-                             f"a {' or '.join(roles)} material; '{name}' is a {entry.role} material in the library", name)
+            raise InputError(
+                self.design_source,
+                design_field,
+                f"a {' or '.join(roles)} material; '{name}' is a {entry.role} material in the library",
+                name,
+            )
         if entry is not None or name in self.overrides or _reduced_formula(name) is not None:
             return
         known = ", ".join(sorted(self.library))
-        raise InputError(self.design_source, design_field,
-                         f"a material of the library ({known}), a chemical formula, or a [materials.\"{name}\"] table", name)
+        raise InputError(
+            self.design_source,
+            design_field,
+            f'a material of the library ({known}), a chemical formula, or a [materials."{name}"] table',
+            name,
+        )
 
     def sodium_per_formula(self, name: str) -> float | None:
         """Na atoms per formula unit of a material (None when its formula does not parse)."""
@@ -160,9 +175,13 @@ class MaterialResolver:
         """Like `find`, but a missing property is an error that says what to supply and where."""
         value = self.find(name, key)
         if value is None:
-            raise InputError(self.design_source, design_field,
-                             f"{key} of '{name}' ({purpose}); it is not in the library nor in the knowledge base: "
-                             f"add it as [materials.\"{name}\"] {key} = ...", None)
+            raise InputError(
+                self.design_source,
+                design_field,
+                f"{key} of '{name}' ({purpose}); it is not in the library nor in the knowledge base: "
+                f'add it as [materials."{name}"] {key} = ...',
+                None,
+            )
         return value
 
     def _from_override(self, name: str, key: str, unit: str) -> Value | None:
@@ -203,8 +222,12 @@ class MaterialResolver:
         if reduced is None:
             return None
         records = self.knowledge_base.records
-        chosen = records[(records["reduced_formula"] == reduced) & (records["property"] == KB_PROPERTY[key])
-                         & (records["role"] == "electrolyte") & (records["flags"].fillna("") == "")]
+        chosen = records[
+            (records["reduced_formula"] == reduced)
+            & (records["property"] == KB_PROPERTY[key])
+            & (records["role"] == "electrolyte")
+            & (records["flags"].fillna("") == "")
+        ]
         if key == "ionic_conductivity_S_per_cm":
             temperature = chosen["temperature_K"].fillna(ROOM_TEMPERATURE_K)
             chosen = chosen[temperature.between(*ROOM_TEMPERATURE_RANGE_K)]
@@ -220,14 +243,22 @@ class MaterialResolver:
         sigma(T) = sigma_ref (T_ref / T) exp(-Ea/kB (1/T - 1/T_ref)), from the reference conductivity and the
         activation energy; within 5 K of the reference temperature the reference value is used as it is.
         """
-        reference = self.require(name, "ionic_conductivity_S_per_cm", design_field, "ionic conductivity of the electrolyte")
+        reference = self.require(
+            name, "ionic_conductivity_S_per_cm", design_field, "ionic conductivity of the electrolyte"
+        )
         reference_K = self.record_temperature_K(reference)
         if abs(temperature_K - reference_K) <= SAME_TEMPERATURE_TOLERANCE_K:
             return reference
-        activation = self.require(name, "activation_energy_eV", design_field,
-                                  f"activation energy to take the conductivity from {reference_K:.0f} K to {temperature_K:.0f} K")
+        activation = self.require(
+            name,
+            "activation_energy_eV",
+            design_field,
+            f"activation energy to take the conductivity from {reference_K:.0f} K to {temperature_K:.0f} K",
+        )
         sigma = arrhenius_conductivity_S_per_cm(reference.magnitude, reference_K, temperature_K, activation.magnitude)
         method = "Arrhenius sigma*T law (seed 004 Eq.1)"
-        settings = {"sigma_ref": f"{reference.magnitude:.3g} S/cm at {reference_K:.0f} K ({reference.source.describe()})",
-                    "Ea": f"{activation.magnitude:.3g} eV ({activation.source.describe()})"}
+        settings = {
+            "sigma_ref": f"{reference.magnitude:.3g} S/cm at {reference_K:.0f} K ({reference.source.describe()})",
+            "Ea": f"{activation.magnitude:.3g} eV ({activation.source.describe()})",
+        }
         return Value(sigma, "S/cm", Computation(method, settings))

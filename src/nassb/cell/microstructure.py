@@ -50,8 +50,12 @@ def _check_fractions(fractions: Mapping[str, float], field: str, total: float) -
         if not (math.isfinite(value) and 0.0 <= value <= 1.0):
             raise InputError(SOURCE, f"{field}[{name}]", "a fraction between 0 and 1", value)
     if abs(sum(fractions.values()) - total) > FRACTION_SUM_TOLERANCE:
-        raise InputError(SOURCE, field, f"fractions summing to {total:g} (within {FRACTION_SUM_TOLERANCE:g})",
-                         sum(fractions.values()))
+        raise InputError(
+            SOURCE,
+            field,
+            f"fractions summing to {total:g} (within {FRACTION_SUM_TOLERANCE:g})",
+            sum(fractions.values()),
+        )
 
 
 def _densities(names: Mapping[str, float], densities_g_per_cm3: Mapping[str, float]) -> dict[str, float]:
@@ -67,8 +71,9 @@ def _check_porosity(porosity: float) -> None:
         raise InputError(SOURCE, "porosity", "a fraction 0 <= porosity < 1", porosity)
 
 
-def weight_to_volume_fractions(mass_fractions: Mapping[str, float], densities_g_per_cm3: Mapping[str, float],
-                               porosity: float = 0.0) -> dict[str, float]:
+def weight_to_volume_fractions(
+    mass_fractions: Mapping[str, float], densities_g_per_cm3: Mapping[str, float], porosity: float = 0.0
+) -> dict[str, float]:
     """Volume fractions of the composite, phi_i = (w_i / rho_i) / sum_k (w_k / rho_k) x (1 - porosity)."""
     _check_porosity(porosity)
     _check_fractions(mass_fractions, "mass_fractions", 1.0)
@@ -78,8 +83,9 @@ def weight_to_volume_fractions(mass_fractions: Mapping[str, float], densities_g_
     return {name: v / total * (1.0 - porosity) for name, v in specific_volume.items()}
 
 
-def volume_to_weight_fractions(volume_fractions: Mapping[str, float], densities_g_per_cm3: Mapping[str, float],
-                               porosity: float = 0.0) -> dict[str, float]:
+def volume_to_weight_fractions(
+    volume_fractions: Mapping[str, float], densities_g_per_cm3: Mapping[str, float], porosity: float = 0.0
+) -> dict[str, float]:
     """Mass fractions w_i = phi_i rho_i / sum_k phi_k rho_k; the phi_i plus the porosity must sum to 1."""
     _check_porosity(porosity)
     _check_fractions(volume_fractions, "volume_fractions", 1.0 - porosity)
@@ -114,8 +120,9 @@ def _check_exponent(exponent: float, field: str) -> None:
         raise InputError(SOURCE, field, "an exponent >= 1", exponent)
 
 
-def bruggeman_conductivity(sigma_S_per_cm: float | np.ndarray, volume_fraction: float | np.ndarray,
-                           exponent: float = BRUGGEMAN_EXPONENT) -> float | np.ndarray:
+def bruggeman_conductivity(
+    sigma_S_per_cm: float | np.ndarray, volume_fraction: float | np.ndarray, exponent: float = BRUGGEMAN_EXPONENT
+) -> float | np.ndarray:
     """Bruggeman effective conductivity sigma phi^exponent in S/cm (Bruggeman 1935; 1.5 for spheres)."""
     _check_exponent(exponent, "exponent")
     return _as_result(_check_sigma(sigma_S_per_cm) * _check_volume_fraction(volume_fraction) ** exponent)
@@ -127,8 +134,9 @@ def tortuosity_factor(volume_fraction: float | np.ndarray, exponent: float = BRU
     return _as_result(_check_volume_fraction(volume_fraction, positive=True) ** (1.0 - exponent))
 
 
-def like_coordination_number(solid_fraction: float, radius_ratio: float,
-                             mean_coordination: float = MEAN_COORDINATION) -> float:
+def like_coordination_number(
+    solid_fraction: float, radius_ratio: float, mean_coordination: float = MEAN_COORDINATION
+) -> float:
     """Mean number Z_cc of conducting neighbours of a conducting sphere in a binary random packing.
 
     Binary packing of conducting spheres (radius r_c, volume fraction x of the solid) among other spheres
@@ -147,9 +155,12 @@ def like_coordination_number(solid_fraction: float, radius_ratio: float,
     return n_c * z_c**2 / mean_coordination
 
 
-def percolation_threshold(radius_ratio: float = 1.0, porosity: float = 0.0,
-                          critical_coordination: float = CRITICAL_COORDINATION,
-                          mean_coordination: float = MEAN_COORDINATION) -> float:
+def percolation_threshold(
+    radius_ratio: float = 1.0,
+    porosity: float = 0.0,
+    critical_coordination: float = CRITICAL_COORDINATION,
+    mean_coordination: float = MEAN_COORDINATION,
+) -> float:
     """Percolation threshold phi_c of a conducting phase, as a volume fraction of the composite.
 
     The conducting phase percolates when its like coordination number Z_cc (`like_coordination_number`,
@@ -170,12 +181,18 @@ def percolation_threshold(radius_ratio: float = 1.0, porosity: float = 0.0,
     if not (math.isfinite(mean_coordination) and 3.0 < mean_coordination):
         raise InputError(SOURCE, "mean_coordination", "a mean coordination number > 3", mean_coordination)
     if not (math.isfinite(critical_coordination) and 0.0 < critical_coordination < mean_coordination):
-        raise InputError(SOURCE, "critical_coordination", f"0 < Z_crit < mean_coordination ({mean_coordination:g})",
-                         critical_coordination)
+        raise InputError(
+            SOURCE,
+            "critical_coordination",
+            f"0 < Z_crit < mean_coordination ({mean_coordination:g})",
+            critical_coordination,
+        )
     if radius_ratio > MAX_RADIUS_RATIO or mean_coordination > MAX_MEAN_COORDINATION:
-        raise ModelError(f"percolation_threshold: the coordination-number model holds for radius_ratio <= "
-                         f"{MAX_RADIUS_RATIO:g} and mean_coordination <= {MAX_MEAN_COORDINATION:g}; got "
-                         f"radius_ratio={radius_ratio:g}, mean_coordination={mean_coordination:g}")
+        raise ModelError(
+            f"percolation_threshold: the coordination-number model holds for radius_ratio <= "
+            f"{MAX_RADIUS_RATIO:g} and mean_coordination <= {MAX_MEAN_COORDINATION:g}; got "
+            f"radius_ratio={radius_ratio:g}, mean_coordination={mean_coordination:g}"
+        )
     low, high = 0.0, 1.0
     while high - low > 1e-12:
         middle = 0.5 * (low + high)
@@ -186,8 +203,12 @@ def percolation_threshold(radius_ratio: float = 1.0, porosity: float = 0.0,
     return 0.5 * (low + high) * (1.0 - porosity)
 
 
-def percolation_conductivity(sigma_S_per_cm: float | np.ndarray, volume_fraction: float | np.ndarray,
-                             threshold: float, exponent: float = PERCOLATION_EXPONENT) -> float | np.ndarray:
+def percolation_conductivity(
+    sigma_S_per_cm: float | np.ndarray,
+    volume_fraction: float | np.ndarray,
+    threshold: float,
+    exponent: float = PERCOLATION_EXPONENT,
+) -> float | np.ndarray:
     """Percolation conductivity sigma ((phi - phi_c) / (1 - phi_c))^t in S/cm, 0 for phi <= phi_c.
 
     t = 2.0 is the universal exponent of 3D conductivity percolation (Stauffer and Aharony 1994).
@@ -213,11 +234,17 @@ class EffectiveConductivity:
     percolating: bool
 
 
-def effective_conductivities(sigma_S_per_cm: float, volume_fraction: float, *, porosity: float = 0.0,
-                             radius_ratio: float = 1.0, bruggeman_exponent: float = BRUGGEMAN_EXPONENT,
-                             percolation_exponent: float = PERCOLATION_EXPONENT,
-                             critical_coordination: float = CRITICAL_COORDINATION,
-                             mean_coordination: float = MEAN_COORDINATION) -> EffectiveConductivity:
+def effective_conductivities(
+    sigma_S_per_cm: float,
+    volume_fraction: float,
+    *,
+    porosity: float = 0.0,
+    radius_ratio: float = 1.0,
+    bruggeman_exponent: float = BRUGGEMAN_EXPONENT,
+    percolation_exponent: float = PERCOLATION_EXPONENT,
+    critical_coordination: float = CRITICAL_COORDINATION,
+    mean_coordination: float = MEAN_COORDINATION,
+) -> EffectiveConductivity:
     """Bruggeman and percolation conductivities, the threshold and the tortuosity of one conducting phase.
 
     `volume_fraction` is the phase's fraction of the composite (<= 1 - porosity); `radius_ratio` is its particle
@@ -242,17 +269,25 @@ def effective_conductivities(sigma_S_per_cm: float, volume_fraction: float, *, p
 
 def _series_resistivity_ohm_cm(kappa_eff_S_per_cm: float, sigma_eff_S_per_cm: float) -> float:
     if not (math.isfinite(kappa_eff_S_per_cm) and kappa_eff_S_per_cm > 0.0):
-        raise InputError(SOURCE, "kappa_eff_S_per_cm", "a positive effective ionic conductivity in S/cm",
-                         kappa_eff_S_per_cm)
+        raise InputError(
+            SOURCE, "kappa_eff_S_per_cm", "a positive effective ionic conductivity in S/cm", kappa_eff_S_per_cm
+        )
     if math.isnan(sigma_eff_S_per_cm) or sigma_eff_S_per_cm <= 0.0:
-        raise InputError(SOURCE, "sigma_eff_S_per_cm", "a positive effective electronic conductivity in S/cm "
-                         "(inf for an ideal electronic network)", sigma_eff_S_per_cm)
+        raise InputError(
+            SOURCE,
+            "sigma_eff_S_per_cm",
+            "a positive effective electronic conductivity in S/cm (inf for an ideal electronic network)",
+            sigma_eff_S_per_cm,
+        )
     return 1.0 / kappa_eff_S_per_cm + 1.0 / sigma_eff_S_per_cm
 
 
-def ionic_penetration_depth_cm(kappa_eff_S_per_cm: float, current_density_mA_per_cm2: float,
-                               allowed_overpotential_V: float = ALLOWED_OVERPOTENTIAL_V,
-                               sigma_eff_S_per_cm: float = math.inf) -> float:
+def ionic_penetration_depth_cm(
+    kappa_eff_S_per_cm: float,
+    current_density_mA_per_cm2: float,
+    allowed_overpotential_V: float = ALLOWED_OVERPOTENTIAL_V,
+    sigma_eff_S_per_cm: float = math.inf,
+) -> float:
     """Ohmic-limited reaction penetration depth L_pen = dV / (i (1/kappa_eff + 1/sigma_eff)) in cm.
 
     The depth over which the ohmic drop of the current density i (the magnitude, converted from mA/cm2 to
@@ -266,19 +301,23 @@ def ionic_penetration_depth_cm(kappa_eff_S_per_cm: float, current_density_mA_per
     if not (math.isfinite(allowed_overpotential_V) and allowed_overpotential_V > 0.0):
         raise InputError(SOURCE, "allowed_overpotential_V", "a positive overpotential in V", allowed_overpotential_V)
     if not math.isfinite(current_density_mA_per_cm2):
-        raise InputError(SOURCE, "current_density_mA_per_cm2", "a finite current density in mA/cm2",
-                         current_density_mA_per_cm2)
+        raise InputError(
+            SOURCE, "current_density_mA_per_cm2", "a finite current density in mA/cm2", current_density_mA_per_cm2
+        )
     current_A_per_cm2 = convert(abs(current_density_mA_per_cm2), "mA/cm2", "A/cm2")
     if current_A_per_cm2 == 0.0:
         return math.inf
     return allowed_overpotential_V / (current_A_per_cm2 * resistivity)
 
 
-def kinetic_penetration_depth_cm(kappa_eff_S_per_cm: float, specific_area_per_cm: float,
-                                 exchange_current_density_mA_per_cm2: float,
-                                 temperature_K: float = ROOM_TEMPERATURE_K,
-                                 sigma_eff_S_per_cm: float = math.inf,
-                                 transfer_coefficient_sum: float = 1.0) -> float:
+def kinetic_penetration_depth_cm(
+    kappa_eff_S_per_cm: float,
+    specific_area_per_cm: float,
+    exchange_current_density_mA_per_cm2: float,
+    temperature_K: float = ROOM_TEMPERATURE_K,
+    sigma_eff_S_per_cm: float = math.inf,
+    transfer_coefficient_sum: float = 1.0,
+) -> float:
     """Linear-kinetics penetration depth 1/nu = sqrt(R T / ((alpha_a + alpha_c) F a i0 (1/kappa + 1/sigma))) in cm.
 
     The decay length of the reaction rate from the limiting face in the low-current (linearised
@@ -286,13 +325,21 @@ def kinetic_penetration_depth_cm(kappa_eff_S_per_cm: float, specific_area_per_cm
     active area per volume (cm2/cm3 = 1/cm), i0 the exchange current density (mA/cm2, converted to A/cm2).
     """
     resistivity = _series_resistivity_ohm_cm(kappa_eff_S_per_cm, sigma_eff_S_per_cm)
-    for field, value in (("specific_area_per_cm", specific_area_per_cm),
-                         ("exchange_current_density_mA_per_cm2", exchange_current_density_mA_per_cm2),
-                         ("temperature_K", temperature_K), ("transfer_coefficient_sum", transfer_coefficient_sum)):
+    for field, value in (
+        ("specific_area_per_cm", specific_area_per_cm),
+        ("exchange_current_density_mA_per_cm2", exchange_current_density_mA_per_cm2),
+        ("temperature_K", temperature_K),
+        ("transfer_coefficient_sum", transfer_coefficient_sum),
+    ):
         if not (math.isfinite(value) and value > 0.0):
             raise InputError(SOURCE, field, "a positive finite number", value)
-    conductance_per_cm3 = (transfer_coefficient_sum * FARADAY_C_PER_MOL / (GAS_CONSTANT_J_PER_MOL_K * temperature_K)
-                           * specific_area_per_cm * convert(exchange_current_density_mA_per_cm2, "mA/cm2", "A/cm2"))
+    conductance_per_cm3 = (
+        transfer_coefficient_sum
+        * FARADAY_C_PER_MOL
+        / (GAS_CONSTANT_J_PER_MOL_K * temperature_K)
+        * specific_area_per_cm
+        * convert(exchange_current_density_mA_per_cm2, "mA/cm2", "A/cm2")
+    )
     return 1.0 / math.sqrt(conductance_per_cm3 * resistivity)
 
 

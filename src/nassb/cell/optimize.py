@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Literal
+from typing import Literal
 
 import numpy as np
 
@@ -57,8 +58,14 @@ class OptimisationResult:
     points: list[OptimisationPoint] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"objective": self.objective, "c_rate": self.c_rate, "best": self.best.to_dict(), "start": self.start.to_dict(),
-                "evaluations": len(self.points), "points": [point.to_dict() for point in self.points]}
+        return {
+            "objective": self.objective,
+            "c_rate": self.c_rate,
+            "best": self.best.to_dict(),
+            "start": self.start.to_dict(),
+            "evaluations": len(self.points),
+            "points": [point.to_dict() for point in self.points],
+        }
 
 
 # optimisation variable -> (cell parameter it sets, unit of the variable)
@@ -69,39 +76,65 @@ VARIABLE_PARAMETERS = {
 }
 
 
-def variant_parameters(active_wt_percent: float, active_loading_mg_per_cm2: float, separator_um: float) -> dict[str, Value]:
+def variant_parameters(
+    active_wt_percent: float, active_loading_mg_per_cm2: float, separator_um: float
+) -> dict[str, Value]:
     """The parameters the optimiser sets, by name; resolution scales the other composite parts to keep 100 %."""
     values = dict(zip(VARIABLES, (active_wt_percent, active_loading_mg_per_cm2, separator_um)))
-    return {name: Value(values[variable], unit, Computation("design optimisation (nassb.cell.optimize)"))
-            for variable, (name, unit) in VARIABLE_PARAMETERS.items()}
+    return {
+        name: Value(values[variable], unit, Computation("design optimisation (nassb.cell.optimize)"))
+        for variable, (name, unit) in VARIABLE_PARAMETERS.items()
+    }
 
 
-def _evaluate(design: CellDesign, c_rate: float, min_utilisation: float, knowledge_base, variables: tuple[float, float, float]) -> OptimisationPoint:
+def _evaluate(
+    design: CellDesign, c_rate: float, min_utilisation: float, knowledge_base, variables: tuple[float, float, float]
+) -> OptimisationPoint:
     resolved = resolve_cell(design, knowledge_base, overrides=variant_parameters(*variables))
     energy = resolved.energy()
     discharge = simulate_discharge(resolved.rate_parameters, [c_rate])[0]
-    return OptimisationPoint(*variables, energy_Wh_per_kg=discharge.energy_mWh_per_cm2 / energy.cell_mass_g_per_cm2,
-                             energy_Wh_per_L=discharge.energy_mWh_per_cm2 / energy.cell_thickness_cm,
-                             utilisation=discharge.utilisation, feasible=discharge.utilisation >= min_utilisation)
+    return OptimisationPoint(
+        *variables,
+        energy_Wh_per_kg=discharge.energy_mWh_per_cm2 / energy.cell_mass_g_per_cm2,
+        energy_Wh_per_L=discharge.energy_mWh_per_cm2 / energy.cell_thickness_cm,
+        utilisation=discharge.utilisation,
+        feasible=discharge.utilisation >= min_utilisation,
+    )
 
 
-def optimise_design(design: CellDesign, c_rate: float, objective: Literal["Wh_per_kg", "Wh_per_L"] = "Wh_per_kg",
-                    active_wt_percent: tuple[float, float] = (50.0, 85.0),
-                    active_loading_mg_per_cm2: tuple[float, float] = (5.0, 40.0),
-                    separator_um: tuple[float, float] | None = None, min_separator_um: float = 30.0,
-                    min_utilisation: float = 0.8, grid_points: int = 4, refine_evaluations: int = 40,
-                    knowledge_base=None, progress: Callable[[int, int], None] | None = None) -> OptimisationResult:
+def optimise_design(
+    design: CellDesign,
+    c_rate: float,
+    objective: Literal["Wh_per_kg", "Wh_per_L"] = "Wh_per_kg",
+    active_wt_percent: tuple[float, float] = (50.0, 85.0),
+    active_loading_mg_per_cm2: tuple[float, float] = (5.0, 40.0),
+    separator_um: tuple[float, float] | None = None,
+    min_separator_um: float = 30.0,
+    min_utilisation: float = 0.8,
+    grid_points: int = 4,
+    refine_evaluations: int = 40,
+    knowledge_base=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> OptimisationResult:
     """Maximise `objective` at `c_rate` within the bounds; see the module docstring for the method."""
     from scipy.optimize import minimize
 
     if objective not in ("Wh_per_kg", "Wh_per_L"):
         raise InputError("optimise", "objective", "Wh_per_kg or Wh_per_L", objective)
     if not (c_rate > 0 and 0 < min_utilisation <= 1 and grid_points >= 2):
-        raise InputError("optimise", "c_rate / min_utilisation / grid_points", "c_rate > 0, 0 < min_utilisation <= 1, grid_points >= 2",
-                         (c_rate, min_utilisation, grid_points))
+        raise InputError(
+            "optimise",
+            "c_rate / min_utilisation / grid_points",
+            "c_rate > 0, 0 < min_utilisation <= 1, grid_points >= 2",
+            (c_rate, min_utilisation, grid_points),
+        )
     if separator_um is None:
         separator_um = (min_separator_um, max(min_separator_um, design.separator.thickness_um))
-    bounds = [active_wt_percent, active_loading_mg_per_cm2, (max(separator_um[0], min_separator_um), max(separator_um[1], min_separator_um))]
+    bounds = [
+        active_wt_percent,
+        active_loading_mg_per_cm2,
+        (max(separator_um[0], min_separator_um), max(separator_um[1], min_separator_um)),
+    ]
     for name, (low, high) in zip(VARIABLES, bounds):
         if not (0 < low <= high):
             raise InputError("optimise", name, "bounds 0 < low <= high", (low, high))
@@ -110,7 +143,7 @@ def optimise_design(design: CellDesign, c_rate: float, objective: Literal["Wh_pe
 
         knowledge_base = default_knowledge_base()
     key = f"energy_{objective}"
-    total = grid_points ** 3 + refine_evaluations
+    total = grid_points**3 + refine_evaluations
     points: list[OptimisationPoint] = []
 
     def score(variables) -> float:
@@ -126,7 +159,9 @@ def optimise_design(design: CellDesign, c_rate: float, objective: Literal["Wh_pe
         return -value if np.isfinite(value) else INFEASIBLE_LOSS
 
     if design.cathode.composition_wt is None:
-        raise InputError(design.source, "cathode.composition_wt", "a composition by weight to optimise the active fraction")
+        raise InputError(
+            design.source, "cathode.composition_wt", "a composition by weight to optimise the active fraction"
+        )
     parameters = resolve_cell(design, knowledge_base).parameters
     start_values = tuple(parameters.get(name, unit) for name, unit in VARIABLE_PARAMETERS.values())
     start = _evaluate(design, c_rate, min_utilisation, knowledge_base, start_values)
@@ -136,12 +171,20 @@ def optimise_design(design: CellDesign, c_rate: float, objective: Literal["Wh_pe
     feasible = [point for point in points if point.feasible]
     if feasible:
         seed = max(feasible, key=lambda point: getattr(point, key))
-        minimize(loss,
-                 x0=[seed.active_wt_percent, seed.active_loading_mg_per_cm2, seed.separator_um], method="Nelder-Mead",
-                 bounds=bounds, options={"maxfev": refine_evaluations, "xatol": 0.5, "fatol": 0.5})
+        minimize(
+            loss,
+            x0=[seed.active_wt_percent, seed.active_loading_mg_per_cm2, seed.separator_um],
+            method="Nelder-Mead",
+            bounds=bounds,
+            options={"maxfev": refine_evaluations, "xatol": 0.5, "fatol": 0.5},
+        )
         feasible = [point for point in points if point.feasible]
     if not feasible:
-        raise InputError(design.source, "optimise", f"at least one design within the bounds reaching {min_utilisation:.0%} utilisation "
-                         f"at {c_rate:g}C; widen the bounds or lower the C-rate")
+        raise InputError(
+            design.source,
+            "optimise",
+            f"at least one design within the bounds reaching {min_utilisation:.0%} utilisation "
+            f"at {c_rate:g}C; widen the bounds or lower the C-rate",
+        )
     best = max(feasible, key=lambda point: getattr(point, key))
     return OptimisationResult(objective, c_rate, best, start, points)

@@ -71,59 +71,122 @@ _PARAMETERS = [
     Parameter("cell.voltage_min", "V", "lower cut-off voltage of the discharge", 0.0, 10.0, minimum_inclusive=False),
     Parameter("cell.voltage_max", "V", "upper cut-off voltage of the charge", 0.0, 10.0, minimum_inclusive=False),
     _fraction("cell.packaging_mass_fraction", "share of the cell mass outside the electrode stack", open_at_one=True),
-    _fraction("cell.packaging_volume_fraction", "share of the cell volume outside the electrode stack", open_at_one=True),
+    _fraction(
+        "cell.packaging_volume_fraction", "share of the cell volume outside the electrode stack", open_at_one=True
+    ),
     _positive("cell.area", "cm2", "electrode area of the cell"),
     _non_negative("cell.stack_pressure", "MPa", "stack pressure applied to the cell"),
-    *[_fraction(f"cathode.{part}.mass_fraction", f"mass fraction of the {part} in the composite cathode")
-      for part in _COMPOSITE_PARTS],
-    *[_fraction(f"cathode.{part}.volume_fraction", f"volume fraction of the {part} in the composite cathode (pores included)")
-      for part in _COMPOSITE_PARTS],
-    *[_positive(f"cathode.{part}.density", "g/cm3", f"density of the {part} material of the composite")
-      for part in _COMPOSITE_PARTS],
-    Parameter("cathode.porosity", "1", "pore volume fraction of the composite cathode (above 0.9 it is no composite)", 0.0, 0.9),
+    *[
+        _fraction(f"cathode.{part}.mass_fraction", f"mass fraction of the {part} in the composite cathode")
+        for part in _COMPOSITE_PARTS
+    ],
+    *[
+        _fraction(
+            f"cathode.{part}.volume_fraction",
+            f"volume fraction of the {part} in the composite cathode (pores included)",
+        )
+        for part in _COMPOSITE_PARTS
+    ],
+    *[
+        _positive(f"cathode.{part}.density", "g/cm3", f"density of the {part} material of the composite")
+        for part in _COMPOSITE_PARTS
+    ],
+    Parameter(
+        "cathode.porosity",
+        "1",
+        "pore volume fraction of the composite cathode (above 0.9 it is no composite)",
+        0.0,
+        0.9,
+    ),
     _positive("cathode.active_loading", "mg/cm2", "active-material mass per electrode area"),
-    _positive("cathode.composite_loading", "mg/cm2", "composite-cathode mass per electrode area (pore liquid excluded)"),
+    _positive(
+        "cathode.composite_loading", "mg/cm2", "composite-cathode mass per electrode area (pore liquid excluded)"
+    ),
     _positive("cathode.thickness", "cm", "thickness of the composite cathode"),
     _positive("cathode.bulk_density", "g/cm3", "density of the composite cathode including its pores"),
     _positive("cathode.areal_capacity", "mAh/cm2", "practical capacity of the cathode per electrode area (1C current)"),
-    _positive("cell.areal_capacity", "mAh/cm2", "capacity the cell delivers at low rate per electrode area (the cathode's, "
-              "or less where the anode limits it)"),
+    _positive(
+        "cell.areal_capacity",
+        "mAh/cm2",
+        "capacity the cell delivers at low rate per electrode area (the cathode's, or less where the anode limits it)",
+    ),
     _positive("cathode.active.practical_capacity", "mAh/g", "capacity the active material delivers at low rate"),
     _positive("cathode.active.theoretical_capacity", "mAh/g", "Faraday capacity of the active material"),
     _positive("cathode.active.electrons_per_formula", "1", "Na exchanged per formula unit of the active material"),
-    Parameter("cathode.active.average_voltage", "V", "mean discharge potential of the active material vs Na/Na+", 0.0, 6.0,
-              minimum_inclusive=False),
-    Parameter("cathode.active.ocv_slope", "V", "Frumkin interaction term of the open-circuit curve (negative flattens it)",
-              -1.0, 5.0),
+    Parameter(
+        "cathode.active.average_voltage",
+        "V",
+        "mean discharge potential of the active material vs Na/Na+",
+        0.0,
+        6.0,
+        minimum_inclusive=False,
+    ),
+    Parameter(
+        "cathode.active.ocv_slope",
+        "V",
+        "Frumkin interaction term of the open-circuit curve (negative flattens it)",
+        -1.0,
+        5.0,
+    ),
     _positive("cathode.active.diffusivity", "cm2/s", "Na diffusivity in the active particles"),
-    _positive("cathode.active.exchange_current_density", "mA/cm2", "exchange current density of the active | catholyte "
-              "interface per particle surface"),
+    _positive(
+        "cathode.active.exchange_current_density",
+        "mA/cm2",
+        "exchange current density of the active | catholyte interface per particle surface",
+    ),
     _positive("cathode.active.particle_radius", "cm", "radius of the active particles"),
     _non_negative("cathode.active.electronic_conductivity", "S/cm", "electronic conductivity of the active material"),
-    Parameter("cathode.active.initial_stoichiometry", "1", "Na stoichiometry of the active particles when discharge starts",
-              0.0, 1.0, minimum_inclusive=False, maximum_inclusive=False),
-    _positive("cathode.catholyte.ionic_conductivity", "S/cm", "ionic conductivity of the catholyte at the cell temperature"),
+    Parameter(
+        "cathode.active.initial_stoichiometry",
+        "1",
+        "Na stoichiometry of the active particles when discharge starts",
+        0.0,
+        1.0,
+        minimum_inclusive=False,
+        maximum_inclusive=False,
+    ),
+    _positive(
+        "cathode.catholyte.ionic_conductivity", "S/cm", "ionic conductivity of the catholyte at the cell temperature"
+    ),
     _positive("cathode.catholyte.particle_radius", "cm", "radius of the catholyte particles"),
     _non_negative("cathode.carbon.electronic_conductivity", "S/cm", "electronic conductivity of the conductive carbon"),
     _positive("cathode.carbon.particle_radius", "cm", "radius of the conductive-carbon particles"),
-    _positive("cathode.pore_electrolyte.ionic_conductivity", "S/cm", "ionic conductivity of the liquid in the cathode pores "
-              "at the cell temperature"),
+    _positive(
+        "cathode.pore_electrolyte.ionic_conductivity",
+        "S/cm",
+        "ionic conductivity of the liquid in the cathode pores at the cell temperature",
+    ),
     _positive("cathode.pore_electrolyte.density", "g/cm3", "density of the liquid in the cathode pores"),
     _positive("cathode.ionic_conductivity_effective", "S/cm", "effective ionic conductivity of the composite cathode"),
-    _positive("cathode.electronic_conductivity_effective", "S/cm", "effective electronic conductivity of the composite cathode"),
+    _positive(
+        "cathode.electronic_conductivity_effective",
+        "S/cm",
+        "effective electronic conductivity of the composite cathode",
+    ),
     _non_negative("cathode.interface_asr", "Ohm cm2", "area-specific resistance of the cathode | separator interface"),
     _non_negative("cathode.series_asr", "Ohm cm2", "cathode-side interface ASR plus the cathode-side interlayers"),
     _positive("separator.thickness", "cm", "thickness of the solid-electrolyte separator"),
-    Parameter("separator.porosity", "1", "pore volume fraction of the separator (above 0.9 it does not separate)", 0.0, 0.9),
+    Parameter(
+        "separator.porosity", "1", "pore volume fraction of the separator (above 0.9 it does not separate)", 0.0, 0.9
+    ),
     _positive("separator.density", "g/cm3", "density of the separator material"),
-    _positive("separator.ionic_conductivity", "S/cm", "ionic conductivity of the separator material at the cell temperature"),
+    _positive(
+        "separator.ionic_conductivity", "S/cm", "ionic conductivity of the separator material at the cell temperature"
+    ),
     _positive("separator.ionic_conductivity_effective", "S/cm", "conductivity of the porous separator (Bruggeman)"),
     _non_negative("separator.area_resistance", "Ohm cm2", "ionic resistance of the separator per electrode area"),
     _positive("anode.thickness", "cm", "thickness of the anode"),
     _positive("anode.loading", "mg/cm2", "anode mass per electrode area"),
     _positive("anode.np_ratio", "1", "Na capacity of the anode over the cathode's areal capacity (N/P)"),
-    Parameter("anode.capacity_fraction", "1", "share of the cathode's capacity the anode can supply (Na-free cathode) or "
-              "hold (alloy host): min(1, N/P) where it limits, else 1", 0.0, 1.0, minimum_inclusive=False),
+    Parameter(
+        "anode.capacity_fraction",
+        "1",
+        "share of the cathode's capacity the anode can supply (Na-free cathode) or "
+        "hold (alloy host): min(1, N/P) where it limits, else 1",
+        0.0,
+        1.0,
+        minimum_inclusive=False,
+    ),
     _positive("anode.density", "g/cm3", "density of the anode material"),
     _positive("anode.specific_capacity", "mAh/g", "Na the anode material holds per mass"),
     _positive("anode.electrons_per_formula", "1", "Na held per formula unit of the anode alloy"),
@@ -136,9 +199,18 @@ _PARAMETERS = [
     _positive("interlayer.density", "g/cm3", "density of an interlayer"),
     _positive("interlayer.ionic_conductivity", "S/cm", "ionic conductivity of an interlayer at the cell temperature"),
     _non_negative("interlayer.asr", "Ohm cm2", "area-specific resistance of an interlayer"),
-    *[_positive(f"{side}_collector.thickness", "cm", f"{side} current-collector thickness per cell (halved when double-sided)")
-      for side in ("cathode", "anode")],
-    *[_positive(f"{side}_collector.density", "g/cm3", f"density of the {side} current collector") for side in ("cathode", "anode")],
+    *[
+        _positive(
+            f"{side}_collector.thickness",
+            "cm",
+            f"{side} current-collector thickness per cell (halved when double-sided)",
+        )
+        for side in ("cathode", "anode")
+    ],
+    *[
+        _positive(f"{side}_collector.density", "g/cm3", f"density of the {side} current collector")
+        for side in ("cathode", "anode")
+    ],
 ]
 
 REGISTRY: dict[str, Parameter] = {parameter.name: parameter for parameter in _PARAMETERS}
@@ -162,7 +234,9 @@ def _check(name: str, value: Value) -> Value:
     magnitude = convert(value.magnitude, value.unit, parameter.unit)
     if not parameter.contains(magnitude):
         where = (value.source.file, value.source.field) if isinstance(value.source, UserInput) else (SOURCE, name)
-        raise InputError(*where, f"{parameter.meaning} in {parameter.describe_range()}", f"{magnitude:g} {parameter.unit}")
+        raise InputError(
+            *where, f"{parameter.meaning} in {parameter.describe_range()}", f"{magnitude:g} {parameter.unit}"
+        )
     return value
 
 
@@ -195,7 +269,7 @@ class ParameterSet:
         """Like `get`, but None when this cell does not have the parameter."""
         return self.get(name, unit) if name in self._values else None
 
-    def replaced(self, values: Mapping[str, Value]) -> "ParameterSet":
+    def replaced(self, values: Mapping[str, Value]) -> ParameterSet:
         """A copy with some parameters replaced (checked like any other)."""
         return ParameterSet({**self._values, **values})
 
@@ -213,12 +287,25 @@ class ParameterSet:
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """{name: {value, unit, meaning, uncertainty, source: {kind, ...}}}, the JSON form of the evaluation."""
-        return {name: {"value": value.magnitude, "unit": value.unit, "meaning": definition(name).meaning,
-                       "uncertainty": value.uncertainty, "source": value.source.to_dict()}
-                for name, value in self._values.items()}
+        return {
+            name: {
+                "value": value.magnitude,
+                "unit": value.unit,
+                "meaning": definition(name).meaning,
+                "uncertainty": value.uncertainty,
+                "source": value.source.to_dict(),
+            }
+            for name, value in self._values.items()
+        }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Mapping[str, Any]]) -> "ParameterSet":
+    def from_dict(cls, data: Mapping[str, Mapping[str, Any]]) -> ParameterSet:
         """The set `to_dict` wrote."""
-        return cls({name: Value(float(item["value"]), item["unit"], source_from_dict(item["source"]), item.get("uncertainty"))
-                    for name, item in data.items()})
+        return cls(
+            {
+                name: Value(
+                    float(item["value"]), item["unit"], source_from_dict(item["source"]), item.get("uncertainty")
+                )
+                for name, item in data.items()
+            }
+        )

@@ -64,9 +64,27 @@ MAX_SURFACE_STOICHIOMETRY = 0.999
 MESH_X = (10, "both", 2.0)
 MESH_R = (15, "right", 3.0)
 
-_INPUTS = ("T [K]", "L [m]", "R [m]", "a [m-1]", "c_max [mol.m-3]", "U_avg [V]", "U_slope [V]", "D [m2.s-1]",
-           "i0 [A.m-2]", "kappa [S.m-1]", "sigma [S.m-1]", "R_sep [Ohm.m2]", "R_asr [Ohm.m2]", "i0_anode [A.m-2]",
-           "U_anode [V]", "V_min [V]", "x0", "I_1C [A.m-2]", "I [A.m-2]")
+_INPUTS = (
+    "T [K]",
+    "L [m]",
+    "R [m]",
+    "a [m-1]",
+    "c_max [mol.m-3]",
+    "U_avg [V]",
+    "U_slope [V]",
+    "D [m2.s-1]",
+    "i0 [A.m-2]",
+    "kappa [S.m-1]",
+    "sigma [S.m-1]",
+    "R_sep [Ohm.m2]",
+    "R_asr [Ohm.m2]",
+    "i0_anode [A.m-2]",
+    "U_anode [V]",
+    "V_min [V]",
+    "x0",
+    "I_1C [A.m-2]",
+    "I [A.m-2]",
+)
 
 
 @dataclass(frozen=True)
@@ -120,7 +138,9 @@ RATE_MODEL_INPUTS: dict[str, tuple[str, str]] = {
 
 def rate_model_parameters(parameters) -> RateModelParameters:
     """The rate model's inputs read by name from a cell `ParameterSet` (`nassb.cell.parameters`)."""
-    return RateModelParameters(**{field_name: parameters.get(name, unit) for field_name, (name, unit) in RATE_MODEL_INPUTS.items()})
+    return RateModelParameters(
+        **{field_name: parameters.get(name, unit) for field_name, (name, unit) in RATE_MODEL_INPUTS.items()}
+    )
 
 
 @dataclass(frozen=True)
@@ -146,8 +166,12 @@ def ocv_V(stoichiometry, average_voltage_V: float, ocv_slope_V: float, temperatu
     return average_voltage_V + ocv_slope_V * (0.5 - x) + thermal_V * np.log((1.0 - x) / x)
 
 
-def simulate_discharge(parameters: RateModelParameters, c_rates: Sequence[float], model: str = "single-ion",
-                       progress: Callable[[int, int], None] | None = None) -> list[DischargeResult]:
+def simulate_discharge(
+    parameters: RateModelParameters,
+    c_rates: Sequence[float],
+    model: str = "single-ion",
+    progress: Callable[[int, int], None] | None = None,
+) -> list[DischargeResult]:
     """Constant-current discharges (sodiation of the cathode from initial_stoichiometry), one per C-rate, until
     V < lower_cutoff_V or the surface stoichiometry reaches 0.999; 1C = areal_capacity_mAh_per_cm2 per hour.
 
@@ -178,23 +202,39 @@ def _check(p: RateModelParameters) -> None:
 
     for f in fields(p):
         need(f.name, True, "a finite number")
-    for name in ("temperature_K", "cathode_thickness_cm", "particle_radius_cm", "areal_capacity_mAh_per_cm2",
-                 "solid_diffusivity_cm2_per_s", "exchange_current_density_mA_per_cm2",
-                 "ionic_conductivity_eff_S_per_cm", "electronic_conductivity_eff_S_per_cm",
-                 "anode_exchange_current_density_mA_per_cm2"):
+    for name in (
+        "temperature_K",
+        "cathode_thickness_cm",
+        "particle_radius_cm",
+        "areal_capacity_mAh_per_cm2",
+        "solid_diffusivity_cm2_per_s",
+        "exchange_current_density_mA_per_cm2",
+        "ionic_conductivity_eff_S_per_cm",
+        "electronic_conductivity_eff_S_per_cm",
+        "anode_exchange_current_density_mA_per_cm2",
+    ):
         need(name, getattr(p, name) > 0, "a positive number")
     for name in ("separator_resistance_ohm_cm2", "cathode_interface_asr_ohm_cm2", "anode_interface_asr_ohm_cm2"):
         need(name, getattr(p, name) >= 0, "a number >= 0")
     critical_V = CRITICAL_SLOPE_THERMAL_VOLTAGES * GAS_CONSTANT_J_PER_MOL_K * p.temperature_K / FARADAY_C_PER_MOL
-    need("ocv_slope_V", p.ocv_slope_V > critical_V,
-         f"a slope above {critical_V:.4f} V (-4RT/F: below it the isotherm folds back, a miscibility gap)")
+    need(
+        "ocv_slope_V",
+        p.ocv_slope_V > critical_V,
+        f"a slope above {critical_V:.4f} V (-4RT/F: below it the isotherm folds back, a miscibility gap)",
+    )
     need("active_volume_fraction", 0 < p.active_volume_fraction < 1, "a volume fraction in (0, 1)")
     need("anode_capacity_fraction", 0 < p.anode_capacity_fraction <= 1, "a fraction in (0, 1]")
-    need("initial_stoichiometry", 0 < p.initial_stoichiometry < MAX_SURFACE_STOICHIOMETRY,
-         f"a stoichiometry in (0, {MAX_SURFACE_STOICHIOMETRY})")
+    need(
+        "initial_stoichiometry",
+        0 < p.initial_stoichiometry < MAX_SURFACE_STOICHIOMETRY,
+        f"a stoichiometry in (0, {MAX_SURFACE_STOICHIOMETRY})",
+    )
     start_V = float(ocv_V(p.initial_stoichiometry, p.average_voltage_V, p.ocv_slope_V, p.temperature_K))
-    need("lower_cutoff_V", p.lower_cutoff_V < start_V - p.anode_potential_V,
-         f"a cut-off below the initial open-circuit voltage {start_V - p.anode_potential_V:.3f} V")
+    need(
+        "lower_cutoff_V",
+        p.lower_cutoff_V < start_V - p.anode_potential_V,
+        f"a cut-off below the initial open-circuit voltage {start_V - p.anode_potential_V:.3f} V",
+    )
 
 
 def _si(p: RateModelParameters, c_rate: float) -> dict[str, float]:
@@ -203,15 +243,26 @@ def _si(p: RateModelParameters, c_rate: float) -> dict[str, float]:
     radius_m = convert(p.particle_radius_cm, "cm", "m")
     one_c = convert(p.areal_capacity_mAh_per_cm2, "mA/cm2", "A/m2")
     values = (
-        p.temperature_K, thickness_m, radius_m, 3 * p.active_volume_fraction / radius_m,
-        convert(p.areal_capacity_mAh_per_cm2, "mAh/cm2", "C/m2") / (FARADAY_C_PER_MOL * p.active_volume_fraction * thickness_m),
-        p.average_voltage_V, p.ocv_slope_V, convert(p.solid_diffusivity_cm2_per_s, "cm2/s", "m2/s"),
+        p.temperature_K,
+        thickness_m,
+        radius_m,
+        3 * p.active_volume_fraction / radius_m,
+        convert(p.areal_capacity_mAh_per_cm2, "mAh/cm2", "C/m2")
+        / (FARADAY_C_PER_MOL * p.active_volume_fraction * thickness_m),
+        p.average_voltage_V,
+        p.ocv_slope_V,
+        convert(p.solid_diffusivity_cm2_per_s, "cm2/s", "m2/s"),
         convert(p.exchange_current_density_mA_per_cm2, "mA/cm2", "A/m2"),
-        convert(p.ionic_conductivity_eff_S_per_cm, "S/cm", "S/m"), convert(p.electronic_conductivity_eff_S_per_cm, "S/cm", "S/m"),
+        convert(p.ionic_conductivity_eff_S_per_cm, "S/cm", "S/m"),
+        convert(p.electronic_conductivity_eff_S_per_cm, "S/cm", "S/m"),
         convert(p.separator_resistance_ohm_cm2, "Ohm cm2", "Ohm m2"),
         convert(p.cathode_interface_asr_ohm_cm2 + p.anode_interface_asr_ohm_cm2, "Ohm cm2", "Ohm m2"),
-        convert(p.anode_exchange_current_density_mA_per_cm2, "mA/cm2", "A/m2"), p.anode_potential_V,
-        p.lower_cutoff_V, p.initial_stoichiometry, one_c, c_rate * one_c,
+        convert(p.anode_exchange_current_density_mA_per_cm2, "mA/cm2", "A/m2"),
+        p.anode_potential_V,
+        p.lower_cutoff_V,
+        p.initial_stoichiometry,
+        one_c,
+        c_rate * one_c,
     )
     return dict(zip(_INPUTS, values))
 
@@ -222,8 +273,9 @@ def _end_time_s(p: RateModelParameters, c_rate: float) -> float:
     return convert(min(1.0 - p.initial_stoichiometry, p.anode_capacity_fraction) / c_rate, "h", "s")
 
 
-def _result(p: RateModelParameters, c_rate: float, time_s: np.ndarray, voltage_V: np.ndarray,
-            eta: dict[str, float]) -> DischargeResult:
+def _result(
+    p: RateModelParameters, c_rate: float, time_s: np.ndarray, voltage_V: np.ndarray, eta: dict[str, float]
+) -> DischargeResult:
     current = c_rate * p.areal_capacity_mAh_per_cm2
     time_h = np.asarray(time_s, dtype=float) * convert(1.0, "s", "h")
     voltage_V = np.asarray(voltage_V, dtype=float)
@@ -277,10 +329,15 @@ def _single_ion_model(mesh_x: tuple, mesh_r: tuple):
     thermal = GAS_CONSTANT_J_PER_MOL_K * q["T [K]"] / F
 
     x = pybamm.SpatialVariable("x_p", domain="positive electrode", coord_sys="cartesian")
-    r = pybamm.SpatialVariable("r_p", domain="positive particle",
-                               auxiliary_domains={"secondary": "positive electrode"}, coord_sys="spherical polar")
-    sto = pybamm.Variable("Stoichiometry", domain="positive particle",
-                          auxiliary_domains={"secondary": "positive electrode"})
+    r = pybamm.SpatialVariable(
+        "r_p",
+        domain="positive particle",
+        auxiliary_domains={"secondary": "positive electrode"},
+        coord_sys="spherical polar",
+    )
+    sto = pybamm.Variable(
+        "Stoichiometry", domain="positive particle", auxiliary_domains={"secondary": "positive electrode"}
+    )
     phi_s = pybamm.Variable("Electrode potential [V]", domain="positive electrode")
     phi_e = pybamm.Variable("Electrolyte potential [V]", domain="positive electrode")
 
@@ -301,11 +358,12 @@ def _single_ion_model(mesh_x: tuple, mesh_r: tuple):
         phi_s: pybamm.div(-q["sigma [S.m-1]"] / (thickness * q["I_1C [A.m-2]"]) * pybamm.grad(phi_s)) + source,
     }
     model.boundary_conditions = {
-        sto: {"left": (pybamm.Scalar(0), "Neumann"),
-              "right": (-radius * j / (F * q["D [m2.s-1]"] * q["c_max [mol.m-3]"]), "Neumann")},
+        sto: {
+            "left": (pybamm.Scalar(0), "Neumann"),
+            "right": (-radius * j / (F * q["D [m2.s-1]"] * q["c_max [mol.m-3]"]), "Neumann"),
+        },
         phi_e: {"left": (phi_e_sep, "Dirichlet"), "right": (pybamm.Scalar(0), "Neumann")},
-        phi_s: {"left": (pybamm.Scalar(0), "Neumann"),
-                "right": (-current * thickness / q["sigma [S.m-1]"], "Neumann")},
+        phi_s: {"left": (pybamm.Scalar(0), "Neumann"), "right": (-current * thickness / q["sigma [S.m-1]"], "Neumann")},
     }
     # start the algebraic solve from a uniform reaction: phi_e at the separator face, eta from Butler-Volmer
     x0 = q["x0"]
@@ -329,8 +387,10 @@ def _single_ion_model(mesh_x: tuple, mesh_r: tuple):
     ]
 
     geometry = {"positive electrode": {x: {"min": 0, "max": 1}}, "positive particle": {r: {"min": 0, "max": 1}}}
-    submeshes = {domain: pybamm.MeshGenerator(pybamm.UserSupplied1DSubMesh, {"edges": _edges(*spec)})
-                 for domain, spec in (("positive electrode", mesh_x), ("positive particle", mesh_r))}
+    submeshes = {
+        domain: pybamm.MeshGenerator(pybamm.UserSupplied1DSubMesh, {"edges": _edges(*spec)})
+        for domain, spec in (("positive electrode", mesh_x), ("positive particle", mesh_r))
+    }
     mesh = pybamm.Mesh(geometry, submeshes, {"x_p": mesh_x[0], "r_p": mesh_r[0]})
     methods = {"positive electrode": pybamm.FiniteVolume(), "positive particle": pybamm.FiniteVolume()}
     pybamm.Discretisation(mesh, methods).process_model(model)
@@ -383,8 +443,12 @@ def dfn_parameter_values(parameters: RateModelParameters, current_A_per_m2: floa
     thermal = GAS_CONSTANT_J_PER_MOL_K * si["T [K]"] / FARADAY_C_PER_MOL
 
     def ocp(sto):
-        return (si["U_avg [V]"] - si["U_anode [V]"] + si["U_slope [V]"] * (0.5 - sto)
-                + thermal * pybamm.log((1 - sto) / sto))
+        return (
+            si["U_avg [V]"]
+            - si["U_anode [V]"]
+            + si["U_slope [V]"] * (0.5 - sto)
+            + thermal * pybamm.log((1 - sto) / sto)
+        )
 
     def exchange_current(c_e, c_s_surf, c_s_max, T):
         return 2 * si["i0 [A.m-2]"] * (c_s_surf / c_s_max * (1 - c_s_surf / c_s_max)) ** 0.5
@@ -395,45 +459,47 @@ def dfn_parameter_values(parameters: RateModelParameters, current_A_per_m2: floa
     r_sep = max(si["R_sep [Ohm.m2]"], _DFN_MIN_SEPARATOR_OHM_M2)
     brugg_sep = math.log(_DFN_SEPARATOR_THICKNESS_M / (r_sep * si["kappa [S.m-1]"])) / math.log(_DFN_POROSITY)
     start_V = float(ocv_V(si["x0"], si["U_avg [V]"], si["U_slope [V]"], si["T [K]"])) - si["U_anode [V]"]
-    return pybamm.ParameterValues({
-        "Ambient temperature [K]": si["T [K]"],
-        "Initial temperature [K]": si["T [K]"],
-        "Reference temperature [K]": si["T [K]"],
-        "Cation transference number": 1.0,
-        "Thermodynamic factor": 1.0,
-        "Contact resistance [Ohm]": si["R_asr [Ohm.m2]"] / _DFN_AREA_M2,
-        "Current function [A]": "[input]" if current_A_per_m2 is None else current_A_per_m2 * _DFN_AREA_M2,
-        "Electrode height [m]": 0.01,
-        "Electrode width [m]": _DFN_AREA_M2 / 0.01,
-        "Nominal cell capacity [A.h]": si["I_1C [A.m-2]"] * _DFN_AREA_M2,
-        "Number of cells connected in series to make a battery": 1,
-        "Number of electrodes connected in parallel to make a cell": 1,
-        "Electrolyte conductivity [S.m-1]": si["kappa [S.m-1]"],
-        "Electrolyte diffusivity [m2.s-1]": 1e-10,
-        "Initial concentration in electrolyte [mol.m-3]": 1000.0,
-        "Exchange-current density for lithium metal electrode [A.m-2]": anode_exchange_current,
-        "Lithium metal partial molar volume [m3.mol-1]": 2.37e-5,
-        "Negative electrode thickness [m]": 1e-4,
-        "Negative electrode conductivity [S.m-1]": 1e12,
-        "Separator thickness [m]": _DFN_SEPARATOR_THICKNESS_M,
-        "Separator porosity": _DFN_POROSITY,
-        "Separator Bruggeman coefficient (electrolyte)": brugg_sep,
-        "Positive electrode thickness [m]": si["L [m]"],
-        "Positive electrode porosity": _DFN_POROSITY,
-        "Positive electrode active material volume fraction": parameters.active_volume_fraction,
-        "Positive electrode Bruggeman coefficient (electrolyte)": 0.0,
-        "Positive electrode Bruggeman coefficient (electrode)": 0.0,
-        "Positive electrode conductivity [S.m-1]": si["sigma [S.m-1]"],
-        "Positive particle radius [m]": si["R [m]"],
-        "Positive particle diffusivity [m2.s-1]": si["D [m2.s-1]"],
-        "Maximum concentration in positive electrode [mol.m-3]": si["c_max [mol.m-3]"],
-        "Initial concentration in positive electrode [mol.m-3]": si["x0"] * si["c_max [mol.m-3]"],
-        "Positive electrode OCP [V]": ocp,
-        "Positive electrode OCP entropic change [V.K-1]": 0.0,
-        "Positive electrode exchange-current density [A.m-2]": exchange_current,
-        "Lower voltage cut-off [V]": si["V_min [V]"],
-        "Upper voltage cut-off [V]": start_V + 5.0,
-    })
+    return pybamm.ParameterValues(
+        {
+            "Ambient temperature [K]": si["T [K]"],
+            "Initial temperature [K]": si["T [K]"],
+            "Reference temperature [K]": si["T [K]"],
+            "Cation transference number": 1.0,
+            "Thermodynamic factor": 1.0,
+            "Contact resistance [Ohm]": si["R_asr [Ohm.m2]"] / _DFN_AREA_M2,
+            "Current function [A]": "[input]" if current_A_per_m2 is None else current_A_per_m2 * _DFN_AREA_M2,
+            "Electrode height [m]": 0.01,
+            "Electrode width [m]": _DFN_AREA_M2 / 0.01,
+            "Nominal cell capacity [A.h]": si["I_1C [A.m-2]"] * _DFN_AREA_M2,
+            "Number of cells connected in series to make a battery": 1,
+            "Number of electrodes connected in parallel to make a cell": 1,
+            "Electrolyte conductivity [S.m-1]": si["kappa [S.m-1]"],
+            "Electrolyte diffusivity [m2.s-1]": 1e-10,
+            "Initial concentration in electrolyte [mol.m-3]": 1000.0,
+            "Exchange-current density for lithium metal electrode [A.m-2]": anode_exchange_current,
+            "Lithium metal partial molar volume [m3.mol-1]": 2.37e-5,
+            "Negative electrode thickness [m]": 1e-4,
+            "Negative electrode conductivity [S.m-1]": 1e12,
+            "Separator thickness [m]": _DFN_SEPARATOR_THICKNESS_M,
+            "Separator porosity": _DFN_POROSITY,
+            "Separator Bruggeman coefficient (electrolyte)": brugg_sep,
+            "Positive electrode thickness [m]": si["L [m]"],
+            "Positive electrode porosity": _DFN_POROSITY,
+            "Positive electrode active material volume fraction": parameters.active_volume_fraction,
+            "Positive electrode Bruggeman coefficient (electrolyte)": 0.0,
+            "Positive electrode Bruggeman coefficient (electrode)": 0.0,
+            "Positive electrode conductivity [S.m-1]": si["sigma [S.m-1]"],
+            "Positive particle radius [m]": si["R [m]"],
+            "Positive particle diffusivity [m2.s-1]": si["D [m2.s-1]"],
+            "Maximum concentration in positive electrode [mol.m-3]": si["c_max [mol.m-3]"],
+            "Initial concentration in positive electrode [mol.m-3]": si["x0"] * si["c_max [mol.m-3]"],
+            "Positive electrode OCP [V]": ocp,
+            "Positive electrode OCP entropic change [V.K-1]": 0.0,
+            "Positive electrode exchange-current density [A.m-2]": exchange_current,
+            "Lower voltage cut-off [V]": si["V_min [V]"],
+            "Upper voltage cut-off [V]": start_V + 5.0,
+        }
+    )
 
 
 def dfn_model():
@@ -450,6 +516,7 @@ def dfn_model():
 
 def dfn_overpotentials(p: RateModelParameters, solution, time_s: float) -> dict[str, float]:
     """The single-ion model's overpotential split evaluated on a DFN solution at one time."""
+
     def value(name: str):
         return solution[name](t=time_s)
 

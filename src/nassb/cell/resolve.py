@@ -29,30 +29,72 @@ from nassb.core.value import Computation, DocumentedDefault, UserInput, Value
 # key -> (value, unit, justification); used only when neither the design, the library nor the knowledge base
 # has the number, and always reported as a default.
 DEFAULTS: dict[str, tuple[float, str, str]] = {
-    "diffusivity": (1e-10, "cm2/s", "mid-range of solid-state Na+ diffusivities of insertion cathodes (1e-12 to 1e-9 cm2/s, "
-                    "GITT values collected in Hwang, Myung, Sun, Chem. Soc. Rev. 46 (2017) 3529); measure it by GITT"),
-    "exchange_current_density": (0.1, "mA/cm2", "order of magnitude of cathode | solid electrolyte charge transfer "
-                                 "(R_ct ~ 0.26 Ohm cm2 of active area); fit it from the cell's impedance"),
-    "particle_radius": (2.5, "um", "a 5 um secondary particle, typical of commercial layered-oxide and polyanion powders"),
-    "catholyte_particle_radius": (1.0, "um", "ball-milled solid-electrolyte powder of ~2 um, as in most composite recipes"),
-    "carbon_particle_radius": (0.02, "um", "primary particles of conductive carbon black (~40 nm, Super P / acetylene black)"),
-    "ocv_slope": (0.3, "V", "a moderately sloped insertion curve; set ocv_slope_V in [materials] for plateaus (~0.05 V)"),
-    "active_electronic_conductivity": (1e-6, "S/cm", "a poorly conducting oxide or polyanion; carbon carries the electrons"),
+    "diffusivity": (
+        1e-10,
+        "cm2/s",
+        "mid-range of solid-state Na+ diffusivities of insertion cathodes (1e-12 to 1e-9 cm2/s, "
+        "GITT values collected in Hwang, Myung, Sun, Chem. Soc. Rev. 46 (2017) 3529); measure it by GITT",
+    ),
+    "exchange_current_density": (
+        0.1,
+        "mA/cm2",
+        "order of magnitude of cathode | solid electrolyte charge transfer "
+        "(R_ct ~ 0.26 Ohm cm2 of active area); fit it from the cell's impedance",
+    ),
+    "particle_radius": (
+        2.5,
+        "um",
+        "a 5 um secondary particle, typical of commercial layered-oxide and polyanion powders",
+    ),
+    "catholyte_particle_radius": (
+        1.0,
+        "um",
+        "ball-milled solid-electrolyte powder of ~2 um, as in most composite recipes",
+    ),
+    "carbon_particle_radius": (
+        0.02,
+        "um",
+        "primary particles of conductive carbon black (~40 nm, Super P / acetylene black)",
+    ),
+    "ocv_slope": (
+        0.3,
+        "V",
+        "a moderately sloped insertion curve; set ocv_slope_V in [materials] for plateaus (~0.05 V)",
+    ),
+    "active_electronic_conductivity": (
+        1e-6,
+        "S/cm",
+        "a poorly conducting oxide or polyanion; carbon carries the electrons",
+    ),
     "interface_asr": (0.0, "Ohm cm2", "no interfacial resistance assumed; give the measured one under [interfaces]"),
-    "anode_exchange_current_density": (10.0, "mA/cm2", "fast Na plating/stripping at a wetted Na | electrolyte interface"),
+    "anode_exchange_current_density": (
+        10.0,
+        "mA/cm2",
+        "fast Na plating/stripping at a wetted Na | electrolyte interface",
+    ),
     "liquid_density": (1.3, "g/cm3", "1 M NaPF6 or NaClO4 in carbonates (~1.2-1.4 g/cm3)"),
     "polymer_density": (1.2, "g/cm3", "PEO-based polymer electrolytes (1.1-1.3 g/cm3)"),
-    "initial_stoichiometry": (0.005, "1", "discharge starts from an almost fully desodiated active material; the Nernst term of "
-                              "the open-circuit curve is singular at x = 0"),
+    "initial_stoichiometry": (
+        0.005,
+        "1",
+        "discharge starts from an almost fully desodiated active material; the Nernst term of "
+        "the open-circuit curve is singular at x = 0",
+    ),
 }
 FARADAY_CAPACITY = "Faraday's law Q = nF/(3.6 M)"
 NA_REFERENCE = "the Na/Na+ reference: a Na-metal or plated-Na anode sits at 0 V by definition"
 COMPOSITE_PARTS = ("active", "catholyte", "carbon", "binder")
 # parameter prefix -> the roles of `data/materials.toml` a library material must have to fill it (interlayers: any)
 LIBRARY_ROLES: dict[str, tuple[str, ...]] = {
-    "cathode.active": ("cathode",), "cathode.catholyte": ("electrolyte",), "cathode.carbon": ("carbon",),
-    "cathode.binder": ("binder",), "cathode.pore_electrolyte": ("electrolyte",), "separator": ("electrolyte",),
-    "anode": ("anode",), "cathode_collector": ("current_collector",), "anode_collector": ("current_collector",),
+    "cathode.active": ("cathode",),
+    "cathode.catholyte": ("electrolyte",),
+    "cathode.carbon": ("carbon",),
+    "cathode.binder": ("binder",),
+    "cathode.pore_electrolyte": ("electrolyte",),
+    "separator": ("electrolyte",),
+    "anode": ("anode",),
+    "cathode_collector": ("current_collector",),
+    "anode_collector": ("current_collector",),
 }
 NA_MELTING_POINT_K = 370.95  # 97.80 degC (CRC Handbook of Chemistry and Physics, 97th ed., section 4)
 _INDEX = re.compile(r"\[[^\]]*\]")
@@ -70,8 +112,14 @@ class ResolvedCell:
 
     def energy(self) -> StackEnergy:
         get = self.parameters.get
-        return stack_energy(self.areal_capacity_mAh_per_cm2, self.cell_voltage_V, list(self.layers),
-                            get("cell.packaging_mass_fraction", "1"), get("cell.packaging_volume_fraction", "1"), self.np_ratio)
+        return stack_energy(
+            self.areal_capacity_mAh_per_cm2,
+            self.cell_voltage_V,
+            list(self.layers),
+            get("cell.packaging_mass_fraction", "1"),
+            get("cell.packaging_volume_fraction", "1"),
+            self.np_ratio,
+        )
 
     @property
     def rate_parameters(self) -> RateModelParameters:
@@ -82,8 +130,11 @@ class ResolvedCell:
         return self.parameters.get("cell.temperature", "K")
 
     def _fractions(self, kind: str) -> dict[str, float]:
-        return {part: self.parameters.get(f"cathode.{part}.{kind}", "1") for part in COMPOSITE_PARTS
-                if f"cathode.{part}.{kind}" in self.parameters}
+        return {
+            part: self.parameters.get(f"cathode.{part}.{kind}", "1")
+            for part in COMPOSITE_PARTS
+            if f"cathode.{part}.{kind}" in self.parameters
+        }
 
     @property
     def mass_fractions(self) -> dict[str, float]:
@@ -126,11 +177,13 @@ class ResolvedCell:
     @property
     def conductivities(self) -> dict[str, float]:
         """Bulk and effective conductivities (S/cm) of the separator and the composite's networks."""
-        names = {"separator_S_per_cm": "separator.ionic_conductivity",
-                 "separator_eff_S_per_cm": "separator.ionic_conductivity_effective",
-                 "catholyte_S_per_cm": "cathode.catholyte.ionic_conductivity",
-                 "catholyte_eff_S_per_cm": "cathode.ionic_conductivity_effective",
-                 "electronic_eff_S_per_cm": "cathode.electronic_conductivity_effective"}
+        names = {
+            "separator_S_per_cm": "separator.ionic_conductivity",
+            "separator_eff_S_per_cm": "separator.ionic_conductivity_effective",
+            "catholyte_S_per_cm": "cathode.catholyte.ionic_conductivity",
+            "catholyte_eff_S_per_cm": "cathode.ionic_conductivity_effective",
+            "electronic_eff_S_per_cm": "cathode.electronic_conductivity_effective",
+        }
         return {key: self.parameters.get(name, "S/cm") for key, name in names.items() if name in self.parameters}
 
     @property
@@ -193,20 +246,31 @@ class _Resolution:
         return self.set(name, self.materials.ionic_conductivity_at(material, temperature_K, design_field))
 
 
-def _phase_conductivity(model: str, phase: str, sigma_S_per_cm: float, volume_fraction: float, porosity: float,
-                        radius_ratio: float, microstructure_summary: dict[str, float]) -> float:
+def _phase_conductivity(
+    model: str,
+    phase: str,
+    sigma_S_per_cm: float,
+    volume_fraction: float,
+    porosity: float,
+    radius_ratio: float,
+    microstructure_summary: dict[str, float],
+) -> float:
     """Effective conductivity of one phase of the composite by the chosen model; both models are summarised."""
     if volume_fraction <= 0 or sigma_S_per_cm <= 0:
         return 0.0
     try:
-        result = microstructure.effective_conductivities(sigma_S_per_cm, volume_fraction, porosity=porosity, radius_ratio=radius_ratio)
+        result = microstructure.effective_conductivities(
+            sigma_S_per_cm, volume_fraction, porosity=porosity, radius_ratio=radius_ratio
+        )
     except ModelError:
         if model == "percolation":
             raise
         result = None
     bruggeman = microstructure.bruggeman_conductivity(sigma_S_per_cm, volume_fraction)
     microstructure_summary[f"{phase}: volume fraction"] = volume_fraction
-    microstructure_summary[f"{phase}: tortuosity factor (Bruggeman)"] = float(microstructure.tortuosity_factor(volume_fraction))
+    microstructure_summary[f"{phase}: tortuosity factor (Bruggeman)"] = float(
+        microstructure.tortuosity_factor(volume_fraction)
+    )
     microstructure_summary[f"{phase}: effective conductivity, Bruggeman (S/cm)"] = float(bruggeman)
     if result is not None:
         microstructure_summary[f"{phase}: percolation threshold (volume fraction)"] = result.threshold
@@ -236,13 +300,20 @@ def _mass_fractions(run: _Resolution, densities: dict[str, float]) -> dict[str, 
     fractions = cathode.composition.fractions()
     if "cathode.active.mass_fraction" in run.overrides:
         if basis != "wt":
-            raise InputError(run.design.source, "cathode.composition_wt", "a composition by weight to vary the active fraction")
+            raise InputError(
+                run.design.source, "cathode.composition_wt", "a composition by weight to vary the active fraction"
+            )
         active = run.given("cathode.active.mass_fraction", fractions["active"], "1", "cathode.composition_wt.active")
         others = {part: share for part, share in fractions.items() if part != "active"}
         scale = (1.0 - active) / sum(others.values()) if others else 0.0
         for part, share in others.items():
-            run.computed(f"cathode.{part}.mass_fraction", share * scale, "1", "the other parts scaled to keep 100 %",
-                         active_mass_fraction=active)
+            run.computed(
+                f"cathode.{part}.mass_fraction",
+                share * scale,
+                "1",
+                "the other parts scaled to keep 100 %",
+                active_mass_fraction=active,
+            )
     elif basis == "wt":
         for part, share in fractions.items():
             run.given(f"cathode.{part}.mass_fraction", share, "1", f"cathode.composition_wt.{part}")
@@ -261,59 +332,126 @@ def _cathode(run: _Resolution) -> None:
     for part in COMPOSITE_PARTS:
         if getattr(cathode, part) is not None:
             run.role(f"cathode.{part}", getattr(cathode, part), f"cathode.{part}")
-    densities = {part: run.required(f"cathode.{part}.density", getattr(cathode, part), "density_g_per_cm3", f"cathode.{part}",
-                                    "to convert between wt% and vol%") for part in parts}
+    densities = {
+        part: run.required(
+            f"cathode.{part}.density",
+            getattr(cathode, part),
+            "density_g_per_cm3",
+            f"cathode.{part}",
+            "to convert between wt% and vol%",
+        )
+        for part in parts
+    }
     porosity = run.given("cathode.porosity", cathode.porosity, "1", "cathode.porosity")
     mass_fractions = _mass_fractions(run, densities)
     volume_fractions = microstructure.weight_to_volume_fractions(mass_fractions, densities, porosity)
     if cathode.composition_basis == "wt" or "cathode.active.mass_fraction" in run.overrides:
         for part, phi in volume_fractions.items():
-            run.computed(f"cathode.{part}.volume_fraction", phi, "1", "phi_i = (w_i / rho_i) / sum_k (w_k / rho_k) (1 - porosity)")
-    bulk_density = run.computed("cathode.bulk_density", sum(volume_fractions[part] * densities[part] for part in volume_fractions),
-                                "g/cm3", "sum_i phi_i rho_i")
+            run.computed(
+                f"cathode.{part}.volume_fraction",
+                phi,
+                "1",
+                "phi_i = (w_i / rho_i) / sum_k (w_k / rho_k) (1 - porosity)",
+            )
+    bulk_density = run.computed(
+        "cathode.bulk_density",
+        sum(volume_fractions[part] * densities[part] for part in volume_fractions),
+        "g/cm3",
+        "sum_i phi_i rho_i",
+    )
     if "cathode.active_loading" in run.overrides or cathode.active_loading_mg_per_cm2 is not None:
-        active_loading = run.given("cathode.active_loading", cathode.active_loading_mg_per_cm2, "mg/cm2",
-                                   "cathode.active_loading_mg_per_cm2")
-        composite_loading = run.computed("cathode.composite_loading", active_loading / mass_fractions["active"], "mg/cm2",
-                                         "active loading / active mass fraction")
+        active_loading = run.given(
+            "cathode.active_loading", cathode.active_loading_mg_per_cm2, "mg/cm2", "cathode.active_loading_mg_per_cm2"
+        )
+        composite_loading = run.computed(
+            "cathode.composite_loading",
+            active_loading / mass_fractions["active"],
+            "mg/cm2",
+            "active loading / active mass fraction",
+        )
     elif cathode.composite_loading_mg_per_cm2 is not None:
-        composite_loading = run.given("cathode.composite_loading", cathode.composite_loading_mg_per_cm2, "mg/cm2",
-                                      "cathode.composite_loading_mg_per_cm2")
+        composite_loading = run.given(
+            "cathode.composite_loading",
+            cathode.composite_loading_mg_per_cm2,
+            "mg/cm2",
+            "cathode.composite_loading_mg_per_cm2",
+        )
     else:
-        thickness_cm = convert(run.given("cathode.thickness", cathode.thickness_um, "um", "cathode.thickness_um"), "um", "cm")
-        composite_loading = run.computed("cathode.composite_loading", convert(bulk_density * thickness_cm, "g/cm2", "mg/cm2"),
-                                         "mg/cm2", "bulk density x thickness")
+        thickness_cm = convert(
+            run.given("cathode.thickness", cathode.thickness_um, "um", "cathode.thickness_um"), "um", "cm"
+        )
+        composite_loading = run.computed(
+            "cathode.composite_loading",
+            convert(bulk_density * thickness_cm, "g/cm2", "mg/cm2"),
+            "mg/cm2",
+            "bulk density x thickness",
+        )
     if "cathode.active_loading" not in run.parameters:
-        run.computed("cathode.active_loading", composite_loading * mass_fractions["active"], "mg/cm2",
-                     "composite loading x active mass fraction")
+        run.computed(
+            "cathode.active_loading",
+            composite_loading * mass_fractions["active"],
+            "mg/cm2",
+            "composite loading x active mass fraction",
+        )
     if "cathode.thickness" not in run.parameters:
-        run.computed("cathode.thickness", convert(composite_loading, "mg/cm2", "g/cm2") / bulk_density, "cm",
-                     "composite loading / bulk density")
+        run.computed(
+            "cathode.thickness",
+            convert(composite_loading, "mg/cm2", "g/cm2") / bulk_density,
+            "cm",
+            "composite loading / bulk density",
+        )
 
 
 def _active_material(run: _Resolution) -> None:
     """Capacity, voltage, OCV shape, transport and kinetics of the active material, and the areal capacity."""
     active = run.design.cathode.active
-    practical = run.required("cathode.active.practical_capacity", active, "practical_capacity_mAh_per_g", "cathode.active",
-                             "the capacity the cathode delivers at low rate")
+    practical = run.required(
+        "cathode.active.practical_capacity",
+        active,
+        "practical_capacity_mAh_per_g",
+        "cathode.active",
+        "the capacity the cathode delivers at low rate",
+    )
     electrons = run.materials.find(active, "electrons_per_formula")
     if electrons is not None:
         run.set("cathode.active.electrons_per_formula", electrons)
         formula = run.materials.formula(active)
-        run.computed("cathode.active.theoretical_capacity", theoretical_capacity_mAh_per_g(formula, electrons.magnitude), "mAh/g",
-                     FARADAY_CAPACITY, formula=formula, n=electrons.magnitude)
-    run.required("cathode.active.average_voltage", active, "average_voltage_V", "cathode.active",
-                 "the mean discharge voltage against Na/Na+")
+        run.computed(
+            "cathode.active.theoretical_capacity",
+            theoretical_capacity_mAh_per_g(formula, electrons.magnitude),
+            "mAh/g",
+            FARADAY_CAPACITY,
+            formula=formula,
+            n=electrons.magnitude,
+        )
+    run.required(
+        "cathode.active.average_voltage",
+        active,
+        "average_voltage_V",
+        "cathode.active",
+        "the mean discharge voltage against Na/Na+",
+    )
     loading_g_per_cm2 = run.parameters.get("cathode.active_loading", "g/cm2")
-    run.computed("cathode.areal_capacity", loading_g_per_cm2 * practical, "mAh/cm2", "active loading x practical capacity")
+    run.computed(
+        "cathode.areal_capacity", loading_g_per_cm2 * practical, "mAh/cm2", "active loading x practical capacity"
+    )
     run.optional("cathode.active.ocv_slope", active, "ocv_slope_V", "ocv_slope")
     run.optional("cathode.active.diffusivity", active, "diffusivity_cm2_per_s", "diffusivity")
-    run.optional("cathode.active.exchange_current_density", active, "exchange_current_density_mA_per_cm2",
-                 "exchange_current_density")
+    run.optional(
+        "cathode.active.exchange_current_density",
+        active,
+        "exchange_current_density_mA_per_cm2",
+        "exchange_current_density",
+    )
     run.default("cathode.active.initial_stoichiometry", "initial_stoichiometry")
     cathode = run.design.cathode
     if cathode.active_particle_radius_um is not None:
-        run.given("cathode.active.particle_radius", cathode.active_particle_radius_um, "um", "cathode.active_particle_radius_um")
+        run.given(
+            "cathode.active.particle_radius",
+            cathode.active_particle_radius_um,
+            "um",
+            "cathode.active_particle_radius_um",
+        )
     else:
         run.optional("cathode.active.particle_radius", active, "particle_radius_um", "particle_radius")
 
@@ -323,88 +461,167 @@ def _composite_networks(run: _Resolution) -> dict[str, float]:
     cathode = run.design.cathode
     params = run.parameters
     porosity = params.get("cathode.porosity", "1")
-    volume = {part: params.get(f"cathode.{part}.volume_fraction", "1") for part in COMPOSITE_PARTS
-              if f"cathode.{part}.volume_fraction" in params}
+    volume = {
+        part: params.get(f"cathode.{part}.volume_fraction", "1")
+        for part in COMPOSITE_PARTS
+        if f"cathode.{part}.volume_fraction" in params
+    }
     active_radius_um = params.get("cathode.active.particle_radius", "um")
     summary: dict[str, float] = {}
     kappa_eff = 0.0
     if cathode.catholyte is not None:
-        sigma_catholyte = run.conductivity("cathode.catholyte.ionic_conductivity", cathode.catholyte, "cathode.catholyte")
+        sigma_catholyte = run.conductivity(
+            "cathode.catholyte.ionic_conductivity", cathode.catholyte, "cathode.catholyte"
+        )
         if cathode.catholyte_particle_radius_um is not None:
-            run.given("cathode.catholyte.particle_radius", cathode.catholyte_particle_radius_um, "um",
-                      "cathode.catholyte_particle_radius_um")
+            run.given(
+                "cathode.catholyte.particle_radius",
+                cathode.catholyte_particle_radius_um,
+                "um",
+                "cathode.catholyte_particle_radius_um",
+            )
         else:
             run.default("cathode.catholyte.particle_radius", "catholyte_particle_radius")
         ratio = params.get("cathode.catholyte.particle_radius", "um") / active_radius_um
-        kappa_eff = _phase_conductivity(cathode.conductivity_model, "catholyte", sigma_catholyte, volume.get("catholyte", 0.0),
-                                        porosity, ratio, summary)
+        kappa_eff = _phase_conductivity(
+            cathode.conductivity_model,
+            "catholyte",
+            sigma_catholyte,
+            volume.get("catholyte", 0.0),
+            porosity,
+            ratio,
+            summary,
+        )
     if cathode.pore_electrolyte is not None:
         liquid = run.role("cathode.pore_electrolyte", cathode.pore_electrolyte, "cathode.pore_electrolyte")
-        sigma_liquid = run.conductivity("cathode.pore_electrolyte.ionic_conductivity", liquid, "cathode.pore_electrolyte")
+        sigma_liquid = run.conductivity(
+            "cathode.pore_electrolyte.ionic_conductivity", liquid, "cathode.pore_electrolyte"
+        )
         kappa_eff += _phase_conductivity("bruggeman", "pore electrolyte", sigma_liquid, porosity, 0.0, 1.0, summary)
     if kappa_eff <= 0:
-        raise InputError(run.design.source, "cathode.catholyte",
-                         "a catholyte that percolates: with no ionic path through the composite the cathode cannot discharge",
-                         cathode.catholyte)
-    sigma_active = run.optional("cathode.active.electronic_conductivity", cathode.active, "electronic_conductivity_S_per_cm",
-                                "active_electronic_conductivity")
-    sigma_electronic = _phase_conductivity(cathode.conductivity_model, "active material (electronic)", sigma_active,
-                                           volume["active"], porosity, 1.0, summary)
+        raise InputError(
+            run.design.source,
+            "cathode.catholyte",
+            "a catholyte that percolates: with no ionic path through the composite the cathode cannot discharge",
+            cathode.catholyte,
+        )
+    sigma_active = run.optional(
+        "cathode.active.electronic_conductivity",
+        cathode.active,
+        "electronic_conductivity_S_per_cm",
+        "active_electronic_conductivity",
+    )
+    sigma_electronic = _phase_conductivity(
+        cathode.conductivity_model,
+        "active material (electronic)",
+        sigma_active,
+        volume["active"],
+        porosity,
+        1.0,
+        summary,
+    )
     if cathode.carbon is not None and "carbon" in volume:
-        sigma_carbon = run.required("cathode.carbon.electronic_conductivity", cathode.carbon, "electronic_conductivity_S_per_cm",
-                                    "cathode.carbon", "the electronic path through the composite")
+        sigma_carbon = run.required(
+            "cathode.carbon.electronic_conductivity",
+            cathode.carbon,
+            "electronic_conductivity_S_per_cm",
+            "cathode.carbon",
+            "the electronic path through the composite",
+        )
         run.optional("cathode.carbon.particle_radius", cathode.carbon, "particle_radius_um", "carbon_particle_radius")
         ratio = params.get("cathode.carbon.particle_radius", "um") / active_radius_um
-        sigma_electronic += _phase_conductivity(cathode.conductivity_model, "carbon", sigma_carbon, volume["carbon"],
-                                                porosity, ratio, summary)
+        sigma_electronic += _phase_conductivity(
+            cathode.conductivity_model, "carbon", sigma_carbon, volume["carbon"], porosity, ratio, summary
+        )
     model = "percolation (Bouvard-Lange threshold)" if cathode.conductivity_model == "percolation" else "Bruggeman"
-    run.computed("cathode.ionic_conductivity_effective", kappa_eff, "S/cm", f"{model}, sum over the ion-conducting phases")
-    run.computed("cathode.electronic_conductivity_effective", sigma_electronic, "S/cm",
-                 f"{model}, sum over the electron-conducting phases")
-    depth_cm = microstructure.ionic_penetration_depth_cm(kappa_eff, params.get("cathode.areal_capacity", "mAh/cm2"),
-                                                         sigma_eff_S_per_cm=sigma_electronic)
+    run.computed(
+        "cathode.ionic_conductivity_effective", kappa_eff, "S/cm", f"{model}, sum over the ion-conducting phases"
+    )
+    run.computed(
+        "cathode.electronic_conductivity_effective",
+        sigma_electronic,
+        "S/cm",
+        f"{model}, sum over the electron-conducting phases",
+    )
+    depth_cm = microstructure.ionic_penetration_depth_cm(
+        kappa_eff, params.get("cathode.areal_capacity", "mAh/cm2"), sigma_eff_S_per_cm=sigma_electronic
+    )
     summary["ionic penetration depth at 1C, 0.1 V allowed (um)"] = convert(depth_cm, "cm", "um")
     summary["utilisation estimate at 1C from the penetration depth"] = microstructure.utilisation_from_penetration(
-        depth_cm, params.get("cathode.thickness", "cm"))
+        depth_cm, params.get("cathode.thickness", "cm")
+    )
     return summary
 
 
 def _separator(run: _Resolution) -> Layer:
     separator = run.design.separator
     material = run.role("separator", separator.material, "separator.material")
-    density = run.required("separator.density", material, "density_g_per_cm3", "separator.material", "the separator mass")
+    density = run.required(
+        "separator.density", material, "density_g_per_cm3", "separator.material", "the separator mass"
+    )
     sigma = run.conductivity("separator.ionic_conductivity", material, "separator.material")
-    thickness_cm = convert(run.given("separator.thickness", separator.thickness_um, "um", "separator.thickness_um"), "um", "cm")
+    thickness_cm = convert(
+        run.given("separator.thickness", separator.thickness_um, "um", "separator.thickness_um"), "um", "cm"
+    )
     porosity = run.given("separator.porosity", separator.porosity, "1", "separator.porosity")
-    sigma_eff = run.computed("separator.ionic_conductivity_effective", microstructure.bruggeman_conductivity(sigma, 1.0 - porosity),
-                             "S/cm", "sigma (1 - porosity)^1.5 (Bruggeman)")
-    run.computed("separator.area_resistance", thickness_cm / sigma_eff, "Ohm cm2", "thickness / (sigma (1 - porosity)^1.5) (Bruggeman)")
-    return Layer(LayerRole.SEPARATOR, f"separator ({material})", thickness_cm, thickness_cm * density * (1.0 - porosity))
+    sigma_eff = run.computed(
+        "separator.ionic_conductivity_effective",
+        microstructure.bruggeman_conductivity(sigma, 1.0 - porosity),
+        "S/cm",
+        "sigma (1 - porosity)^1.5 (Bruggeman)",
+    )
+    run.computed(
+        "separator.area_resistance",
+        thickness_cm / sigma_eff,
+        "Ohm cm2",
+        "thickness / (sigma (1 - porosity)^1.5) (Bruggeman)",
+    )
+    return Layer(
+        LayerRole.SEPARATOR, f"separator ({material})", thickness_cm, thickness_cm * density * (1.0 - porosity)
+    )
 
 
 def _anode_capacity(run: _Resolution, material: str) -> float:
     value = run.materials.find(material, "theoretical_capacity_mAh_per_g")
     if value is not None:
         return run.set("anode.specific_capacity", value)
-    electrons = run.required("anode.electrons_per_formula", material, "electrons_per_formula", "anode.material",
-                             "the Na it holds per formula unit")
+    electrons = run.required(
+        "anode.electrons_per_formula",
+        material,
+        "electrons_per_formula",
+        "anode.material",
+        "the Na it holds per formula unit",
+    )
     formula = run.materials.formula(material)
-    return run.computed("anode.specific_capacity", theoretical_capacity_mAh_per_g(formula, electrons), "mAh/g",
-                        FARADAY_CAPACITY, formula=formula, n=electrons)
+    return run.computed(
+        "anode.specific_capacity",
+        theoretical_capacity_mAh_per_g(formula, electrons),
+        "mAh/g",
+        FARADAY_CAPACITY,
+        formula=formula,
+        n=electrons,
+    )
 
 
 def _check_sodium_anode(run: _Resolution) -> None:
     """A Na-metal or plated-Na anode must stay solid, and an anode-free cell needs a cathode that holds Na."""
     anode, cathode = run.design.anode, run.design.cathode
     if anode.type in ("na_metal", "anode_free") and run.parameters.get("cell.temperature", "K") >= NA_MELTING_POINT_K:
-        raise InputError(run.design.source, "cell.temperature_C",
-                         f"a temperature below the melting point of Na (97.8 degC) for a {anode.type} cell: molten Na is "
-                         "outside the model", run.design.cell.temperature_C)
+        raise InputError(
+            run.design.source,
+            "cell.temperature_C",
+            f"a temperature below the melting point of Na (97.8 degC) for a {anode.type} cell: molten Na is "
+            "outside the model",
+            run.design.cell.temperature_C,
+        )
     if anode.type == "anode_free" and not run.materials.sodium_per_formula(cathode.active):
-        raise InputError(run.design.source, "anode.type",
-                         f"a Na source: an anode-free cell plates the Na its cathode holds, and {cathode.active} "
-                         f"({run.materials.formula(cathode.active)}) holds none; use a sodiated cathode or a Na or Na-alloy anode",
-                         anode.type)
+        raise InputError(
+            run.design.source,
+            "anode.type",
+            f"a Na source: an anode-free cell plates the Na its cathode holds, and {cathode.active} "
+            f"({run.materials.formula(cathode.active)}) holds none; use a sodiated cathode or a Na or Na-alloy anode",
+            anode.type,
+        )
 
 
 def _plated_sodium(run: _Resolution) -> Layer:
@@ -413,8 +630,12 @@ def _plated_sodium(run: _Resolution) -> Layer:
     density = run.required("anode.density", "Na", "density_g_per_cm3", "anode.type", "the thickness of the plated Na")
     capacity = _anode_capacity(run, "Na")
     plated_g_per_cm2 = run.parameters.get("cathode.areal_capacity", "mAh/cm2") / capacity
-    thickness_cm = run.computed("anode.thickness", plated_g_per_cm2 / density, "cm",
-                                "Na plated at full charge: cathode areal capacity / (Na capacity x Na density)")
+    thickness_cm = run.computed(
+        "anode.thickness",
+        plated_g_per_cm2 / density,
+        "cm",
+        "Na plated at full charge: cathode areal capacity / (Na capacity x Na density)",
+    )
     return Layer(LayerRole.ANODE, "plated Na (at full charge; its mass is in the cathode)", thickness_cm, 0.0)
 
 
@@ -425,33 +646,62 @@ def _anode(run: _Resolution) -> Layer:
     if material is not None:
         run.role("anode", material, "anode.material")
     if anode.type == "alloy":
-        run.required("anode.potential", material, "potential_vs_na_V", "anode.material", "the alloy's mean potential against Na/Na+")
+        run.required(
+            "anode.potential",
+            material,
+            "potential_vs_na_V",
+            "anode.material",
+            "the alloy's mean potential against Na/Na+",
+        )
     else:
         run.computed("anode.potential", 0.0, "V", NA_REFERENCE)
-    run.optional("anode.exchange_current_density", material, "exchange_current_density_mA_per_cm2", "anode_exchange_current_density")
+    run.optional(
+        "anode.exchange_current_density",
+        material,
+        "exchange_current_density_mA_per_cm2",
+        "anode_exchange_current_density",
+    )
     if anode.type == "anode_free":
         return _plated_sodium(run)
-    density = run.required("anode.density", material, "density_g_per_cm3", "anode.material", "the anode's mass and thickness")
+    density = run.required(
+        "anode.density", material, "density_g_per_cm3", "anode.material", "the anode's mass and thickness"
+    )
     capacity = _anode_capacity(run, material)
     cathode_capacity = run.parameters.get("cathode.areal_capacity", "mAh/cm2")
     if anode.thickness_um is not None:
         thickness_cm = convert(run.given("anode.thickness", anode.thickness_um, "um", "anode.thickness_um"), "um", "cm")
         mass = thickness_cm * density
     elif anode.loading_mg_per_cm2 is not None:
-        mass = convert(run.given("anode.loading", anode.loading_mg_per_cm2, "mg/cm2", "anode.loading_mg_per_cm2"), "mg/cm2", "g/cm2")
+        mass = convert(
+            run.given("anode.loading", anode.loading_mg_per_cm2, "mg/cm2", "anode.loading_mg_per_cm2"),
+            "mg/cm2",
+            "g/cm2",
+        )
         thickness_cm = mass / density
     else:
         np_ratio = run.given("anode.np_ratio", anode.np_ratio, "1", "anode.np_ratio")
         mass = np_ratio * cathode_capacity / capacity
         thickness_cm = mass / density
     if "anode.np_ratio" not in run.parameters:
-        run.computed("anode.np_ratio", mass * capacity / cathode_capacity, "1", "anode mass x Na capacity / cathode areal capacity")
+        run.computed(
+            "anode.np_ratio",
+            mass * capacity / cathode_capacity,
+            "1",
+            "anode mass x Na capacity / cathode areal capacity",
+        )
     np_ratio = run.parameters.get("anode.np_ratio", "1")
     sodiated_cathode = bool(run.materials.sodium_per_formula(run.design.cathode.active))
     if np_ratio < 1.0 and (anode.type == "alloy" or not sodiated_cathode):
-        why = "the alloy cannot hold the cathode's Na" if anode.type == "alloy" else "the cathode holds no Na: the anode supplies it"
+        why = (
+            "the alloy cannot hold the cathode's Na"
+            if anode.type == "alloy"
+            else "the cathode holds no Na: the anode supplies it"
+        )
         run.computed("anode.capacity_fraction", np_ratio, "1", f"min(1, N/P): {why}")
-    for name, magnitude, unit in (("anode.thickness", thickness_cm, "cm"), ("anode.loading", convert(mass, "g/cm2", "mg/cm2"), "mg/cm2")):
+    for name, magnitude, unit in (
+        ("anode.thickness", thickness_cm, "cm"),
+        ("anode.loading", convert(mass, "g/cm2", "mg/cm2"), "mg/cm2"),
+    ):
         if name not in run.parameters:
             run.computed(name, magnitude, unit, "from the anode's size and density")
     return Layer(LayerRole.ANODE, f"anode ({material})", thickness_cm, mass)
@@ -465,22 +715,36 @@ def _interlayers(run: _Resolution) -> list[Layer]:
         if layer.material is not None:
             run.role(name, layer.material, f"{where}.material")
         if layer.thickness_um is not None:
-            thickness_cm = convert(run.given(f"{name}.thickness", layer.thickness_um, "um", f"{where}.thickness_um"), "um", "cm")
+            thickness_cm = convert(
+                run.given(f"{name}.thickness", layer.thickness_um, "um", f"{where}.thickness_um"), "um", "cm"
+            )
         else:
             volume_uL = run.given(f"{name}.liquid_volume", layer.liquid_uL, "uL", f"{where}.liquid_uL")
-            thickness_cm = run.computed(f"{name}.thickness", convert(volume_uL, "uL", "cm3") / run.parameters.get("cell.area", "cm2"),
-                                        "cm", "liquid volume / cell area")
+            thickness_cm = run.computed(
+                f"{name}.thickness",
+                convert(volume_uL, "uL", "cm3") / run.parameters.get("cell.area", "cm2"),
+                "cm",
+                "liquid volume / cell area",
+            )
         if layer.density_g_per_cm3 is not None:
             density = run.given(f"{name}.density", layer.density_g_per_cm3, "g/cm3", f"{where}.density_g_per_cm3")
         elif layer.material is not None and run.materials.find(layer.material, "density_g_per_cm3") is not None:
-            density = run.required(f"{name}.density", layer.material, "density_g_per_cm3", f"{where}.material", "the interlayer mass")
+            density = run.required(
+                f"{name}.density", layer.material, "density_g_per_cm3", f"{where}.material", "the interlayer mass"
+            )
         elif layer.type in ("liquid", "polymer"):
             density = run.default(f"{name}.density", f"{layer.type}_density")
         else:
-            raise InputError(run.design.source, f"{where}.density_g_per_cm3", "the coating's density (or a material the library knows)")
+            raise InputError(
+                run.design.source,
+                f"{where}.density_g_per_cm3",
+                "the coating's density (or a material the library knows)",
+            )
         if layer.asr_ohm_cm2 is not None:
             run.given(f"{name}.asr", layer.asr_ohm_cm2, "Ohm cm2", f"{where}.asr_ohm_cm2")
-        elif layer.material is not None and run.materials.find(layer.material, "ionic_conductivity_S_per_cm") is not None:
+        elif (
+            layer.material is not None and run.materials.find(layer.material, "ionic_conductivity_S_per_cm") is not None
+        ):
             sigma = run.conductivity(f"{name}.ionic_conductivity", layer.material, f"{where}.material")
             run.computed(f"{name}.asr", thickness_cm / sigma, "Ohm cm2", "thickness / conductivity")
         else:
@@ -494,10 +758,18 @@ def _cell_capacity(run: _Resolution) -> None:
     """The capacity the cell delivers: the cathode's, times the anode's limit where N/P < 1 limits it."""
     cathode = run.parameters.get("cathode.areal_capacity", "mAh/cm2")
     if "anode.capacity_fraction" not in run.parameters:
-        run.computed("anode.capacity_fraction", 1.0, "1", "the anode does not limit the capacity (N/P >= 1, a sodiated cathode "
-                     "against Na metal, or plated Na)")
-    run.computed("cell.areal_capacity", cathode * run.parameters.get("anode.capacity_fraction", "1"), "mAh/cm2",
-                 "cathode areal capacity x anode.capacity_fraction")
+        run.computed(
+            "anode.capacity_fraction",
+            1.0,
+            "1",
+            "the anode does not limit the capacity (N/P >= 1, a sodiated cathode against Na metal, or plated Na)",
+        )
+    run.computed(
+        "cell.areal_capacity",
+        cathode * run.parameters.get("anode.capacity_fraction", "1"),
+        "mAh/cm2",
+        "cathode areal capacity x anode.capacity_fraction",
+    )
 
 
 def _series_asr(run: _Resolution) -> None:
@@ -508,10 +780,17 @@ def _series_asr(run: _Resolution) -> None:
             own = run.given(f"{side}.interface_asr", given, "Ohm cm2", f"interfaces.{side}_asr_ohm_cm2")
         else:
             own = run.default(f"{side}.interface_asr", "interface_asr")
-        interlayers = [f"interlayer[{index}].asr" for index, layer in enumerate(run.design.interlayer) if layer.position == side]
+        interlayers = [
+            f"interlayer[{index}].asr" for index, layer in enumerate(run.design.interlayer) if layer.position == side
+        ]
         total = own + sum(run.parameters.get(name, "Ohm cm2") for name in interlayers)
-        run.computed(f"{side}.series_asr", total, "Ohm cm2", f"{side}.interface_asr + the {side}-side interlayer ASRs",
-                     interlayers=", ".join(interlayers) or "none")
+        run.computed(
+            f"{side}.series_asr",
+            total,
+            "Ohm cm2",
+            f"{side}.interface_asr + the {side}-side interlayer ASRs",
+            interlayers=", ".join(interlayers) or "none",
+        )
 
 
 def _collectors(run: _Resolution) -> list[Layer]:
@@ -524,12 +803,18 @@ def _collectors(run: _Resolution) -> list[Layer]:
             continue
         field = f"current_collectors.{position}"
         material = run.role(f"{position}_collector", collector.material, f"{field}.material")
-        density = run.required(f"{position}_collector.density", material, "density_g_per_cm3", f"{field}.material",
-                               "the collector mass")
-        given_cm = convert(run.given(f"{position}_collector.thickness", collector.thickness_um, "um", f"{field}.thickness_um"),
-                           "um", "cm")
+        density = run.required(
+            f"{position}_collector.density", material, "density_g_per_cm3", f"{field}.material", "the collector mass"
+        )
+        given_cm = convert(
+            run.given(f"{position}_collector.thickness", collector.thickness_um, "um", f"{field}.thickness_um"),
+            "um",
+            "cm",
+        )
         thickness_cm = share * given_cm
-        layers.append(Layer(role, f"{position} current collector ({collector.material})", thickness_cm, thickness_cm * density))
+        layers.append(
+            Layer(role, f"{position} current collector ({collector.material})", thickness_cm, thickness_cm * density)
+        )
     return layers
 
 
@@ -539,8 +824,11 @@ def _cathode_layer(run: _Resolution) -> Layer:
     mass = params.get("cathode.composite_loading", "g/cm2")
     if cathode.pore_electrolyte is not None:
         found = run.materials.find(cathode.pore_electrolyte, "density_g_per_cm3")
-        liquid_density = (run.set("cathode.pore_electrolyte.density", found) if found is not None
-                          else run.default("cathode.pore_electrolyte.density", "liquid_density"))
+        liquid_density = (
+            run.set("cathode.pore_electrolyte.density", found)
+            if found is not None
+            else run.default("cathode.pore_electrolyte.density", "liquid_density")
+        )
         mass += params.get("cathode.porosity", "1") * thickness_cm * liquid_density
     return Layer(LayerRole.CATHODE, "cathode composite", thickness_cm, mass)
 
@@ -560,6 +848,13 @@ def resolve_cell(design: CellDesign, knowledge_base=None, overrides: Mapping[str
     layers = [*_collectors(run), _cathode_layer(run), separator, *interlayers, anode]
     unused = set(run.overrides) - set(run.parameters)
     if unused:
-        raise InputError(design.source, "overrides", "parameters this design takes as inputs", ", ".join(sorted(unused)))
-    return ResolvedCell(design=design, parameters=run.parameters, materials=dict(run.roles),
-                        layers=tuple(sorted(layers, key=lambda layer: layer.role.order)), microstructure=summary)
+        raise InputError(
+            design.source, "overrides", "parameters this design takes as inputs", ", ".join(sorted(unused))
+        )
+    return ResolvedCell(
+        design=design,
+        parameters=run.parameters,
+        materials=dict(run.roles),
+        layers=tuple(sorted(layers, key=lambda layer: layer.role.order)),
+        microstructure=summary,
+    )

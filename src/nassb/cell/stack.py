@@ -123,33 +123,62 @@ class StackEnergy:
 
     def to_dict(self) -> dict:
         return {
-            "Wh_per_kg_cell": self.Wh_per_kg_cell, "Wh_per_L_cell": self.Wh_per_L_cell,
-            "Wh_per_kg_stack": self.Wh_per_kg_stack, "Wh_per_L_stack": self.Wh_per_L_stack,
-            "Wh_per_kg_cathode": self.Wh_per_kg_cathode, "Wh_per_L_cathode": self.Wh_per_L_cathode,
+            "Wh_per_kg_cell": self.Wh_per_kg_cell,
+            "Wh_per_L_cell": self.Wh_per_L_cell,
+            "Wh_per_kg_stack": self.Wh_per_kg_stack,
+            "Wh_per_L_stack": self.Wh_per_L_stack,
+            "Wh_per_kg_cathode": self.Wh_per_kg_cathode,
+            "Wh_per_L_cathode": self.Wh_per_L_cathode,
             "areal_capacity_mAh_per_cm2": self.areal_capacity_mAh_per_cm2,
-            "areal_energy_mWh_per_cm2": self.areal_energy_mWh_per_cm2, "cell_voltage_V": self.cell_voltage_V,
+            "areal_energy_mWh_per_cm2": self.areal_energy_mWh_per_cm2,
+            "cell_voltage_V": self.cell_voltage_V,
             "np_ratio": self.np_ratio,
             "stack_mass_mg_per_cm2": convert(self.stack_mass_g_per_cm2, "g/cm2", "mg/cm2"),
             "stack_thickness_um": convert(self.stack_thickness_cm, "cm", "um"),
-            "layers": [{"name": layer.name, "role": layer.role.value, "thickness_um": convert(layer.thickness_cm, "cm", "um"),
-                        "mass_mg_per_cm2": convert(layer.mass_g_per_cm2, "g/cm2", "mg/cm2")} for layer in self.layers],
-            "mass_breakdown": self.mass_breakdown(), "volume_breakdown": self.volume_breakdown(),
+            "layers": [
+                {
+                    "name": layer.name,
+                    "role": layer.role.value,
+                    "thickness_um": convert(layer.thickness_cm, "cm", "um"),
+                    "mass_mg_per_cm2": convert(layer.mass_g_per_cm2, "g/cm2", "mg/cm2"),
+                }
+                for layer in self.layers
+            ],
+            "mass_breakdown": self.mass_breakdown(),
+            "volume_breakdown": self.volume_breakdown(),
         }
 
 
-def stack_energy(areal_capacity_mAh_per_cm2: float, cell_voltage_V: float, layers: list[Layer],
-                 packaging_mass_fraction: float = 0.0, packaging_volume_fraction: float = 0.0,
-                 np_ratio: float | None = None) -> StackEnergy:
+def stack_energy(
+    areal_capacity_mAh_per_cm2: float,
+    cell_voltage_V: float,
+    layers: list[Layer],
+    packaging_mass_fraction: float = 0.0,
+    packaging_volume_fraction: float = 0.0,
+    np_ratio: float | None = None,
+) -> StackEnergy:
     """Energy densities of a stack of `layers` (one must be the cathode composite)."""
     if not any(layer.role is LayerRole.CATHODE for layer in layers):
         raise InputError("stack", "layers", f"a layer with the role '{LayerRole.CATHODE.value}'")
     for layer in layers:
         if layer.thickness_cm < 0 or layer.mass_g_per_cm2 < 0:
-            raise InputError("stack", layer.name, "a non-negative thickness and areal mass",
-                             (layer.thickness_cm, layer.mass_g_per_cm2))
-    for name, fraction in (("packaging_mass_fraction", packaging_mass_fraction), ("packaging_volume_fraction", packaging_volume_fraction)):
+            raise InputError(
+                "stack",
+                layer.name,
+                "a non-negative thickness and areal mass",
+                (layer.thickness_cm, layer.mass_g_per_cm2),
+            )
+    for name, fraction in (
+        ("packaging_mass_fraction", packaging_mass_fraction),
+        ("packaging_volume_fraction", packaging_volume_fraction),
+    ):
         if not 0 <= fraction < 1:
             raise InputError("stack", name, "a fraction in [0, 1)", fraction)
-    return StackEnergy(areal_capacity_mAh_per_cm2, cell_voltage_V, tuple(layers), packaging_mass_fraction,
-                       packaging_volume_fraction, np_ratio)
-
+    return StackEnergy(
+        areal_capacity_mAh_per_cm2,
+        cell_voltage_V,
+        tuple(layers),
+        packaging_mass_fraction,
+        packaging_volume_fraction,
+        np_ratio,
+    )

@@ -24,7 +24,9 @@ def molar_mass_g_per_mol(formula: str) -> float:
         composition = Composition(formula)
         mass = float(composition.weight)
     except (ValueError, KeyError, AttributeError) as error:
-        raise InputError("formula", "formula", "a chemical formula of real elements, such as Na3V2(PO4)3", formula) from error
+        raise InputError(
+            "formula", "formula", "a chemical formula of real elements, such as Na3V2(PO4)3", formula
+        ) from error
     if not mass > 0:
         raise InputError("formula", "formula", "a formula with at least one atom", formula)
     return mass

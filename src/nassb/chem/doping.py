@@ -49,9 +49,12 @@ class DopedComposition:
 
     def to_dict(self) -> dict:
         return {
-            "x": self.x, "formula": self.formula, "Na_per_formula_unit": self.na_per_formula_unit,
+            "x": self.x,
+            "formula": self.formula,
+            "Na_per_formula_unit": self.na_per_formula_unit,
             "Na_vacancies_per_formula_unit": self.na_vacancies_per_formula_unit,
-            "Na_site_vacancy_fraction": self.na_site_vacancy_fraction, "charge_balanced": self.charge_balanced,
+            "Na_site_vacancy_fraction": self.na_site_vacancy_fraction,
+            "charge_balanced": self.charge_balanced,
         }
 
 
@@ -60,7 +63,12 @@ def _parse_species(text: str, source: str) -> tuple[str, int | None]:
 
     match = _SPECIES.match(text.strip())
     if not match or not Element.is_valid_symbol(match.group(1)):
-        raise InputError(source, "substitute", "'Dopant:Host' with element symbols and optional charges, e.g. 'W:Sb' or 'W6+:Sb5+'", text)
+        raise InputError(
+            source,
+            "substitute",
+            "'Dopant:Host' with element symbols and optional charges, e.g. 'W:Sb' or 'W6+:Sb5+'",
+            text,
+        )
     element, magnitude, sign = match.groups()
     if not sign:
         return element, None
@@ -77,7 +85,9 @@ def _parent_oxidation_states(parent: str) -> dict[str, float]:
     except (ValueError, KeyError) as error:
         raise InputError("parent", "formula", "a formula pymatgen can parse, such as Na3SbS4", parent) from error
     if states is None:
-        raise InputError("parent", "formula", "a charge-balanced parent formula (no oxidation-state assignment found)", parent)
+        raise InputError(
+            "parent", "formula", "a charge-balanced parent formula (no oxidation-state assignment found)", parent
+        )
     return dict(states)
 
 
@@ -98,25 +108,40 @@ def parse_substitution(text: str, parent: str) -> Substitution:
     if dopant_q is None:
         same_sign = [q for q in Element(dopant).common_oxidation_states if q * host_q > 0]
         if not same_sign:
-            raise InputError("substitute", "dopant", f"a dopant with a common oxidation state of the host's sign ({host_q:+d}); give it, e.g. 'W6+:Sb'", dopant)
+            raise InputError(
+                "substitute",
+                "dopant",
+                f"a dopant with a common oxidation state of the host's sign ({host_q:+d}); give it, e.g. 'W6+:Sb'",
+                dopant,
+            )
         dopant_q = max(same_sign, key=abs)
     return Substitution(dopant, int(dopant_q), host, int(host_q))
 
 
-def doped_composition(parent: str, substitution: Substitution, x: float, na_sites_per_formula_unit: float | None = None) -> DopedComposition:
+def doped_composition(
+    parent: str, substitution: Substitution, x: float, na_sites_per_formula_unit: float | None = None
+) -> DopedComposition:
     """The charge-balanced composition at dopant content x per formula unit (module docstring)."""
     from pymatgen.core import Composition
 
     amounts = dict(Composition(parent).get_el_amt_dict())
     if x < 0 or x > amounts[substitution.host] + 1e-9:
-        raise InputError("range", "x", f"0 <= x <= {amounts[substitution.host]:g} (the host {substitution.host} per formula unit)", x)
+        raise InputError(
+            "range", "x", f"0 <= x <= {amounts[substitution.host]:g} (the host {substitution.host} per formula unit)", x
+        )
     na_parent = amounts.get("Na", 0.0)
     amounts[substitution.host] -= x
     amounts[substitution.dopant] = amounts.get(substitution.dopant, 0.0) + x
     amounts["Na"] = amounts.get("Na", 0.0) - substitution.charge_change * x
     if amounts["Na"] < -1e-9:
-        raise InputError("range", "x", f"a dopant content that leaves Na >= 0 (charge {substitution.charge_change:+d} per dopant)", x)
-    formula = "".join(f"{element}{_format_amount(amount)}" for element, amount in _ordered(amounts, parent, substitution.host, substitution.dopant) if amount > 1e-9)
+        raise InputError(
+            "range", "x", f"a dopant content that leaves Na >= 0 (charge {substitution.charge_change:+d} per dopant)", x
+        )
+    formula = "".join(
+        f"{element}{_format_amount(amount)}"
+        for element, amount in _ordered(amounts, parent, substitution.host, substitution.dopant)
+        if amount > 1e-9
+    )
     vacancies = na_parent - amounts["Na"] - (x if substitution.host == "Na" else 0.0)
     fraction = None if not na_sites_per_formula_unit else vacancies / na_sites_per_formula_unit
     oxidation = _parent_oxidation_states(parent)
@@ -124,8 +149,12 @@ def doped_composition(parent: str, substitution: Substitution, x: float, na_site
     oxidation[substitution.dopant] = substitution.dopant_oxidation
     charge = sum(amount * oxidation[element] for element, amount in amounts.items())
     return DopedComposition(
-        float(x), formula, round(float(amounts["Na"]), 10), round(float(vacancies), 10),
-        None if fraction is None else round(float(fraction), 10), abs(charge) < 1e-6,
+        float(x),
+        formula,
+        round(float(amounts["Na"]), 10),
+        round(float(vacancies), 10),
+        None if fraction is None else round(float(fraction), 10),
+        abs(charge) < 1e-6,
     )
 
 
@@ -143,14 +172,23 @@ def _ordered(amounts: dict[str, float], parent: str, host: str, dopant: str) -> 
     return [(element, amounts[element]) for element in order]
 
 
-def doping_series(parent: str, substitute: str, x_min: float, x_max: float, step: float = 0.05,
-                  na_sites_per_formula_unit: float | None = None) -> list[DopedComposition]:
+def doping_series(
+    parent: str,
+    substitute: str,
+    x_min: float,
+    x_max: float,
+    step: float = 0.05,
+    na_sites_per_formula_unit: float | None = None,
+) -> list[DopedComposition]:
     """The series x_min, x_min + step, ..., x_max (inclusive) for `substitute` ('W:Sb') in `parent`."""
     if not (step > 0) or x_max < x_min:
         raise InputError("range", "range", "x_min <= x_max and a positive step", (x_min, x_max, step))
     substitution = parse_substitution(substitute, parent)
     count = int(math.floor((x_max - x_min) / step + 1e-9)) + 1
-    return [doped_composition(parent, substitution, round(x_min + i * step, 10), na_sites_per_formula_unit) for i in range(count)]
+    return [
+        doped_composition(parent, substitution, round(x_min + i * step, 10), na_sites_per_formula_unit)
+        for i in range(count)
+    ]
 
 
 def parse_range(text: str) -> tuple[float, float]:

@@ -55,7 +55,9 @@ def read_structure(path: str | Path):
         raise InputError(str(file), "path", "an existing CIF or POSCAR file")
     is_cif, is_poscar = is_cif_name(file), is_poscar_name(file)
     if not (is_cif or is_poscar):
-        raise InputError(str(file), "file type", "a .cif file or a VASP POSCAR/CONTCAR (.vasp, .poscar)", file.suffix or file.name)
+        raise InputError(
+            str(file), "file type", "a .cif file or a VASP POSCAR/CONTCAR (.vasp, .poscar)", file.suffix or file.name
+        )
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -66,7 +68,8 @@ def read_structure(path: str | Path):
     except Exception as error:  # pymatgen raises many types for malformed text
         expected = (
             "a CIF with _cell_length_a/b/c, _cell_angle_*, a space group or symmetry operations and an _atom_site loop"
-            if is_cif else "a VASP POSCAR: comment, scale, 3 lattice vectors, species, counts and coordinates"
+            if is_cif
+            else "a VASP POSCAR: comment, scale, 3 lattice vectors, species, counts and coordinates"
         )
         raise InputError(str(file), "content", expected, f"{type(error).__name__}: {error}") from error
     if not structures:
@@ -158,7 +161,7 @@ def order_structure(structure, max_atoms: int = 200, samples: int = 20, seed: in
             start = 0
             for name, amount in key:
                 count = int(round(amount * len(indices)))
-                for index in order[start:start + count]:
+                for index in order[start : start + count]:
                     species.append(_element_of(name))
                     coords.append(supercell[index].frac_coords)
                 start += count

@@ -17,8 +17,11 @@ from nassb.cli.material import material_app
 from nassb.core.errors import NassbError
 
 app = typer.Typer(
-    name="nassb", help="nassb: a workbench for all-solid-state sodium batteries.",
-    no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+    name="nassb",
+    help="nassb: a workbench for all-solid-state sodium batteries.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
 )
 app.add_typer(db_app, name="db")
 app.add_typer(eis_app, name="eis")

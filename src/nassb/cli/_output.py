@@ -16,10 +16,14 @@ from nassb.core.io import write_text_atomic
 
 console = Console()
 
-THERMO_SCHEME_HELP = ("Energy scale: mp2020 (the MP2020-corrected scale of the shipped energies) or gga (MP2020 anion "
-                      "corrections removed, the scale of most first-principles windows in the literature).")
-THERMO_ENTRIES_HELP = ("Your own computed entries (JSON list of pymatgen ComputedEntry dicts, e.g. from the Materials "
-                       "Project); they replace the shipped entries of the same formulas.")
+THERMO_SCHEME_HELP = (
+    "Energy scale: mp2020 (the MP2020-corrected scale of the shipped energies) or gga (MP2020 anion "
+    "corrections removed, the scale of most first-principles windows in the literature)."
+)
+THERMO_ENTRIES_HELP = (
+    "Your own computed entries (JSON list of pymatgen ComputedEntry dicts, e.g. from the Materials "
+    "Project); they replace the shipped entries of the same formulas."
+)
 
 
 def _json_default(value):
@@ -65,8 +69,14 @@ def save_figures(static, interactive, prefix: Path) -> None:
 @contextmanager
 def progress_bar(description: str):
     """A Rich progress bar; yields a callback(done, total) for the library's `progress` argument."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
         task = progress.add_task(description, total=None)
 
         def update(done: int, total: int) -> None:
@@ -82,8 +92,9 @@ def status_messages(message: str):
         yield lambda text: status.update(text)
 
 
-def write_figures_and_json(data: dict, label: str, figures, output: Path | None, name: str,
-                           json_path: Path | None) -> None:
+def write_figures_and_json(
+    data: dict, label: str, figures, output: Path | None, name: str, json_path: Path | None
+) -> None:
     """The figure pair `figures()` as output/name.png|.html (when both are given), then the JSON with its path."""
     if output is not None and figures is not None:
         prefix = Path(output) / name

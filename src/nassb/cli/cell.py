@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -41,7 +40,9 @@ def _energy_table(energy) -> Table:
     table = Table(title="Energy")
     for column in ("level", "Wh/kg", "Wh/L"):
         table.add_column(column, justify="right" if column != "level" else "left")
-    table.add_row("cathode composite", format_number(energy.Wh_per_kg_cathode, 4), format_number(energy.Wh_per_L_cathode, 4))
+    table.add_row(
+        "cathode composite", format_number(energy.Wh_per_kg_cathode, 4), format_number(energy.Wh_per_L_cathode, 4)
+    )
     table.add_row("electrode stack", format_number(energy.Wh_per_kg_stack, 4), format_number(energy.Wh_per_L_stack, 4))
     table.add_row("cell", format_number(energy.Wh_per_kg_cell, 4), format_number(energy.Wh_per_L_cell, 4))
     return table
@@ -57,8 +58,13 @@ def _layer_table(energy) -> Table:
         table.add_column(column, justify="right" if column != "layer" else "left")
     mass, volume = energy.mass_breakdown(), energy.volume_breakdown()
     for layer in energy.layers:
-        table.add_row(layer.name, f"{convert(layer.thickness_cm, 'cm', 'um'):.1f}",
-                      f"{convert(layer.mass_g_per_cm2, 'g/cm2', 'mg/cm2'):.2f}", _percent(mass[layer.name]), _percent(volume[layer.name]))
+        table.add_row(
+            layer.name,
+            f"{convert(layer.thickness_cm, 'cm', 'um'):.1f}",
+            f"{convert(layer.mass_g_per_cm2, 'g/cm2', 'mg/cm2'):.2f}",
+            _percent(mass[layer.name]),
+            _percent(volume[layer.name]),
+        )
     table.add_row("packaging", "", "", _percent(mass["packaging"]), _percent(volume["packaging"]))
     return table
 
@@ -70,9 +76,14 @@ def _rate_table(points) -> Table:
     for column in ("C-rate", "mA/cm2", "mAh/g", "utilisation", "Wh/kg cell", "limited by"):
         table.add_column(column, justify="left" if column == "limited by" else "right")
     for point in points:
-        table.add_row(f"{point.c_rate:g}", format_number(point.current_density_mA_per_cm2, 3), f"{point.capacity_mAh_per_g:.1f}",
-                      f"{convert(point.utilisation, '1', '%'):.0f} %", f"{point.energy_Wh_per_kg:.0f}",
-                      PROCESS_LABELS[point.limiting_process])
+        table.add_row(
+            f"{point.c_rate:g}",
+            format_number(point.current_density_mA_per_cm2, 3),
+            f"{point.capacity_mAh_per_g:.1f}",
+            f"{convert(point.utilisation, '1', '%'):.0f} %",
+            f"{point.energy_Wh_per_kg:.0f}",
+            PROCESS_LABELS[point.limiting_process],
+        )
     return table
 
 
@@ -88,8 +99,10 @@ def _interface_table(checks) -> Table:
 @cell_app.command("energy")
 def energy(
     design_file: Path = _DESIGN,
-    output_dir: Optional[Path] = typer.Option(None, "--output-dir", "-o", help="Folder for the breakdown plot (PNG and HTML)."),
-    json_path: Optional[Path] = _JSON,
+    output_dir: Path | None = typer.Option(
+        None, "--output-dir", "-o", help="Folder for the breakdown plot (PNG and HTML)."
+    ),
+    json_path: Path | None = _JSON,
 ) -> None:
     """Areal capacity, N/P ratio, Wh/kg and Wh/L at cathode, stack and cell level, mass and volume breakdown."""
     from nassb.cell.design import read_design
@@ -97,8 +110,10 @@ def energy(
 
     evaluation = evaluate_design(read_design(design_file), simulate=False)
     result = evaluation.energy
-    console.print(f"[bold]{evaluation.design.cell.name}[/]: {result.areal_capacity_mAh_per_cm2:.3g} mAh/cm2 at "
-                  f"{result.cell_voltage_V:.3g} V" + (f", N/P {result.np_ratio:.2f}" if result.np_ratio is not None else ""))
+    console.print(
+        f"[bold]{evaluation.design.cell.name}[/]: {result.areal_capacity_mAh_per_cm2:.3g} mAh/cm2 at "
+        f"{result.cell_voltage_V:.3g} V" + (f", N/P {result.np_ratio:.2f}" if result.np_ratio is not None else "")
+    )
     console.print(_energy_table(result))
     console.print(_layer_table(result))
     for label, _ in evaluation.resolved.defaults_used:
@@ -106,20 +121,29 @@ def energy(
     if output_dir is not None:
         from nassb.report.cell_figures import breakdown_figures
 
-        save_figures(*breakdown_figures(result.mass_breakdown(), result.volume_breakdown(), evaluation.design.cell.name),
-                     output_dir / "breakdown")
+        save_figures(
+            *breakdown_figures(result.mass_breakdown(), result.volume_breakdown(), evaluation.design.cell.name),
+            output_dir / "breakdown",
+        )
     if json_path is not None:
         payload = evaluation.to_dict()
-        write_json(json_path, {key: payload[key] for key in ("design", "energy", "cathode", "parameters", "provenance", "defaults_used")})
+        write_json(
+            json_path,
+            {key: payload[key] for key in ("design", "energy", "cathode", "parameters", "provenance", "defaults_used")},
+        )
 
 
 @cell_app.command("simulate")
 def simulate(
     design_file: Path = _DESIGN,
-    c_rates: Optional[str] = _RATES,
-    model: RateModel = typer.Option(RateModel.single_ion, "--model", help="single-ion (fast) or the PyBaMM DFN reference."),
-    output_dir: Path = typer.Option(Path("cell-output"), "--output-dir", "-o", help="Folder for the PNG and HTML plots."),
-    json_path: Optional[Path] = _JSON,
+    c_rates: str | None = _RATES,
+    model: RateModel = typer.Option(
+        RateModel.single_ion, "--model", help="single-ion (fast) or the PyBaMM DFN reference."
+    ),
+    output_dir: Path = typer.Option(
+        Path("cell-output"), "--output-dir", "-o", help="Folder for the PNG and HTML plots."
+    ),
+    json_path: Path | None = _JSON,
 ) -> None:
     """Discharge curves at several C-rates: capacity, energy, utilisation and the limiting overpotential."""
     from nassb.cell.design import read_design
@@ -138,13 +162,24 @@ def simulate(
     console.print(_rate_table(points))
     name = design.cell.name
     save_figures(*discharge_figures(discharges, resolved.active_loading_mg_per_cm2, name), output_dir / "discharge")
-    save_figures(*rate_capability_figures(points, resolved.practical_capacity_mAh_per_g, name), output_dir / "rate-capability")
+    save_figures(
+        *rate_capability_figures(points, resolved.practical_capacity_mAh_per_g, name), output_dir / "rate-capability"
+    )
     save_figures(*overpotential_figures(points, name), output_dir / "overpotentials")
     console.print(f"plots in {output_dir}/")
     if json_path is not None:
-        write_json(json_path, {"design": name, "model": model.value, "rate": [point.to_dict() for point in points],
-                               "curves": [{"c_rate": d.c_rate, "capacity_mAh_per_cm2": d.capacity_mAh_per_cm2, "voltage_V": d.voltage_V}
-                                          for d in discharges]})
+        write_json(
+            json_path,
+            {
+                "design": name,
+                "model": model.value,
+                "rate": [point.to_dict() for point in points],
+                "curves": [
+                    {"c_rate": d.c_rate, "capacity_mAh_per_cm2": d.capacity_mAh_per_cm2, "voltage_V": d.voltage_V}
+                    for d in discharges
+                ],
+            },
+        )
 
 
 @cell_app.command("optimize")
@@ -153,11 +188,13 @@ def optimize(
     c_rate: float = typer.Option(1.0, "--c-rate", help="Target C-rate."),
     objective: Objective = typer.Option(Objective.Wh_per_kg, "--objective", help="Maximise Wh/kg or Wh/L of the cell."),
     min_separator_um: float = typer.Option(30.0, "--min-separator-um", help="Thinnest separator allowed, um."),
-    min_utilisation: float = typer.Option(0.8, "--min-utilisation", help="Least fraction of the capacity to deliver at the rate."),
+    min_utilisation: float = typer.Option(
+        0.8, "--min-utilisation", help="Least fraction of the capacity to deliver at the rate."
+    ),
     active_wt: str = typer.Option("50,85", "--active-wt", help="Bounds of the active-material wt%, 'low,high'."),
     loading: str = typer.Option("5,40", "--loading", help="Bounds of the active loading in mg/cm2, 'low,high'."),
     grid_points: int = typer.Option(4, "--grid-points", help="Grid points per variable before the local refinement."),
-    json_path: Optional[Path] = _JSON,
+    json_path: Path | None = _JSON,
 ) -> None:
     """Maximise the energy at a C-rate over active fraction, loading and separator thickness."""
     from nassb.cell.design import read_design
@@ -172,15 +209,30 @@ def optimize(
 
     design = read_design(design_file)
     with progress_bar("optimising") as update:
-        result = optimise_design(design, c_rate, objective.value, active_wt_percent=bounds(active_wt, "--active-wt"),
-                                 active_loading_mg_per_cm2=bounds(loading, "--loading"), min_separator_um=min_separator_um,
-                                 min_utilisation=min_utilisation, grid_points=grid_points, progress=update)
+        result = optimise_design(
+            design,
+            c_rate,
+            objective.value,
+            active_wt_percent=bounds(active_wt, "--active-wt"),
+            active_loading_mg_per_cm2=bounds(loading, "--loading"),
+            min_separator_um=min_separator_um,
+            min_utilisation=min_utilisation,
+            grid_points=grid_points,
+            progress=update,
+        )
     table = Table(title=f"Optimum at {c_rate:g}C ({objective.value}, utilisation >= {min_utilisation:.0%})")
     for column in ("", "active wt%", "active mg/cm2", "separator um", "Wh/kg cell", "Wh/L cell", "utilisation"):
         table.add_column(column, justify="right" if column else "left")
     for label, point in (("design", result.start), ("optimum", result.best)):
-        table.add_row(label, f"{point.active_wt_percent:.1f}", f"{point.active_loading_mg_per_cm2:.2f}", f"{point.separator_um:.0f}",
-                      f"{point.energy_Wh_per_kg:.0f}", f"{point.energy_Wh_per_L:.0f}", f"{convert(point.utilisation, '1', '%'):.0f} %")
+        table.add_row(
+            label,
+            f"{point.active_wt_percent:.1f}",
+            f"{point.active_loading_mg_per_cm2:.2f}",
+            f"{point.separator_um:.0f}",
+            f"{point.energy_Wh_per_kg:.0f}",
+            f"{point.energy_Wh_per_L:.0f}",
+            f"{convert(point.utilisation, '1', '%'):.0f} %",
+        )
     console.print(table)
     console.print(f"{len(result.points)} designs evaluated")
     if json_path is not None:
@@ -190,9 +242,11 @@ def optimize(
 def evaluate(
     design_file: Path = _DESIGN,
     output: Path = typer.Option(Path("report.html"), "--output", "-o", help="The HTML report to write."),
-    json_path: Optional[Path] = _JSON,
-    c_rates: Optional[str] = _RATES,
-    simulate_rates: bool = typer.Option(True, "--simulate/--no-simulate", help="Simulate the rate capability (default) or energy only."),
+    json_path: Path | None = _JSON,
+    c_rates: str | None = _RATES,
+    simulate_rates: bool = typer.Option(
+        True, "--simulate/--no-simulate", help="Simulate the rate capability (default) or energy only."
+    ),
 ) -> None:
     """Evaluate a cell design: energy, rate capability, limiting process, literature comparison -> HTML report."""
     from nassb.cell.design import read_design
@@ -208,8 +262,10 @@ def evaluate(
         console.print(_rate_table(evaluation.rate))
     if evaluation.reference and evaluation.reference.get("reported_capacity_mAh_per_g"):
         reference = evaluation.reference
-        console.print(f"reported {reference['reported_capacity_mAh_per_g']:.0f} mAh/g at {reference['c_rate_used']:.3g}C, "
-                      f"predicted {reference['predicted_capacity_mAh_per_g']:.0f} mAh/g")
+        console.print(
+            f"reported {reference['reported_capacity_mAh_per_g']:.0f} mAh/g at {reference['c_rate_used']:.3g}C, "
+            f"predicted {reference['predicted_capacity_mAh_per_g']:.0f} mAh/g"
+        )
     if evaluation.interfaces:
         console.print(_interface_table(evaluation.interfaces))
     defaults = evaluation.resolved.defaults_used

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from nassb.core.errors import InputError
 from nassb.cli._output import format_number, write_json
+from nassb.core.errors import InputError
 from nassb.core.io import write_atomic, write_text_atomic
 from nassb.kb import OUTPUT_COLUMNS, RecordFilter, default_knowledge_base, select, summary_counts, to_plain_records
 
@@ -29,7 +28,9 @@ class OutputFormat(str, Enum):
 
 
 @db_app.command("list")
-def list_records(json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the counts to this JSON file.")) -> None:
+def list_records(
+    json_path: Path | None = typer.Option(None, "--json", help="Also write the counts to this JSON file."),
+) -> None:
     """Record counts by family and role, by seed and by flag."""
     knowledge_base = default_knowledge_base()
     records = knowledge_base.records
@@ -43,7 +44,9 @@ def list_records(json_path: Optional[Path] = typer.Option(None, "--json", help="
         table.add_column(role.replace("symmetric_cell", "sym. cell"), justify="right")
     table.add_column("total", justify="right")
     for family in crosstab.sum(axis=1).sort_values(ascending=False).index:
-        table.add_row(family, *(str(crosstab.at[family, role]) for role in columns), str(int(crosstab.loc[family].sum())))
+        table.add_row(
+            family, *(str(crosstab.at[family, role]) for role in columns), str(int(crosstab.loc[family].sum()))
+        )
     console.print(table)
     counts = summary_counts(knowledge_base)
     for name in ("seed", "flag"):
@@ -54,8 +57,11 @@ def list_records(json_path: Optional[Path] = typer.Option(None, "--json", help="
             sub.add_row(str(key), str(count))
         console.print(sub)
     if json_path:
-        write_json(json_path, {name: {str(k): int(v) for k, v in series.items()} for name, series in counts.items()}
-                    | {"total": len(records)})
+        write_json(
+            json_path,
+            {name: {str(k): int(v) for k, v in series.items()} for name, series in counts.items()}
+            | {"total": len(records)},
+        )
 
 
 @db_app.command("show")
@@ -75,26 +81,43 @@ def show(record_id: str = typer.Argument(..., help="A record id, e.g. 000-0001."
 
 @db_app.command("query")
 def query(
-    family: Optional[str] = typer.Option(None, help="Material family, e.g. sulfide, nasicon, halide."),
-    role: Optional[str] = typer.Option(None, help="electrolyte, cathode, anode, cell, symmetric_cell, ..."),
-    property: Optional[str] = typer.Option(None, "--property", help="e.g. ionic_conductivity, activation_energy."),
-    min_value: Optional[float] = typer.Option(None, "--min", help="Lower bound in the property's canonical unit (S/cm, eV, V, mAh/g, ...)."),
-    max_value: Optional[float] = typer.Option(None, "--max", help="Upper bound in the canonical unit."),
-    tmin_K: Optional[float] = typer.Option(None, "--tmin-K", help="Lowest measurement temperature, K (RT counts as 298.15 K)."),
-    tmax_K: Optional[float] = typer.Option(None, "--tmax-K", help="Highest measurement temperature, K."),
-    text: Optional[str] = typer.Option(None, "--text", help="Case-insensitive text in system, formula, notes, conditions or cell parts."),
-    seed: Optional[str] = typer.Option(None, "--seed", help="Seed file prefix, e.g. 000."),
+    family: str | None = typer.Option(None, help="Material family, e.g. sulfide, nasicon, halide."),
+    role: str | None = typer.Option(None, help="electrolyte, cathode, anode, cell, symmetric_cell, ..."),
+    property: str | None = typer.Option(None, "--property", help="e.g. ionic_conductivity, activation_energy."),
+    min_value: float | None = typer.Option(
+        None, "--min", help="Lower bound in the property's canonical unit (S/cm, eV, V, mAh/g, ...)."
+    ),
+    max_value: float | None = typer.Option(None, "--max", help="Upper bound in the canonical unit."),
+    tmin_K: float | None = typer.Option(
+        None, "--tmin-K", help="Lowest measurement temperature, K (RT counts as 298.15 K)."
+    ),
+    tmax_K: float | None = typer.Option(None, "--tmax-K", help="Highest measurement temperature, K."),
+    text: str | None = typer.Option(
+        None, "--text", help="Case-insensitive text in system, formula, notes, conditions or cell parts."
+    ),
+    seed: str | None = typer.Option(None, "--seed", help="Seed file prefix, e.g. 000."),
     exclude_flag: list[str] = typer.Option([], "--exclude-flag", help="Leave out records with this flag (repeatable)."),
     output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="How to print the records."),
-    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the records to this JSON file."),
-    csv_path: Optional[Path] = typer.Option(None, "--csv", help="Write the records to this CSV file."),
+    json_path: Path | None = typer.Option(None, "--json", help="Write the records to this JSON file."),
+    csv_path: Path | None = typer.Option(None, "--csv", help="Write the records to this CSV file."),
 ) -> None:
     """Select records by family, role, property, value, temperature and text."""
     knowledge_base = default_knowledge_base()
-    selection = select(knowledge_base, RecordFilter(
-        family=family, role=role, property=property, min_value=min_value, max_value=max_value,
-        min_temperature_K=tmin_K, max_temperature_K=tmax_K, text=text, seed=seed, exclude_flags=tuple(exclude_flag),
-    ))
+    selection = select(
+        knowledge_base,
+        RecordFilter(
+            family=family,
+            role=role,
+            property=property,
+            min_value=min_value,
+            max_value=max_value,
+            min_temperature_K=tmin_K,
+            max_temperature_K=tmax_K,
+            text=text,
+            seed=seed,
+            exclude_flags=tuple(exclude_flag),
+        ),
+    )
     plain = to_plain_records(selection)
     if json_path:
         write_json(json_path, plain)
@@ -125,15 +148,25 @@ def _print_table(selection) -> None:
             value = f"{value}-{format_number(row.value_max)}"
         elif row.qualifier != "=":
             value = f"{row.qualifier}{value}"
-        table.add_row(row.record_id, row.system, row.property, value, row.unit, format_number(row.temperature_K),
-                      f"{row.seed_file[:3]} {row.locator}", row.flags.replace(";", " "))
+        table.add_row(
+            row.record_id,
+            row.system,
+            row.property,
+            value,
+            row.unit,
+            format_number(row.temperature_K),
+            f"{row.seed_file[:3]} {row.locator}",
+            row.flags.replace(";", " "),
+        )
     console.print(table)
 
 
 @plot_app.command("arrhenius")
 def plot_arrhenius(
-    output: Path = typer.Option(Path("kb-arrhenius"), "-o", "--output", help="Output prefix: writes PREFIX.png and PREFIX.html."),
-    family: Optional[str] = typer.Option(None, help="Only this family."),
+    output: Path = typer.Option(
+        Path("kb-arrhenius"), "-o", "--output", help="Output prefix: writes PREFIX.png and PREFIX.html."
+    ),
+    family: str | None = typer.Option(None, help="Only this family."),
 ) -> None:
     """log10 sigma against 1000/T for every conductivity in the knowledge base, coloured by family."""
     from nassb.report.figures import write_png_and_html
@@ -149,7 +182,9 @@ def plot_arrhenius(
 
 @plot_app.command("window")
 def plot_window(
-    output: Path = typer.Option(Path("kb-window"), "-o", "--output", help="Output prefix: writes PREFIX.png and PREFIX.html."),
+    output: Path = typer.Option(
+        Path("kb-window"), "-o", "--output", help="Output prefix: writes PREFIX.png and PREFIX.html."
+    ),
 ) -> None:
     """Room-temperature conductivity against the reported oxidation limit, per material."""
     from nassb.report.figures import write_png_and_html

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 import typer
@@ -13,17 +12,23 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from nassb.core.errors import InputError
 from nassb.cli._output import format_number, save_figures, write_json
+from nassb.core.errors import InputError
 
-eis_app = typer.Typer(help="Impedance spectra: circuit fits, DRT, Kramers-Kronig, Arrhenius series.", no_args_is_help=True)
+eis_app = typer.Typer(
+    help="Impedance spectra: circuit fits, DRT, Kramers-Kronig, Arrhenius series.", no_args_is_help=True
+)
 console = Console()
 
 _FILES = typer.Argument(..., help="Impedance files: BioLogic .mpr/.mpt, Gamry .DTA, ZView .z, CSV/TXT.")
 _OUTPUT = typer.Option(Path("eis-output"), "--output-dir", "-o", help="Folder for the PNG and HTML plots.")
 _PLOTS = typer.Option(True, "--plots/--no-plots", help="Write a PNG and an HTML plot per spectrum (about 1 s each).")
 _JSON = typer.Option(None, "--json", help="Also write the results to this JSON file.")
-_IMAG_SIGN = typer.Option(None, "--imag-sign", help="'negative' if the file stores Z'' (capacitive < 0), 'positive' if it stores -Z''; detected when omitted.")
+_IMAG_SIGN = typer.Option(
+    None,
+    "--imag-sign",
+    help="'negative' if the file stores Z'' (capacitive < 0), 'positive' if it stores -Z''; detected when omitted.",
+)
 _CIRCUIT = typer.Option("R0-p(R1,CPE1)-p(R2,CPE2)-CPE3", "--circuit", help="Equivalent circuit in impedance.py syntax.")
 _THICKNESS = typer.Option(None, "--thickness-cm", help="Sample thickness between the electrodes, cm.")
 _AREA = typer.Option(None, "--area-cm2", help="Electrode area, cm2.")
@@ -56,7 +61,7 @@ def _geometry(thickness_cm, area_cm2, symmetric: bool, electrodes: Electrodes):
     return Geometry(thickness_cm, area_cm2, symmetric, electrodes.value)
 
 
-def _read_all(files: list[Path], imag_sign: Optional[str]):
+def _read_all(files: list[Path], imag_sign: str | None):
     """Every spectrum of every file, labelled `stem` or `stem-k` when a file holds several."""
     from nassb.echem.readers import read_spectra
 
@@ -73,16 +78,20 @@ def _read_all(files: list[Path], imag_sign: Optional[str]):
 def fit(
     files: list[Path] = _FILES,
     circuit: str = _CIRCUIT,
-    thickness_cm: Optional[float] = _THICKNESS,
-    area_cm2: Optional[float] = _AREA,
+    thickness_cm: float | None = _THICKNESS,
+    area_cm2: float | None = _AREA,
     symmetric: bool = typer.Option(False, "--symmetric", help="Symmetric cell: the interfacial ASR is halved."),
-    electrodes: Electrodes = typer.Option(Electrodes.blocking, "--electrodes", help="Ion-blocking or Na-reversible electrodes."),
+    electrodes: Electrodes = typer.Option(
+        Electrodes.blocking, "--electrodes", help="Ion-blocking or Na-reversible electrodes."
+    ),
     weighting: Weighting = typer.Option(Weighting.modulus, "--weighting", help="CNLS weighting."),
-    series: bool = typer.Option(False, "--series", help="The files are a time or temperature series: each fit seeds the next."),
-    imag_sign: Optional[str] = _IMAG_SIGN,
+    series: bool = typer.Option(
+        False, "--series", help="The files are a time or temperature series: each fit seeds the next."
+    ),
+    imag_sign: str | None = _IMAG_SIGN,
     output_dir: Path = _OUTPUT,
     plots: bool = _PLOTS,
-    json_path: Optional[Path] = _JSON,
+    json_path: Path | None = _JSON,
 ) -> None:
     """Fit an equivalent circuit to each spectrum, check it by Lin-KK and assign bulk, grain boundary and interface."""
     from nassb.echem.analysis import analyse_spectra
@@ -95,7 +104,9 @@ def fit(
     table = Table(title=f"circuit {circuit}, {weighting.value} weighting")
     for column in ("spectrum", "chi2", "Lin-KK", "contribution", "R (Ohm)", "C (F)", "sigma (S/cm)", "ASR (Ohm cm2)"):
         table.add_column(column, justify="left" if column in ("spectrum", "contribution", "Lin-KK") else "right")
-    for (label, spectrum), analysis in track(list(zip(labelled, analyses)), description="plotting", console=console, transient=True):
+    for (label, spectrum), analysis in track(
+        list(zip(labelled, analyses)), description="plotting", console=console, transient=True
+    ):
         fit_result = analysis.fit
         kk = "valid" if analysis.kk.valid else f"NOT valid ({100 * analysis.kk.max_residual:.2g}%)"
         contributions = analysis.assignment.contributions if analysis.assignment else []
@@ -104,11 +115,18 @@ def fit(
             table.add_row(*first, "", "", "", "", "")
         for index, contribution in enumerate(contributions):
             table.add_row(
-                *(first if index == 0 else ["", "", ""]), contribution.kind, format_number(contribution.R_ohm), format_number(contribution.C_F, 3),
-                format_number(contribution.sigma_S_per_cm, 3), format_number(contribution.asr_ohm_cm2, 3),
+                *(first if index == 0 else ["", "", ""]),
+                contribution.kind,
+                format_number(contribution.R_ohm),
+                format_number(contribution.C_F, 3),
+                format_number(contribution.sigma_S_per_cm, 3),
+                format_number(contribution.asr_ohm_cm2, 3),
             )
         if plots:
-            save_figures(*circuit_fit_figures(spectrum, fit_result, f"{label}: {circuit}, chi2 = {fit_result.chi2:.3g}"), output_dir / f"{label}-fit")
+            save_figures(
+                *circuit_fit_figures(spectrum, fit_result, f"{label}: {circuit}, chi2 = {fit_result.chi2:.3g}"),
+                output_dir / f"{label}-fit",
+            )
     console.print(table)
     if geometry is not None:
         for (label, _), analysis in zip(labelled, analyses):
@@ -125,11 +143,15 @@ def drt(
     files: list[Path] = _FILES,
     lambda_method: str = typer.Option("gcv", "--lambda", help="'gcv', 'lcurve' or a fixed regularisation parameter."),
     derivative: int = typer.Option(1, "--derivative", help="Order of the derivative penalised (1 or 2)."),
-    extend_decades: float = typer.Option(0.0, "--extend-decades", help="Extend the tau grid this many decades beyond the measured range (about 1 for a bulk arc at the frequency limit)."),
-    imag_sign: Optional[str] = _IMAG_SIGN,
+    extend_decades: float = typer.Option(
+        0.0,
+        "--extend-decades",
+        help="Extend the tau grid this many decades beyond the measured range (about 1 for a bulk arc at the frequency limit).",
+    ),
+    imag_sign: str | None = _IMAG_SIGN,
     output_dir: Path = _OUTPUT,
     plots: bool = _PLOTS,
-    json_path: Optional[Path] = _JSON,
+    json_path: Path | None = _JSON,
 ) -> None:
     """Distribution of relaxation times (Tikhonov + non-negativity on Gaussian RBFs); peaks with tau, R and C."""
     from nassb.echem.drt import compute_drt
@@ -140,22 +162,46 @@ def drt(
         try:
             method = float(lambda_method)
         except ValueError:
-            raise InputError("command line", "--lambda", "'gcv', 'lcurve' or a positive number", lambda_method) from None
+            raise InputError(
+                "command line", "--lambda", "'gcv', 'lcurve' or a positive number", lambda_method
+            ) from None
     documents = []
     for label, spectrum in track(_read_all(files, imag_sign), description="DRT", console=console, transient=True):
         result = compute_drt(spectrum, method=method, derivative=derivative, extend_decades=extend_decades)
-        table = Table(title=f"{label}: DRT, lambda = {result.lambda_value:.3g} ({result.lambda_method}), R_inf = {result.R_inf_ohm:.4g} Ohm")
+        table = Table(
+            title=f"{label}: DRT, lambda = {result.lambda_value:.3g} ({result.lambda_method}), R_inf = {result.R_inf_ohm:.4g} Ohm"
+        )
         for column in ("peak", "tau (s)", "f (Hz)", "R (Ohm)", "C (F)"):
             table.add_column(column, justify="right")
         labels = []
         for index, peak in enumerate(result.peaks, start=1):
-            table.add_row(str(index), format_number(peak.tau_s, 3), format_number(1 / (2 * np.pi * peak.tau_s), 3), format_number(peak.R_ohm), format_number(peak.C_F, 3))
+            table.add_row(
+                str(index),
+                format_number(peak.tau_s, 3),
+                format_number(1 / (2 * np.pi * peak.tau_s), 3),
+                format_number(peak.R_ohm),
+                format_number(peak.C_F, 3),
+            )
             labels.append(f"{index}: R={peak.R_ohm:.3g} Ohm, C={peak.C_F:.2g} F")
         console.print(table)
         if plots:
-            save_figures(*drt_figures(result.tau_s, result.gamma_ohm, [p.tau_s for p in result.peaks], labels, f"{label}: DRT"), output_dir / f"{label}-drt")
+            save_figures(
+                *drt_figures(result.tau_s, result.gamma_ohm, [p.tau_s for p in result.peaks], labels, f"{label}: DRT"),
+                output_dir / f"{label}-drt",
+            )
             residuals = result.residuals_ohm / np.abs(spectrum.impedance_ohm)
-            save_figures(*impedance_fit_figures(spectrum, f"{label}: DRT reconstruction", spectrum.frequency_Hz, result.Z_fit_ohm, residuals.real, residuals.imag, fit_label="DRT"), output_dir / f"{label}-drt-fit")
+            save_figures(
+                *impedance_fit_figures(
+                    spectrum,
+                    f"{label}: DRT reconstruction",
+                    spectrum.frequency_Hz,
+                    result.Z_fit_ohm,
+                    residuals.real,
+                    residuals.imag,
+                    fit_label="DRT",
+                ),
+                output_dir / f"{label}-drt-fit",
+            )
         documents.append({"file": spectrum.source, "label": label, **result.to_dict()})
     if plots:
         console.print(f"plots in {output_dir}/")
@@ -168,10 +214,10 @@ def kk(
     files: list[Path] = _FILES,
     mu_cutoff: float = typer.Option(0.85, "--mu", help="mu criterion cutoff c (Schonleber 2014)."),
     threshold: float = typer.Option(0.015, "--threshold", help="Largest relative residual of a valid spectrum."),
-    imag_sign: Optional[str] = _IMAG_SIGN,
+    imag_sign: str | None = _IMAG_SIGN,
     output_dir: Path = _OUTPUT,
     plots: bool = _PLOTS,
-    json_path: Optional[Path] = _JSON,
+    json_path: Path | None = _JSON,
 ) -> None:
     """Linear Kramers-Kronig test (Lin-KK): flags spectra that drift or are non-linear."""
     from nassb.echem.kk import lin_kk
@@ -184,9 +230,25 @@ def kk(
     for label, spectrum in track(_read_all(files, imag_sign), description="Lin-KK", console=console, transient=True):
         result = lin_kk(spectrum, c=mu_cutoff, residual_threshold=threshold)
         verdict = "[green]yes[/]" if result.valid else "[red]no[/]"
-        table.add_row(label, verdict, str(result.M), f"{result.mu:.3f}", f"{100 * result.max_residual:.3g}", format_number(result.pseudo_chi2, 3))
+        table.add_row(
+            label,
+            verdict,
+            str(result.M),
+            f"{result.mu:.3f}",
+            f"{100 * result.max_residual:.3g}",
+            format_number(result.pseudo_chi2, 3),
+        )
         if plots:
-            save_figures(*kk_figures(spectrum, result.residuals_real, result.residuals_imag, threshold, f"{label}: Lin-KK residuals (M = {result.M})"), output_dir / f"{label}-kk")
+            save_figures(
+                *kk_figures(
+                    spectrum,
+                    result.residuals_real,
+                    result.residuals_imag,
+                    threshold,
+                    f"{label}: Lin-KK residuals (M = {result.M})",
+                ),
+                output_dir / f"{label}-kk",
+            )
         documents.append({"file": spectrum.source, "label": label, **result.to_dict()})
     console.print(table)
     if json_path:
@@ -195,18 +257,24 @@ def kk(
 
 @eis_app.command("arrhenius")
 def arrhenius(
-    manifest: Path = typer.Option(..., "--manifest", help="CSV with columns file,temperature_K (paths relative to it)."),
-    circuit: str = typer.Option("p(R1,CPE1)-p(R2,CPE2)-CPE3", "--circuit", help="Equivalent circuit in impedance.py syntax."),
+    manifest: Path = typer.Option(
+        ..., "--manifest", help="CSV with columns file,temperature_K (paths relative to it)."
+    ),
+    circuit: str = typer.Option(
+        "p(R1,CPE1)-p(R2,CPE2)-CPE3", "--circuit", help="Equivalent circuit in impedance.py syntax."
+    ),
     thickness_cm: float = typer.Option(..., "--thickness-cm", help="Pellet thickness, cm."),
     area_cm2: float = typer.Option(..., "--area-cm2", help="Electrode area, cm2."),
-    form: Form = typer.Option(Form.sigmaT, "--form", help="Fit ln(sigma*T) (usual for hopping) or ln(sigma) against 1/T."),
+    form: Form = typer.Option(
+        Form.sigmaT, "--form", help="Fit ln(sigma*T) (usual for hopping) or ln(sigma) against 1/T."
+    ),
     vtf: bool = typer.Option(False, "--vtf", help="Also fit Vogel-Tammann-Fulcher (polymer electrolytes)."),
     symmetric: bool = typer.Option(False, "--symmetric"),
     electrodes: Electrodes = typer.Option(Electrodes.blocking, "--electrodes"),
     weighting: Weighting = typer.Option(Weighting.modulus, "--weighting"),
-    imag_sign: Optional[str] = _IMAG_SIGN,
+    imag_sign: str | None = _IMAG_SIGN,
     output_dir: Path = _OUTPUT,
-    json_path: Optional[Path] = _JSON,
+    json_path: Path | None = _JSON,
 ) -> None:
     """Fit every spectrum of a temperature series and an Arrhenius law per contribution (bulk, grain boundary, total)."""
     from nassb.echem.analysis import analyse_temperature_series, read_manifest
@@ -216,7 +284,9 @@ def arrhenius(
     geometry = _geometry(thickness_cm, area_cm2, symmetric, electrodes)
     with console.status(f"fitting {len(entries)} spectra from the lowest temperature up"):
         result = analyse_temperature_series(entries, circuit, geometry, form.value, weighting.value, imag_sign, vtf)
-    table = Table(title=f"Arrhenius ({'ln(sigma T)' if form is Form.sigmaT else 'ln(sigma)'} against 1/T), {len(entries)} temperatures")
+    table = Table(
+        title=f"Arrhenius ({'ln(sigma T)' if form is Form.sigmaT else 'ln(sigma)'} against 1/T), {len(entries)} temperatures"
+    )
     for column in ("contribution", "Ea (eV)", "sigma 298 K (S/cm)", "prefactor", "R^2", "kink"):
         table.add_column(column, justify="left" if column in ("contribution", "kink") else "right")
     vtf_lines = []
@@ -226,22 +296,33 @@ def arrhenius(
             continue
         kink = fitted["kink"]
         table.add_row(
-            name, f"{fitted['Ea_eV']:.3f} ± {fitted['Ea_stderr_eV']:.1g}", format_number(fitted["sigma_298K_S_per_cm"], 3),
-            f"{fitted['prefactor']:.3g} {fitted['prefactor_unit']}", f"{fitted['r_squared']:.4f}",
+            name,
+            f"{fitted['Ea_eV']:.3f} ± {fitted['Ea_stderr_eV']:.1g}",
+            format_number(fitted["sigma_298K_S_per_cm"], 3),
+            f"{fitted['prefactor']:.3g} {fitted['prefactor_unit']}",
+            f"{fitted['r_squared']:.4f}",
             f"at {kink['break_temperature_K']:.0f} K" if kink.get("detected") else "none",
         )
         if "vtf" in fitted:
             law = fitted["vtf"]
             bound = " (T0 at its bound: not determined)" if law["T0_at_bound"] else ""
-            vtf_lines.append(f"{name} VTF: B = {law['B_K']:.4g} ± {law['B_stderr_K']:.2g} K (pseudo-Ea {law['pseudo_Ea_eV']:.3f} eV), T0 = {law['T0_K']:.4g} K{bound}")
+            vtf_lines.append(
+                f"{name} VTF: B = {law['B_K']:.4g} ± {law['B_stderr_K']:.2g} K (pseudo-Ea {law['pseudo_Ea_eV']:.3f} eV), T0 = {law['T0_K']:.4g} K{bound}"
+            )
     console.print(table)
     for line in vtf_lines:
         console.print(line)
-    save_figures(*arrhenius_series_figures(result.plot_series(), form.value, f"Arrhenius: {manifest.name}"), output_dir / "arrhenius")
+    save_figures(
+        *arrhenius_series_figures(result.plot_series(), form.value, f"Arrhenius: {manifest.name}"),
+        output_dir / "arrhenius",
+    )
     for temperature, analysis in zip(result.temperatures_K, result.analyses):
         spectrum, fit_result = analysis.spectrum, analysis.fit
         label = Path(spectrum.source).stem
-        save_figures(*circuit_fit_figures(spectrum, fit_result, f"{label} ({temperature:.1f} K): chi2 = {fit_result.chi2:.3g}"), output_dir / f"{label}-fit")
+        save_figures(
+            *circuit_fit_figures(spectrum, fit_result, f"{label} ({temperature:.1f} K): chi2 = {fit_result.chi2:.3g}"),
+            output_dir / f"{label}-fit",
+        )
     console.print(f"plots in {output_dir}/ (arrhenius.png/html and one fit per temperature)")
     if json_path:
         write_json(json_path, result.to_dict())

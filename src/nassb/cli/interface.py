@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -11,8 +10,9 @@ from rich.table import Table
 
 from nassb.cli._output import THERMO_ENTRIES_HELP, THERMO_SCHEME_HELP, status_messages, write_figures_and_json
 
-interface_app = typer.Typer(help="Interfaces between phases: reaction energy, products and interphase type.",
-                            no_args_is_help=True)
+interface_app = typer.Typer(
+    help="Interfaces between phases: reaction energy, products and interphase type.", no_args_is_help=True
+)
 console = Console()
 
 
@@ -20,10 +20,10 @@ console = Console()
 def react(
     phase_a: str = typer.Argument(..., help="Phase A: formula, CIF/POSCAR or nassb structure name (e.g. Na)."),
     phase_b: str = typer.Argument(..., help="Phase B (e.g. Na3PS4)."),
-    entries: Optional[Path] = typer.Option(None, "--entries", help=THERMO_ENTRIES_HELP),
+    entries: Path | None = typer.Option(None, "--entries", help=THERMO_ENTRIES_HELP),
     scheme: str = typer.Option("mp2020", "--scheme", help=THERMO_SCHEME_HELP),
-    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the results to this JSON file."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Folder for the reaction plot (PNG, HTML)."),
+    json_path: Path | None = typer.Option(None, "--json", help="Write the results to this JSON file."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Folder for the reaction plot (PNG, HTML)."),
 ) -> None:
     """Most negative reaction energy between A and B, its mixing ratio and products, and the interphase type."""
     from nassb.report.thermo_figures import reaction_figures
@@ -40,5 +40,11 @@ def react(
     table.add_row("reaction", result.reaction, "")
     table.add_row("interface type", f"{result.interface_type}: {result.interface_rule}", "")
     console.print(table)
-    write_figures_and_json(data, "reaction", lambda: reaction_figures(result), output,
-                   f"{result.reactant_A}-{result.reactant_B}-reaction", json_path)
+    write_figures_and_json(
+        data,
+        "reaction",
+        lambda: reaction_figures(result),
+        output,
+        f"{result.reactant_A}-{result.reactant_B}-reaction",
+        json_path,
+    )

@@ -4,19 +4,26 @@ and its offline thermodynamics (stability and window, hydrolysis, validation of 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from nassb.cli._output import (
-    THERMO_ENTRIES_HELP, THERMO_SCHEME_HELP, format_number, parse_positive_numbers, progress_bar, status_messages,
-    write_figures_and_json, write_json,
+    THERMO_ENTRIES_HELP,
+    THERMO_SCHEME_HELP,
+    format_number,
+    parse_positive_numbers,
+    progress_bar,
+    status_messages,
+    write_figures_and_json,
+    write_json,
 )
 from nassb.core.errors import InputError
 
-material_app = typer.Typer(help="Materials from structure: migration barriers, descriptors, dynamics, moduli, doping.", no_args_is_help=True)
+material_app = typer.Typer(
+    help="Materials from structure: migration barriers, descriptors, dynamics, moduli, doping.", no_args_is_help=True
+)
 console = Console()
 
 
@@ -24,13 +31,19 @@ console = Console()
 def analyse(
     structure: str = typer.Argument(..., help="A CIF or POSCAR file, or a library name (see `nassb material list`)."),
     md: bool = typer.Option(False, "--md", help="Run CHGNet molecular dynamics (needs nassb[md]; minutes to hours)."),
-    elastic: bool = typer.Option(False, "--elastic", help="Elastic moduli by strain-stress with CHGNet (needs nassb[md])."),
-    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the results to this JSON file."),
+    elastic: bool = typer.Option(
+        False, "--elastic", help="Elastic moduli by strain-stress with CHGNet (needs nassb[md])."
+    ),
+    json_path: Path | None = typer.Option(None, "--json", help="Write the results to this JSON file."),
     output: Path = typer.Option(Path("material"), "--output", "-o", help="Folder for the figures."),
     resolution_A: float = typer.Option(0.2, "--resolution", help="BVSE grid spacing in Angstrom."),
-    md_temperatures: str = typer.Option("700,850,1000", "--md-temperatures", help="MD temperatures in K, comma-separated."),
+    md_temperatures: str = typer.Option(
+        "700,850,1000", "--md-temperatures", help="MD temperatures in K, comma-separated."
+    ),
     md_time_ps: float = typer.Option(20.0, "--md-time-ps", help="Production time per temperature in ps."),
-    checkpoint_dir: Optional[Path] = typer.Option(None, "--checkpoint-dir", help="Keep MD checkpoints here; a rerun continues from them."),
+    checkpoint_dir: Path | None = typer.Option(
+        None, "--checkpoint-dir", help="Keep MD checkpoints here; a rerun continues from them."
+    ),
 ) -> None:
     """Na+ migration barriers (BVSE, 1D/2D/3D), descriptors, optionally MD conductivity and elastic moduli."""
     from nassb.evaluate.material import analyse_material
@@ -38,17 +51,25 @@ def analyse(
 
     if not resolution_A > 0:
         raise InputError("command line", "--resolution", "a positive grid spacing in Angstrom", resolution_A)
-    temperatures = tuple(parse_positive_numbers(md_temperatures, "--md-temperatures", "700,850,1000 (K)", minimum_count=2))
+    temperatures = tuple(
+        parse_positive_numbers(md_temperatures, "--md-temperatures", "700,850,1000 (K)", minimum_count=2)
+    )
     with progress_bar("molecular dynamics" if md else "analysing") as update:
         analysis = analyse_material(
-            structure, md=md, elastic=elastic, resolution_A=resolution_A, md_temperatures_K=temperatures,
-            md_time_ps=md_time_ps, checkpoint_dir=checkpoint_dir, progress=update,
+            structure,
+            md=md,
+            elastic=elastic,
+            resolution_A=resolution_A,
+            md_temperatures_K=temperatures,
+            md_time_ps=md_time_ps,
+            checkpoint_dir=checkpoint_dir,
+            progress=update,
         )
     analysis.figures = write_material_figures(analysis, output)
     data = analysis.to_dict()
     console.print(f"[bold]{analysis.name}[/] {analysis.formula}  ({analysis.source})")
     console.print(_results_table(data))
-    for label, path in data["figures"].items():
+    for path in data["figures"].values():
         console.print(f"wrote {path}")
     if json_path is not None:
         write_json(json_path, data)
@@ -64,13 +85,19 @@ def _results_table(data: dict) -> Table:
         table.add_row(f"BVSE barrier {dimension}", format_number(bvse[f"Ea_{dimension}_eV"], 3) or "no path", "eV")
     descriptors = data["descriptors"]
     for dimension in ("1D", "2D", "3D"):
-        table.add_row(f"bottleneck radius {dimension}", format_number(descriptors[f"bottleneck_radius_{dimension}_A"], 3) or "closed", "A")
+        table.add_row(
+            f"bottleneck radius {dimension}",
+            format_number(descriptors[f"bottleneck_radius_{dimension}_A"], 3) or "closed",
+            "A",
+        )
     table.add_row("Na sites / Na atoms", f"{descriptors['na_sites']} / {descriptors['na_atoms']:g}", "per cell")
     table.add_row("Na-site vacancy fraction", format_number(descriptors["na_site_vacancy_fraction"], 3), "")
     table.add_row("carrier density", format_number(descriptors["carrier_density_per_cm3"], 3), "cm^-3")
     if descriptors["tolerance_factor"] is not None:
         table.add_row("tolerance factor (anti-perovskite)", format_number(descriptors["tolerance_factor"], 3), "")
-    table.add_row("HSAB air-stability risk", format_number(descriptors["hsab"]["risk_score"], 2), descriptors["hsab"]["verdict"])
+    table.add_row(
+        "HSAB air-stability risk", format_number(descriptors["hsab"]["risk_score"], 2), descriptors["hsab"]["verdict"]
+    )
     if "md" in data:
         md = data["md"]
         table.add_row("MD Ea", format_number(md["Ea_eV"], 3), "eV")
@@ -87,11 +114,15 @@ def _results_table(data: dict) -> Table:
 @material_app.command("dope")
 def dope(
     parent: str = typer.Argument(..., help="Parent formula (Na3SbS4) or library name (Na3SbS4-tetragonal)."),
-    substitute: str = typer.Option(..., "--substitute", help="'Dopant:Host', e.g. W:Sb, Cl:S, Ca:Na, or with charges W6+:Sb5+."),
+    substitute: str = typer.Option(
+        ..., "--substitute", help="'Dopant:Host', e.g. W:Sb, Cl:S, Ca:Na, or with charges W6+:Sb5+."
+    ),
     x_range: str = typer.Option("0-0.15", "--range", help="Dopant per formula unit, 'min-max'."),
     step: float = typer.Option(0.05, "--step", help="Step in x."),
-    supercells: Optional[Path] = typer.Option(None, "--supercells", help="Write an ordered doped supercell CIF per x here (library or CIF parent)."),
-    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the series to this JSON file."),
+    supercells: Path | None = typer.Option(
+        None, "--supercells", help="Write an ordered doped supercell CIF per x here (library or CIF parent)."
+    ),
+    json_path: Path | None = typer.Option(None, "--json", help="Write the series to this JSON file."),
 ) -> None:
     """List the charge-balanced doping series with its Na vacancies (+) or interstitials (-)."""
     from nassb.chem.doping import parse_range
@@ -99,11 +130,18 @@ def dope(
 
     x_min, x_max = parse_range(x_range)
     report = doping_report(parent, substitute, x_min, x_max, step, supercells)
-    table = Table("x", "formula", "Na / f.u.", "Na vacancies / f.u.", "vacancy fraction", "charge balanced", "supercell")
+    table = Table(
+        "x", "formula", "Na / f.u.", "Na vacancies / f.u.", "vacancy fraction", "charge balanced", "supercell"
+    )
     for row in report["series"]:
         table.add_row(
-            f"{row['x']:g}", row["formula"], f"{row['Na_per_formula_unit']:g}", f"{row['Na_vacancies_per_formula_unit']:+g}",
-            format_number(row["Na_site_vacancy_fraction"], 3), "yes" if row["charge_balanced"] else "NO", row.get("supercell", ""),
+            f"{row['x']:g}",
+            row["formula"],
+            f"{row['Na_per_formula_unit']:g}",
+            f"{row['Na_vacancies_per_formula_unit']:+g}",
+            format_number(row["Na_site_vacancy_fraction"], 3),
+            "yes" if row["charge_balanced"] else "NO",
+            row.get("supercell", ""),
         )
     console.print(f"[bold]{report['parent']}[/] with {report['substitution']}")
     console.print(table)
@@ -126,7 +164,7 @@ def list_structures() -> None:
 @material_app.command("validate-bvse")
 def validate_bvse(
     resolution_A: float = typer.Option(0.25, "--resolution", help="BVSE grid spacing in Angstrom."),
-    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the table and statistics to this JSON file."),
+    json_path: Path | None = typer.Option(None, "--json", help="Write the table and statistics to this JSON file."),
 ) -> None:
     """BVSE barriers of the seed electrolytes ranked against their measured Ea (knowledge base): Spearman rho, outliers."""
     from nassb.transport.bvse_validation import run_validation
@@ -135,8 +173,14 @@ def validate_bvse(
         result = run_validation(resolution_A=resolution_A, progress=update)
     table = Table("electrolyte", "modelled as", "atoms", "BVSE Ea (eV)", "measured Ea (eV)", "records")
     for row in result.rows:
-        table.add_row(row.label, row.formula_modelled, str(row.n_atoms), f"{row.Ea_bvse_eV:.3f} ({row.dimensionality}D)",
-                      f"{row.Ea_experiment_eV:.3f}", ", ".join(row.record_ids))
+        table.add_row(
+            row.label,
+            row.formula_modelled,
+            str(row.n_atoms),
+            f"{row.Ea_bvse_eV:.3f} ({row.dimensionality}D)",
+            f"{row.Ea_experiment_eV:.3f}",
+            ", ".join(row.record_ids),
+        )
     console.print(table)
     console.print(f"Spearman rho = {result.spearman_rho:.2f} (p = {result.spearman_p:.2f}, n = {len(result.rows)})")
     for outlier in result.outliers:
@@ -148,10 +192,10 @@ def validate_bvse(
 @material_app.command("stability")
 def stability(
     phase: str = typer.Argument(..., help="A formula (Na3PS4), a CIF or POSCAR file, or a nassb structure name."),
-    entries: Optional[Path] = typer.Option(None, "--entries", help=THERMO_ENTRIES_HELP),
+    entries: Path | None = typer.Option(None, "--entries", help=THERMO_ENTRIES_HELP),
     scheme: str = typer.Option("mp2020", "--scheme", help=THERMO_SCHEME_HELP),
-    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the results to this JSON file."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Folder for the window plot (PNG, HTML)."),
+    json_path: Path | None = typer.Option(None, "--json", help="Write the results to this JSON file."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Folder for the window plot (PNG, HTML)."),
 ) -> None:
     """Energy above hull, decomposition products and the electrochemical window vs Na/Na+."""
     from nassb.report.thermo_figures import window_figures
@@ -163,8 +207,11 @@ def stability(
     table = Table("quantity", "value", "unit")
     table.add_row("energy above hull", format_number(result.e_above_hull_eV_per_atom, 4) or "no entry", "eV/atom")
     table.add_row("formation energy", format_number(result.formation_energy_eV_per_atom, 4) or "-", "eV/atom")
-    table.add_row("decomposition", " + ".join(f"{amount:.3g} {formula}" for formula, amount in
-                                              result.decomposition.items()), "atom fraction")
+    table.add_row(
+        "decomposition",
+        " + ".join(f"{amount:.3g} {formula}" for formula, amount in result.decomposition.items()),
+        "atom fraction",
+    )
     window = result.window
     if window is not None:
         table.add_row("reduction limit", f"{window.reduction_V:.3f}", "V vs Na/Na+")
@@ -186,9 +233,9 @@ def stability(
 @material_app.command("hydrolysis")
 def hydrolysis(
     phases: list[str] = typer.Argument(..., help="Formulas to rank, e.g. Na3PS4 Na3SbS4 Na3YCl6."),
-    entries: Optional[Path] = typer.Option(None, "--entries", help=THERMO_ENTRIES_HELP),
+    entries: Path | None = typer.Option(None, "--entries", help=THERMO_ENTRIES_HELP),
     scheme: str = typer.Option("mp2020", "--scheme", help=THERMO_SCHEME_HELP),
-    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the results to this JSON file."),
+    json_path: Path | None = typer.Option(None, "--json", help="Write the results to this JSON file."),
 ) -> None:
     """Reaction with water vapour and the H2S released, ranked from the most to the least moisture-tolerant."""
     from nassb.thermo.reactivity import hydrolysis_ranking
@@ -197,9 +244,15 @@ def hydrolysis(
     table = Table("rank", "phase", "eV per f.u.", "eV/atom", "H2O per f.u.", "H2S per f.u.", "products per f.u.")
     for rank, item in enumerate(ranking, start=1):
         products = " + ".join(f"{amount:.3g} {formula}" for formula, amount in item.products.items())
-        table.add_row(str(rank), item.formula, f"{item.reaction_energy_eV_per_formula_unit:.3f}",
-                      f"{item.reaction_energy_eV_per_atom:.4f}", f"{item.h2o_per_formula_unit:.3g}",
-                      f"{item.h2s_per_formula_unit:.3g}", products or "no reaction")
+        table.add_row(
+            str(rank),
+            item.formula,
+            f"{item.reaction_energy_eV_per_formula_unit:.3f}",
+            f"{item.reaction_energy_eV_per_atom:.4f}",
+            f"{item.h2o_per_formula_unit:.3g}",
+            f"{item.h2s_per_formula_unit:.3g}",
+            products or "no reaction",
+        )
     console.print(table)
     if json_path is not None:
         write_json(json_path, [item.to_dict() for item in ranking])
@@ -207,33 +260,62 @@ def hydrolysis(
 
 @material_app.command("validate-thermo")
 def validate_thermo(
-    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the validation to this JSON file."),
+    json_path: Path | None = typer.Option(None, "--json", help="Write the validation to this JSON file."),
 ) -> None:
     """Windows against seed 003's oxidation limits, Na reactions against seed 000, enthalpies against experiment."""
     from nassb.thermo.validation import run_validation
 
     with status_messages("validating the reference energies"):
         report = run_validation()
-    windows = Table("phase", "seed 003 ox. (V)", "mp2020 ox. (V)", "gga ox. (V)", "red. mp2020 / gga (V)",
-                    "oxidation products", "reduction products", title=report["windows_source"])
+    windows = Table(
+        "phase",
+        "seed 003 ox. (V)",
+        "mp2020 ox. (V)",
+        "gga ox. (V)",
+        "red. mp2020 / gga (V)",
+        "oxidation products",
+        "reduction products",
+        title=report["windows_source"],
+    )
     for check in report["windows"]:
-        windows.add_row(check["formula"], f"{check['seed_oxidation_V']:.2f}", f"{check['oxidation_mp2020_V']:.2f}",
-                        f"{check['oxidation_gga_V']:.2f}",
-                        f"{check['reduction_mp2020_V']:.2f} / {check['reduction_gga_V']:.2f}",
-                        " + ".join(check["oxidation_products"]), " + ".join(check["reduction_products"]))
+        windows.add_row(
+            check["formula"],
+            f"{check['seed_oxidation_V']:.2f}",
+            f"{check['oxidation_mp2020_V']:.2f}",
+            f"{check['oxidation_gga_V']:.2f}",
+            f"{check['reduction_mp2020_V']:.2f} / {check['reduction_gga_V']:.2f}",
+            " + ".join(check["oxidation_products"]),
+            " + ".join(check["reduction_products"]),
+        )
     console.print(windows)
-    console.print(f"max |V - seed|: mp2020 {report['max_abs_oxidation_error_mp2020_V']:.2f} V, "
-                  f"gga {report['max_abs_oxidation_error_gga_V']:.2f} V")
-    reactions = Table("Na +", "seed 000 products", "nassb products", "Na per f.u.", "eV/atom", "type",
-                      title=report["reactions_source"])
+    console.print(
+        f"max |V - seed|: mp2020 {report['max_abs_oxidation_error_mp2020_V']:.2f} V, "
+        f"gga {report['max_abs_oxidation_error_gga_V']:.2f} V"
+    )
+    reactions = Table(
+        "Na +",
+        "seed 000 products",
+        "nassb products",
+        "Na per f.u.",
+        "eV/atom",
+        "type",
+        title=report["reactions_source"],
+    )
     for check in report["reactions"]:
-        reactions.add_row(check["electrolyte"], _formula_sum(check["seed_products"]), _formula_sum(check["products"]),
-                          format_number(check["na_per_formula_unit"], 3), f"{check['reaction_energy_eV_per_atom']:.3f}",
-                          check["interface_type"])
+        reactions.add_row(
+            check["electrolyte"],
+            _formula_sum(check["seed_products"]),
+            _formula_sum(check["products"]),
+            format_number(check["na_per_formula_unit"], 3),
+            f"{check['reaction_energy_eV_per_atom']:.3f}",
+            check["interface_type"],
+        )
     console.print(reactions)
-    console.print(f"formation enthalpy vs experiment ({len(report['enthalpies'])} phases): MAE "
-                  f"{report['enthalpy_mae_eV_per_atom']:.3f} eV/atom, max "
-                  f"{report['enthalpy_max_abs_error_eV_per_atom']:.3f} eV/atom")
+    console.print(
+        f"formation enthalpy vs experiment ({len(report['enthalpies'])} phases): MAE "
+        f"{report['enthalpy_mae_eV_per_atom']:.3f} eV/atom, max "
+        f"{report['enthalpy_max_abs_error_eV_per_atom']:.3f} eV/atom"
+    )
     if json_path is not None:
         write_json(json_path, report)
 

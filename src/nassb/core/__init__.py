@@ -13,7 +13,20 @@ from nassb.core.value import (
 )
 
 __all__ = [
-    "UNITS", "Computation", "DataError", "DocumentedDefault", "InputError", "KnowledgeBaseRecord", "Literature",
-    "ModelError", "NassbError", "Source", "Unit", "UserInput", "Value", "convert", "convert_difference",
+    "UNITS",
+    "Computation",
+    "DataError",
+    "DocumentedDefault",
+    "InputError",
+    "KnowledgeBaseRecord",
+    "Literature",
+    "ModelError",
+    "NassbError",
+    "Source",
+    "Unit",
+    "UserInput",
+    "Value",
+    "convert",
+    "convert_difference",
     "parse_unit",
 ]

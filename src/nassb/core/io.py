@@ -15,14 +15,15 @@ import contextvars
 import os
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from nassb.core.errors import InputError
 
-_TRANSACTION: contextvars.ContextVar[list[tuple[Path, Path]] | None] = contextvars.ContextVar("output_transaction", default=None)
+_TRANSACTION: contextvars.ContextVar[list[tuple[Path, Path]] | None] = contextvars.ContextVar(
+    "output_transaction", default=None
+)
 
 
 def _current_umask() -> int:
@@ -32,8 +33,12 @@ def _current_umask() -> int:
 
 
 def _special_kind(mode: int) -> str | None:
-    for test, kind in ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket")):
+    for test, kind in (
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return kind
     return None

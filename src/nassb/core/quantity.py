@@ -7,13 +7,15 @@ under the key "quantities" of their JSON (`quantities_dict`, or `computed_quanti
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from nassb.core.value import Computation, Value
 
 
-def computed(magnitude: float | None, unit: str, method: str, settings: Mapping[str, Any],
-             uncertainty: float | None = None) -> Value | None:
+def computed(
+    magnitude: float | None, unit: str, method: str, settings: Mapping[str, Any], uncertainty: float | None = None
+) -> Value | None:
     """A computed number as a `Value`, or None when it is missing (None, NaN or infinite); an uncertainty that
     is None, NaN or infinite (not determined) becomes None."""
     if magnitude is None or not math.isfinite(magnitude):
@@ -29,9 +31,14 @@ def quantities_dict(values: Mapping[str, Value | None]) -> dict[str, dict[str, A
     return {name: value.to_quantity() for name, value in values.items() if value is not None}
 
 
-def computed_quantities(method: str, settings: dict[str, Any],
-                        numbers: dict[str, tuple[float | None, str, float | None]]) -> dict[str, dict[str, Any]]:
+def computed_quantities(
+    method: str, settings: dict[str, Any], numbers: dict[str, tuple[float | None, str, float | None]]
+) -> dict[str, dict[str, Any]]:
     """{name: quantity} of numbers (magnitude, unit, uncertainty) computed by one method with one set of settings;
     a missing number (None, or infinite: e.g. no percolation path) is left out."""
-    return quantities_dict({name: computed(magnitude, unit, method, settings, uncertainty)
-                            for name, (magnitude, unit, uncertainty) in numbers.items()})
+    return quantities_dict(
+        {
+            name: computed(magnitude, unit, method, settings, uncertainty)
+            for name, (magnitude, unit, uncertainty) in numbers.items()
+        }
+    )

@@ -119,24 +119,78 @@ _UNITS = [
 UNITS: dict[str, Unit] = {unit.symbol: unit for unit in _UNITS}
 
 _ALIASES = {
-    "s cm-1": "S/cm", "s/cm": "S/cm", "ms cm-1": "mS/cm", "ms/cm": "mS/cm", "s m-1": "S/m",
-    "us/cm": "uS/cm", "µs/cm": "uS/cm", "ev": "eV", "mev": "meV", "kj mol-1": "kJ/mol",
-    "kj/mol": "kJ/mol", "°c": "degC", "degc": "degC", "celsius": "degC", "k": "K",
-    "ohm": "Ohm", "ω": "Ohm", "ohm cm2": "Ohm cm2", "ω cm2": "Ohm cm2", "ohm cm^2": "Ohm cm2",
-    "ohm·cm2": "Ohm cm2", "mah g-1": "mAh/g", "mah/g": "mAh/g", "mah cm-2": "mAh/cm2",
-    "mah/cm2": "mAh/cm2", "wh kg-1": "Wh/kg", "wh/kg": "Wh/kg", "wh l-1": "Wh/L", "wh/l": "Wh/L",
-    "v": "V", "mv": "mV", "mpa": "MPa", "gpa": "GPa", "µm": "um", "μm": "um", "um": "um",
-    "mg cm-2": "mg/cm2", "mg/cm2": "mg/cm2", "µl": "uL", "μl": "uL", "ul": "uL",
-    "ma cm-2": "mA/cm2", "ma/cm2": "mA/cm2", "µa/cm2": "uA/cm2", "ma g-1": "mA/g", "ma/g": "mA/g",
-    "å": "angstrom", "dimensionless": "1", "": "1", "percent": "%",
+    "s cm-1": "S/cm",
+    "s/cm": "S/cm",
+    "ms cm-1": "mS/cm",
+    "ms/cm": "mS/cm",
+    "s m-1": "S/m",
+    "us/cm": "uS/cm",
+    "µs/cm": "uS/cm",
+    "ev": "eV",
+    "mev": "meV",
+    "kj mol-1": "kJ/mol",
+    "kj/mol": "kJ/mol",
+    "°c": "degC",
+    "degc": "degC",
+    "celsius": "degC",
+    "k": "K",
+    "ohm": "Ohm",
+    "ω": "Ohm",
+    "ohm cm2": "Ohm cm2",
+    "ω cm2": "Ohm cm2",
+    "ohm cm^2": "Ohm cm2",
+    "ohm·cm2": "Ohm cm2",
+    "mah g-1": "mAh/g",
+    "mah/g": "mAh/g",
+    "mah cm-2": "mAh/cm2",
+    "mah/cm2": "mAh/cm2",
+    "wh kg-1": "Wh/kg",
+    "wh/kg": "Wh/kg",
+    "wh l-1": "Wh/L",
+    "wh/l": "Wh/L",
+    "v": "V",
+    "mv": "mV",
+    "mpa": "MPa",
+    "gpa": "GPa",
+    "µm": "um",
+    "μm": "um",
+    "um": "um",
+    "mg cm-2": "mg/cm2",
+    "mg/cm2": "mg/cm2",
+    "µl": "uL",
+    "μl": "uL",
+    "ul": "uL",
+    "ma cm-2": "mA/cm2",
+    "ma/cm2": "mA/cm2",
+    "µa/cm2": "uA/cm2",
+    "ma g-1": "mA/g",
+    "ma/g": "mA/g",
+    "å": "angstrom",
+    "dimensionless": "1",
+    "": "1",
+    "percent": "%",
 }
 
 
 SI_UNITS: dict[str, str] = {
-    "length": "m", "area": "m2", "volume": "m3", "temperature": "K", "voltage": "V", "fraction": "1",
-    "conductivity": "S/m", "diffusivity": "m2/s", "area_resistance": "Ohm m2", "current_density": "A/m2",
-    "areal_capacity": "C/m2", "specific_capacity": "C/kg", "density": "kg/m3", "areal_mass": "kg/m2",
-    "pressure": "Pa", "concentration": "mol/m3", "resistance": "Ohm", "time": "s",
+    "length": "m",
+    "area": "m2",
+    "volume": "m3",
+    "temperature": "K",
+    "voltage": "V",
+    "fraction": "1",
+    "conductivity": "S/m",
+    "diffusivity": "m2/s",
+    "area_resistance": "Ohm m2",
+    "current_density": "A/m2",
+    "areal_capacity": "C/m2",
+    "specific_capacity": "C/kg",
+    "density": "kg/m3",
+    "areal_mass": "kg/m2",
+    "pressure": "Pa",
+    "concentration": "mol/m3",
+    "resistance": "Ohm",
+    "time": "s",
 }
 
 
@@ -166,7 +220,9 @@ def convert(magnitude: float, from_unit: str, to_unit: str) -> float:
     source, target = parse_unit(from_unit), parse_unit(to_unit)
     if source.dimension != target.dimension:
         raise InputError(
-            "unit conversion", "unit", f"a unit of dimension '{source.dimension}'",
+            "unit conversion",
+            "unit",
+            f"a unit of dimension '{source.dimension}'",
             f"{to_unit} ({target.dimension})",
         )
     if source.offset == 0.0 and target.offset == 0.0:
@@ -181,4 +237,3 @@ def convert_difference(magnitude: float, from_unit: str, to_unit: str) -> float:
     if source.dimension != target.dimension:
         raise InputError("unit conversion", "unit", f"a unit of dimension '{source.dimension}'", to_unit)
     return magnitude * source.factor / target.factor
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any, Union
+from typing import Any
 
 from nassb.core.errors import InputError
 from nassb.core.units import convert, convert_difference, parse_unit
@@ -36,7 +36,12 @@ class KnowledgeBaseRecord:
         return f"knowledge base {self.record_id}: {self.seed_file}, {self.locator}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": "knowledge_base", "record_id": self.record_id, "seed_file": self.seed_file, "locator": self.locator}
+        return {
+            "kind": "knowledge_base",
+            "record_id": self.record_id,
+            "seed_file": self.seed_file,
+            "locator": self.locator,
+        }
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,7 @@ class DocumentedDefault:
         return {"kind": "default", "justification": self.justification}
 
 
-Source = Union[UserInput, KnowledgeBaseRecord, Literature, Computation, DocumentedDefault]
+Source = UserInput | KnowledgeBaseRecord | Literature | Computation | DocumentedDefault
 
 
 def source_from_dict(data: dict[str, Any]) -> Source:
@@ -122,7 +127,7 @@ class Value:
         if self.uncertainty is not None and self.uncertainty < 0:
             raise InputError(self.source.describe(), "uncertainty", "a non-negative number", self.uncertainty)
 
-    def to(self, unit: str) -> "Value":
+    def to(self, unit: str) -> Value:
         """The same quantity in another unit of the same dimension; the source is kept."""
         magnitude = convert(self.magnitude, self.unit, unit)
         uncertainty = None
@@ -138,7 +143,12 @@ class Value:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form: magnitude, unit, uncertainty and the source with its kind."""
-        return {"magnitude": self.magnitude, "unit": self.unit, "uncertainty": self.uncertainty, "source": self.source.to_dict()}
+        return {
+            "magnitude": self.magnitude,
+            "unit": self.unit,
+            "uncertainty": self.uncertainty,
+            "source": self.source.to_dict(),
+        }
 
     def to_quantity(self) -> dict[str, Any]:
         """The one JSON form of a result number: value, unit, uncertainty and, for a `Computation`, its method

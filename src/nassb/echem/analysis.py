@@ -7,27 +7,30 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from nassb.core.constants import ROOM_TEMPERATURE_K
 from nassb.core.errors import InputError
+from nassb.core.quantity import computed, quantities_dict
 from nassb.core.value import Value
 from nassb.echem.assignment import Arc, Assignment, assign_contributions, series_classes
 from nassb.echem.circuits import Circuit, parse_circuit
 from nassb.echem.fitting import FitResult, fit_batch, fit_series
 from nassb.echem.kk import KKResult, lin_kk
-from nassb.core.quantity import computed, quantities_dict
 from nassb.echem.readers import read_spectra
 from nassb.echem.spectrum import Spectrum
 from nassb.echem.temperature_series import CONTRIBUTION_FIELDS, arrhenius_by_contribution
 from nassb.transport.arrhenius import arrhenius_conductivity_S_per_cm, fit_vtf
 
-ARRHENIUS_METHOD = ("least squares of ln(sigma T) or ln(sigma) against 1/T (seed 004 Eq.1), weighted by the "
-                    "conductivities' standard errors with the Birge ratio when every point has one")
+ARRHENIUS_METHOD = (
+    "least squares of ln(sigma T) or ln(sigma) against 1/T (seed 004 Eq.1), weighted by the "
+    "conductivities' standard errors with the Birge ratio when every point has one"
+)
 
 
 @dataclass(frozen=True)
@@ -96,21 +99,33 @@ def arcs_of_fit(fit: FitResult, model: Circuit) -> tuple[list[Arc], float | None
             arcs.append(Arc(values[R_name], values[C_name], 1.0, errors[R_name], errors[C_name], None))
         else:
             Q_name, n_name = block.capacitor_parameters
-            arcs.append(Arc(values[R_name], values[Q_name], values[n_name], errors[R_name], errors[Q_name], errors[n_name]))
+            arcs.append(
+                Arc(values[R_name], values[Q_name], values[n_name], errors[R_name], errors[Q_name], errors[n_name])
+            )
     series = model.series_resistances()
     if not series:
         return arcs, None, None
     return arcs, sum(values[name] for name in series), math.sqrt(sum(errors[name] ** 2 for name in series))
 
 
-def _assign(fit_arcs: tuple[list[Arc], float | None, float | None], geometry: Geometry, source: str,
-            classes: Sequence[str] | None) -> Assignment:
+def _assign(
+    fit_arcs: tuple[list[Arc], float | None, float | None],
+    geometry: Geometry,
+    source: str,
+    classes: Sequence[str] | None,
+) -> Assignment:
     """Assign the arcs of one fit (as `arcs_of_fit` gives them) to bulk, grain boundary and interface."""
     arcs, series_R_ohm, series_R_stderr_ohm = fit_arcs
     return assign_contributions(
-        arcs, geometry.thickness_cm, geometry.area_cm2, series_R_ohm=series_R_ohm,
-        series_R_stderr_ohm=series_R_stderr_ohm, symmetric=geometry.symmetric,
-        electrodes=geometry.electrodes, source=source, classes=classes,
+        arcs,
+        geometry.thickness_cm,
+        geometry.area_cm2,
+        series_R_ohm=series_R_ohm,
+        series_R_stderr_ohm=series_R_stderr_ohm,
+        symmetric=geometry.symmetric,
+        electrodes=geometry.electrodes,
+        source=source,
+        classes=classes,
     )
 
 
@@ -169,9 +184,13 @@ def read_manifest(path: str | Path) -> list[tuple[Path, float]]:
             try:
                 temperature_K = float(temperature)
             except ValueError:
-                raise InputError(str(path), f"temperature_K (line {line_number})", "a temperature in K", temperature) from None
+                raise InputError(
+                    str(path), f"temperature_K (line {line_number})", "a temperature in K", temperature
+                ) from None
             if not (math.isfinite(temperature_K) and temperature_K > 0):
-                raise InputError(str(path), f"temperature_K (line {line_number})", "a positive temperature in K", temperature)
+                raise InputError(
+                    str(path), f"temperature_K (line {line_number})", "a positive temperature in K", temperature
+                )
             file = Path(name) if Path(name).is_absolute() else path.parent / name
             rows.append((file, temperature_K))
     if len(rows) < 3:
@@ -200,11 +219,14 @@ class TemperatureSeriesAnalysis:
             measured = [(T, sigma) for T, sigma in measured if sigma is not None]
             temperatures = np.array([T for T, _ in measured])
             grid_K = np.linspace(temperatures.min(), temperatures.max(), points)
-            law = arrhenius_conductivity_S_per_cm(fitted["sigma_298K_S_per_cm"], ROOM_TEMPERATURE_K, grid_K, fitted["Ea_eV"],
-                                                  self.form)
+            law = arrhenius_conductivity_S_per_cm(
+                fitted["sigma_298K_S_per_cm"], ROOM_TEMPERATURE_K, grid_K, fitted["Ea_eV"], self.form
+            )
             series[name] = {
-                "temperature_K": temperatures, "sigma_S_per_cm": [sigma for _, sigma in measured],
-                "fit_temperature_K": grid_K, "fit_sigma_S_per_cm": law,
+                "temperature_K": temperatures,
+                "sigma_S_per_cm": [sigma for _, sigma in measured],
+                "fit_temperature_K": grid_K,
+                "fit_sigma_S_per_cm": law,
                 "label": f"{name}: Ea = {fitted['Ea_eV']:.3f} ± {fitted['Ea_stderr_eV']:.1g} eV",
             }
         return series
@@ -223,13 +245,20 @@ class TemperatureSeriesAnalysis:
         for name, fitted in self.arrhenius.items():
             if fitted.get("Ea_eV") is None:
                 continue
-            settings = {"form": self.form, "form_meaning": self.form_meaning,
-                        "weighted_by_sigma_stderr": fitted["weighted"], "n_points": fitted["n_points"],
-                        "temperature_range_K": fitted["temperature_range_K"],
-                        "circuit": fit.circuit, "weighting": fit.weighting}
-            for field, unit, stderr in (("Ea_eV", "eV", "Ea_stderr_eV"),
-                                        ("prefactor", fitted["prefactor_unit"], "prefactor_stderr"),
-                                        ("sigma_298K_S_per_cm", "S/cm", "sigma_298K_stderr_S_per_cm")):
+            settings = {
+                "form": self.form,
+                "form_meaning": self.form_meaning,
+                "weighted_by_sigma_stderr": fitted["weighted"],
+                "n_points": fitted["n_points"],
+                "temperature_range_K": fitted["temperature_range_K"],
+                "circuit": fit.circuit,
+                "weighting": fit.weighting,
+            }
+            for field, unit, stderr in (
+                ("Ea_eV", "eV", "Ea_stderr_eV"),
+                ("prefactor", fitted["prefactor_unit"], "prefactor_stderr"),
+                ("sigma_298K_S_per_cm", "S/cm", "sigma_298K_stderr_S_per_cm"),
+            ):
                 values[f"{name}.{field}"] = computed(fitted[field], unit, ARRHENIUS_METHOD, settings, fitted[stderr])
         return values
 
@@ -239,7 +268,9 @@ class TemperatureSeriesAnalysis:
             "form": self.form,
             "form_meaning": self.form_meaning,
             "contributions": self.arrhenius,
-            "spectra": [{"temperature_K": T, **analysis.to_dict()} for T, analysis in zip(self.temperatures_K, self.analyses)],
+            "spectra": [
+                {"temperature_K": T, **analysis.to_dict()} for T, analysis in zip(self.temperatures_K, self.analyses)
+            ],
             "quantities": quantities_dict(self.quantities()),
         }
 
@@ -277,5 +308,7 @@ def analyse_temperature_series(
             points = [(T, getattr(summary, CONTRIBUTION_FIELDS[name])) for T, summary in rows]
             points = [(T, sigma) for T, sigma in points if sigma is not None]
             if len(points) >= 4:
-                fitted["vtf"] = fit_vtf([T for T, _ in points], [sigma for _, sigma in points], source=f"VTF fit of {name}").to_dict()
+                fitted["vtf"] = fit_vtf(
+                    [T for T, _ in points], [sigma for _, sigma in points], source=f"VTF fit of {name}"
+                ).to_dict()
     return TemperatureSeriesAnalysis(temperatures, tuple(analyses), arrhenius, form)

@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from nassb.core.errors import InputError
-from nassb.core.value import Value
 from nassb.core.quantity import computed
+from nassb.core.value import Value
 
 ELECTRODES = ("blocking", "reversible")
-ASSIGNMENT_METHOD = ("arc assignment by capacitance (Irvine, Sinclair and West 1990); C of R||CPE by Brug 1984; "
-                     "sigma = L / (A R) (seed 004 Eq.3); ASR = R A, halved for a symmetric cell (seed 002 Eq.8)")
+ASSIGNMENT_METHOD = (
+    "arc assignment by capacitance (Irvine, Sinclair and West 1990); C of R||CPE by Brug 1984; "
+    "sigma = L / (A R) (seed 004 Eq.3); ASR = R A, halved for a symmetric cell (seed 002 Eq.8)"
+)
 _SUMMARY_QUANTITIES = (
     ("sigma_bulk_S_per_cm", "S/cm", "sigma_bulk_stderr_S_per_cm"),
     ("sigma_gb_total_S_per_cm", "S/cm", "sigma_gb_total_stderr_S_per_cm"),
@@ -78,8 +81,13 @@ class CapacitanceRanges:
     electrode_interface_max_F_per_cm: float = 1e-4
 
     def __post_init__(self) -> None:
-        bounds = [self.bulk_min_F_per_cm, self.bulk_max_F_per_cm, self.grain_boundary_max_F_per_cm,
-                  self.surface_layer_max_F_per_cm, self.electrode_interface_max_F_per_cm]
+        bounds = [
+            self.bulk_min_F_per_cm,
+            self.bulk_max_F_per_cm,
+            self.grain_boundary_max_F_per_cm,
+            self.surface_layer_max_F_per_cm,
+            self.electrode_interface_max_F_per_cm,
+        ]
         if not all(0 < low < high for low, high in zip(bounds, bounds[1:])):
             raise InputError("capacitance ranges", "boundaries", "positive and strictly increasing boundaries", bounds)
 
@@ -171,23 +179,36 @@ class Assignment:
         from its second: kind_2) and the summary's conductivities, interfacial ASR and R_total; the settings
         are the fit's (`fit_settings`) and the geometry."""
         summary = self.summary
-        settings = {**fit_settings, "thickness_cm": summary.thickness_cm, "area_cm2": summary.area_cm2,
-                    "symmetric": summary.symmetric, "electrodes": summary.electrodes}
+        settings = {
+            **fit_settings,
+            "thickness_cm": summary.thickness_cm,
+            "area_cm2": summary.area_cm2,
+            "symmetric": summary.symmetric,
+            "electrodes": summary.electrodes,
+        }
         values: dict[str, Value | None] = {}
         seen: Counter[str] = Counter()
         for contribution in self.contributions:
             kind = contribution.kind
             seen[kind] += 1
             name = kind if seen[kind] == 1 else f"{kind}_{seen[kind]}"
-            for field, unit, stderr in (("R_ohm", "Ohm", contribution.R_stderr_ohm),
-                                        ("C_F", "F", contribution.C_stderr_F), ("peak_frequency_Hz", "Hz", None),
-                                        ("sigma_S_per_cm", "S/cm", contribution.sigma_stderr_S_per_cm),
-                                        ("asr_ohm_cm2", "Ohm cm2", contribution.asr_stderr_ohm_cm2)):
+            for field, unit, stderr in (
+                ("R_ohm", "Ohm", contribution.R_stderr_ohm),
+                ("C_F", "F", contribution.C_stderr_F),
+                ("peak_frequency_Hz", "Hz", None),
+                ("sigma_S_per_cm", "S/cm", contribution.sigma_stderr_S_per_cm),
+                ("asr_ohm_cm2", "Ohm cm2", contribution.asr_stderr_ohm_cm2),
+            ):
                 value = getattr(contribution, field)
                 values[f"{name}.{field}"] = computed(value, unit, ASSIGNMENT_METHOD, settings, stderr)
         for field, unit, stderr in _SUMMARY_QUANTITIES:
-            values[field] = computed(getattr(summary, field), unit, ASSIGNMENT_METHOD, settings,
-                                     None if stderr is None else getattr(summary, stderr))
+            values[field] = computed(
+                getattr(summary, field),
+                unit,
+                ASSIGNMENT_METHOD,
+                settings,
+                None if stderr is None else getattr(summary, stderr),
+            )
         return values
 
 
@@ -202,8 +223,10 @@ def brug_capacitance_F(R_ohm: float, Q: float, n: float) -> float:
     return (R_ohm ** (1.0 - n) * Q) ** (1.0 / n)
 
 
-def classify_capacitance(C_F: float, cell_constant_per_cm: float = 1.0, ranges: CapacitanceRanges = IRVINE_SINCLAIR_WEST) -> str:
-    """"bulk", "grain_boundary", "surface_layer", "electrode_interface" or "unassigned".
+def classify_capacitance(
+    C_F: float, cell_constant_per_cm: float = 1.0, ranges: CapacitanceRanges = IRVINE_SINCLAIR_WEST
+) -> str:
+    """ "bulk", "grain_boundary", "surface_layer", "electrode_interface" or "unassigned".
 
     The capacitance is normalised to C x L/A (F/cm; `cell_constant_per_cm` = thickness/area) before it
     is compared with `ranges` (Irvine, Sinclair and West 1990, Table 1, stated for L/A = 1 cm^-1). A
@@ -211,7 +234,9 @@ def classify_capacitance(C_F: float, cell_constant_per_cm: float = 1.0, ranges: 
     (geometric capacitance); interfacial ones scale with A alone, so their normalisation is approximate.
     """
     if not (C_F > 0 and cell_constant_per_cm > 0):
-        raise InputError("capacitance classification", "C_F, cell_constant_per_cm", "positive values", (C_F, cell_constant_per_cm))
+        raise InputError(
+            "capacitance classification", "C_F, cell_constant_per_cm", "positive values", (C_F, cell_constant_per_cm)
+        )
     value = C_F * cell_constant_per_cm
     if value < ranges.bulk_min_F_per_cm or value > ranges.electrode_interface_max_F_per_cm:
         return "unassigned"
@@ -258,7 +283,9 @@ def _check_arc(arc: Arc, index: int, source: str) -> None:
             raise InputError(source, f"arc {index} {name}", "a non-negative standard error or None", value)
 
 
-def _assign_classes(arcs: Sequence[Arc], cell_constant: float, ranges: CapacitanceRanges) -> tuple[list[str], list[str]]:
+def _assign_classes(
+    arcs: Sequence[Arc], cell_constant: float, ranges: CapacitanceRanges
+) -> tuple[list[str], list[str]]:
     """Capacitance class of each arc, then one arc at most in bulk and in grain boundary.
 
     When several arcs share the bulk (or grain-boundary) class, the one with the highest peak frequency
@@ -271,16 +298,22 @@ def _assign_classes(arcs: Sequence[Arc], cell_constant: float, ranges: Capacitan
         members = sorted((i for i, c in enumerate(classes) if c == kind), key=lambda i: -arcs[i].peak_frequency_Hz)
         for i in members[1:]:
             classes[i] = next_kind
-            notes[i] = (f"in the {kind} capacitance range, but arc {members[0]} has a higher peak frequency; "
-                        f"counted as {next_kind}")
+            notes[i] = (
+                f"in the {kind} capacitance range, but arc {members[0]} has a higher peak frequency; "
+                f"counted as {next_kind}"
+            )
     return classes, notes
 
 
 ARC_CLASSES = ("bulk", "grain_boundary", "surface_layer", "electrode_interface", "unassigned")
 
 
-def series_classes(arcs_per_spectrum: Sequence[Sequence[Arc]], thickness_cm: float, area_cm2: float,
-                   ranges: CapacitanceRanges = IRVINE_SINCLAIR_WEST) -> list[str]:
+def series_classes(
+    arcs_per_spectrum: Sequence[Sequence[Arc]],
+    thickness_cm: float,
+    area_cm2: float,
+    ranges: CapacitanceRanges = IRVINE_SINCLAIR_WEST,
+) -> list[str]:
     """One class per arc for a whole series of fits of the same circuit (arc k is the same process in
     every spectrum when each fit seeds the next): the classes of arcs with the median effective
     capacitance and median peak frequency of the series, so that an arc whose capacitance drifts
@@ -324,7 +357,12 @@ def assign_contributions(
     if not (thickness_cm > 0 and area_cm2 > 0):
         raise InputError(source, "thickness_cm, area_cm2", "a positive thickness and area", (thickness_cm, area_cm2))
     if electrodes not in ELECTRODES:
-        raise InputError(source, "electrodes", "'blocking' (ion-blocking, e.g. Au, steel) or 'reversible' (e.g. Na metal)", electrodes)
+        raise InputError(
+            source,
+            "electrodes",
+            "'blocking' (ion-blocking, e.g. Au, steel) or 'reversible' (e.g. Na metal)",
+            electrodes,
+        )
     if series_R_ohm is not None and not series_R_ohm >= 0:
         raise InputError(source, "series_R_ohm", "a non-negative resistance or None", series_R_ohm)
     for index, arc in enumerate(arcs):
@@ -343,15 +381,33 @@ def assign_contributions(
     contributions = []
     if series_R_ohm is not None and (has_bulk_arc or series_R_ohm > 0):
         kind = "series" if has_bulk_arc else "bulk (series intercept)"
-        note = ("high-frequency intercept: leads and contacts (a bulk arc is resolved)" if has_bulk_arc else
-                "no bulk arc in the frequency window: the series intercept is taken as R_bulk (may include leads "
-                "and unresolved grain-boundary resistance)")
+        note = (
+            "high-frequency intercept: leads and contacts (a bulk arc is resolved)"
+            if has_bulk_arc
+            else "no bulk arc in the frequency window: the series intercept is taken as R_bulk (may include leads "
+            "and unresolved grain-boundary resistance)"
+        )
         sigma = None if has_bulk_arc else cell_constant / series_R_ohm
         sigma_err = None
         if sigma is not None and series_R_stderr_ohm is not None:
             sigma_err = sigma * series_R_stderr_ohm / series_R_ohm
-        contributions.append(Contribution(kind, float(series_R_ohm), _optional_float(series_R_stderr_ohm), None, None, None, None,
-                                          sigma, sigma_err, None, None, None, note))
+        contributions.append(
+            Contribution(
+                kind,
+                float(series_R_ohm),
+                _optional_float(series_R_stderr_ohm),
+                None,
+                None,
+                None,
+                None,
+                sigma,
+                sigma_err,
+                None,
+                None,
+                None,
+                note,
+            )
+        )
     for i in order:
         arc, kind = arcs[i], classes[i]
         c_value = arc.C_F
@@ -367,10 +423,23 @@ def assign_contributions(
             asr_err = None if arc.R_stderr_ohm is None else arc.R_stderr_ohm * asr_factor
         elif kind == "electrode_interface":
             note = "; ".join(filter(None, [note, "blocking electrodes: not an ion-transfer resistance, no ASR"]))
-        contributions.append(Contribution(
-            kind, float(arc.R_ohm), _optional_float(arc.R_stderr_ohm), c_value, None if c_rel is None else c_value * c_rel,
-            c_value * cell_constant, arc.peak_frequency_Hz, sigma, sigma_err, asr, asr_err, i, note,
-        ))
+        contributions.append(
+            Contribution(
+                kind,
+                float(arc.R_ohm),
+                _optional_float(arc.R_stderr_ohm),
+                c_value,
+                None if c_rel is None else c_value * c_rel,
+                c_value * cell_constant,
+                arc.peak_frequency_Hz,
+                sigma,
+                sigma_err,
+                asr,
+                asr_err,
+                i,
+                note,
+            )
+        )
     summary = _summarise(arcs, contributions, thickness_cm, area_cm2, symmetric, electrodes)
     return Assignment(tuple(contributions), summary)
 

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from nassb.core.errors import InputError
-from nassb.core.value import Value
 from nassb.core.quantity import computed, quantities_dict
+from nassb.core.value import Value
 from nassb.echem.segmentation import (
     HalfCycle,
     check_area,
@@ -86,11 +86,16 @@ class CriticalCurrentDensity:
     def quantities(self) -> dict[str, Value | None]:
         """CCD (a lower bound when `ccd_lower_bound`), the last stable step, the ohmic check's ASR, intercept and
         r^2, and the short's onset time, with the failure criteria and segmentation options as settings."""
-        settings = {"area_cm2": self.area_cm2, "R_bulk_ohm": self.R_bulk_ohm,
-                    "asr_includes_bulk": self.asr_includes_bulk,
-                    "ccd_lower_bound": self.ccd_lower_bound, "criterion": self.criterion,
-                    "voltage_limit_V": self.voltage_limit_V, "divergence_fraction": self.divergence_fraction,
-                    **self.segmentation}
+        settings = {
+            "area_cm2": self.area_cm2,
+            "R_bulk_ohm": self.R_bulk_ohm,
+            "asr_includes_bulk": self.asr_includes_bulk,
+            "ccd_lower_bound": self.ccd_lower_bound,
+            "criterion": self.criterion,
+            "voltage_limit_V": self.voltage_limit_V,
+            "divergence_fraction": self.divergence_fraction,
+            **self.segmentation,
+        }
         values = {field: computed(getattr(self, field), unit, method, settings) for field, unit, method in _QUANTITIES}
         values["short_time_s"] = self.short.onset(settings)
         return values
@@ -154,8 +159,19 @@ def critical_current_density(
     if voltage_limit_V is not None and not voltage_limit_V > 0:
         raise InputError(source, "voltage_limit_V", "a positive voltage", voltage_limit_V)
     half_cycles, short = half_cycles_cut_at_short(
-        t, v, i, area_cm2=area_cm2, step=step, cycle=None, ocv_V=ocv_V, criteria=criteria, rest_current_A=rest_current_A,
-        level_tolerance=level_tolerance, plateau_window=plateau_window, source=source)
+        t,
+        v,
+        i,
+        area_cm2=area_cm2,
+        step=step,
+        cycle=None,
+        ocv_V=ocv_V,
+        criteria=criteria,
+        rest_current_A=rest_current_A,
+        level_tolerance=level_tolerance,
+        plateau_window=plateau_window,
+        source=source,
+    )
     if not half_cycles:
         raise InputError(source, "current_A", "constant-current steps (no current flows)", None)
 
@@ -183,27 +199,36 @@ def critical_current_density(
         if divergence_fraction is not None:
             for h in valid:
                 if h.rise_fraction > divergence_fraction:
-                    events.append((h.end_time_s, f"divergence: overpotential rose by {h.rise_fraction:.3g} (> {divergence_fraction:g}) "
-                                                 "from mid half-cycle to its end, no plateau"))
+                    events.append(
+                        (
+                            h.end_time_s,
+                            f"divergence: overpotential rose by {h.rise_fraction:.3g} (> {divergence_fraction:g}) "
+                            "from mid half-cycle to its end, no plateau",
+                        )
+                    )
                     break
-        steps.append(CurrentStep(
-            index=n,
-            current_mA_per_cm2=float(np.median([abs(h.current_A) for h in group])) * 1e3 / area_cm2,
-            overpotential_mV=float(np.median([h.plateau_overpotential_V for h in valid])) * 1e3 if valid else None,
-            peak_overpotential_mV=max(h.peak_overpotential_V for h in valid) * 1e3 if valid else None,
-            start_time_s=group[0].start_time_s,
-            end_time_s=group[-1].end_time_s,
-            n_half_cycles=len(group),
-            areal_capacity_mAh_per_cm2=float(np.median([h.areal_capacity_mAh_per_cm2 for h in group])),
-            rise_fraction=max((h.rise_fraction for h in valid), default=0.0),
-            failed=bool(events),
-        ))
+        steps.append(
+            CurrentStep(
+                index=n,
+                current_mA_per_cm2=float(np.median([abs(h.current_A) for h in group])) * 1e3 / area_cm2,
+                overpotential_mV=float(np.median([h.plateau_overpotential_V for h in valid])) * 1e3 if valid else None,
+                peak_overpotential_mV=max(h.peak_overpotential_V for h in valid) * 1e3 if valid else None,
+                start_time_s=group[0].start_time_s,
+                end_time_s=group[-1].end_time_s,
+                n_half_cycles=len(group),
+                areal_capacity_mAh_per_cm2=float(np.median([h.areal_capacity_mAh_per_cm2 for h in group])),
+                rise_fraction=max((h.rise_fraction for h in valid), default=0.0),
+                failed=bool(events),
+            )
+        )
         if events:
             failure = min(events, key=lambda e: e[0])
             break
 
     fit_steps = [s for s in steps if not s.failed and s.overpotential_mV is not None]
-    fit = _line_fit(np.array([s.current_mA_per_cm2 for s in fit_steps]), np.array([s.overpotential_mV for s in fit_steps]))
+    fit = _line_fit(
+        np.array([s.current_mA_per_cm2 for s in fit_steps]), np.array([s.overpotential_mV for s in fit_steps])
+    )
     asr_cell = asr_interface = intercept = r_squared = None
     if fit is not None:
         asr_cell = fit[0]
@@ -217,7 +242,9 @@ def critical_current_density(
     return CriticalCurrentDensity(
         ccd_mA_per_cm2=steps[-1].current_mA_per_cm2,
         ccd_lower_bound=failure is None,
-        criterion=failure[1] if failure else f"no failure up to the last step: CCD > {steps[-1].current_mA_per_cm2:.4g} mA/cm2 (lower bound)",
+        criterion=failure[1]
+        if failure
+        else f"no failure up to the last step: CCD > {steps[-1].current_mA_per_cm2:.4g} mA/cm2 (lower bound)",
         short_detected=short.short_detected,
         short_time_s=short.short_time_s,
         failure_time_s=failure[0] if failure else None,

@@ -19,8 +19,8 @@ Spectroscopy, Wiley 2008, ch. 4-5, 11; the same definitions as impedance.py):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -66,10 +66,14 @@ _ELEMENTS: dict[str, tuple[tuple[str, str, bool, bool], ...]] = {
     "L": (("inductance", "H", True, False),),
     "CPE": (("CPE coefficient Q", "Ohm^-1 s^n", True, True), ("CPE exponent n", "", False, False)),
     "W": (("Warburg coefficient A_W", "Ohm s^-1/2", True, False),),
-    "Wo": (("finite-space Warburg resistance Z0", "Ohm", True, False),
-           ("finite-space Warburg time constant tau", "s", True, True)),
-    "Ws": (("finite-length Warburg resistance Z0", "Ohm", True, False),
-           ("finite-length Warburg time constant tau", "s", True, True)),
+    "Wo": (
+        ("finite-space Warburg resistance Z0", "Ohm", True, False),
+        ("finite-space Warburg time constant tau", "s", True, True),
+    ),
+    "Ws": (
+        ("finite-length Warburg resistance Z0", "Ohm", True, False),
+        ("finite-length Warburg time constant tau", "s", True, True),
+    ),
 }
 _NAME = re.compile(r"([A-Za-z]+)(\d[0-9_]*)?")
 _EXPECTED_ELEMENT = "an element R, C, L, CPE, W, Wo or Ws followed by an index (e.g. R0, CPE1, Wo2)"
@@ -97,7 +101,9 @@ def _element_impedance(kind: str, p: list[np.ndarray], w: np.ndarray, logw: np.n
         z = 1.0 / (1j * w * p[0])
         return z, [-z / p[0]] if with_jacobian else None
     if kind == "L":
-        return 1j * w * p[0], [np.broadcast_to(1j * w, np.broadcast_shapes(p[0].shape, w.shape))] if with_jacobian else None
+        return 1j * w * p[0], [
+            np.broadcast_to(1j * w, np.broadcast_shapes(p[0].shape, w.shape))
+        ] if with_jacobian else None
     if kind == "CPE":
         q, n = p
         z = (np.exp(-n * logw) / q) * np.exp(-0.5j * np.pi * n)
@@ -130,7 +136,11 @@ class Circuit:
             parameters = _ELEMENTS[element.kind]
             for i, (description, unit, positive, log_scale) in enumerate(parameters):
                 name = element.name if len(parameters) == 1 else f"{element.name}_{i}"
-                info.append(ParameterInfo(name, element.name, element.kind, f"{element.name} {description}", unit, positive, log_scale))
+                info.append(
+                    ParameterInfo(
+                        name, element.name, element.kind, f"{element.name} {description}", unit, positive, log_scale
+                    )
+                )
         self.parameter_info: tuple[ParameterInfo, ...] = tuple(info)
         self.parameter_names: tuple[str, ...] = tuple(p.name for p in info)
         self.units: tuple[str, ...] = tuple(p.unit for p in info)
@@ -165,6 +175,7 @@ class Circuit:
             return element
         children = [self._compile(child) for child in node.children]
         if not node.parallel:
+
             def series(columns, w, logw, jac):
                 total, derivatives = None, []
                 for child in children:
@@ -194,7 +205,12 @@ class Circuit:
     def _prepare(self, parameters, angular_frequency):
         p = np.asarray(parameters, dtype=float)
         if p.shape[-1:] != (self.n_parameters,) or p.ndim > 2:
-            raise InputError(_SOURCE, "parameters", f"{self.n_parameters} values {self.parameter_names} (or a (B, {self.n_parameters}) batch)", p.shape)
+            raise InputError(
+                _SOURCE,
+                "parameters",
+                f"{self.n_parameters} values {self.parameter_names} (or a (B, {self.n_parameters}) batch)",
+                p.shape,
+            )
         w = np.asarray(angular_frequency, dtype=float)
         single = p.ndim == 1 and w.ndim == 1
         p2 = np.atleast_2d(p)
@@ -286,7 +302,7 @@ def parse_circuit(text: str) -> Circuit:
     position = 0
 
     def fail(where: int, expected: str):
-        got = s[where:where + 12] if where < len(s) else "end of string"
+        got = s[where : where + 12] if where < len(s) else "end of string"
         raise InputError(_SOURCE, f"position {where + 1} of {s!r}", expected, got)
 
     def parse_series():

@@ -4,8 +4,9 @@ conductivity by DC polarisation with ion-blocking electrodes, transference from 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -89,14 +90,25 @@ def bruce_vincent_transference(
         notes.append(message)
     initial_drop, final_drop = delta_V - I0_A * R0_ohm, delta_V - Iss_A * Rss_ohm
     if initial_drop <= 0 or final_drop <= 0:
-        raise ModelError(f"{source}: the interfacial drop (I0 R0 = {I0_A * R0_ohm:.4g} V, Iss Rss = {Iss_A * Rss_ohm:.4g} V) "
-                         f"reaches dV = {delta_V:.4g} V")
+        raise ModelError(
+            f"{source}: the interfacial drop (I0 R0 = {I0_A * R0_ohm:.4g} V, Iss Rss = {Iss_A * Rss_ohm:.4g} V) "
+            f"reaches dV = {delta_V:.4g} V"
+        )
     t_plus = Iss_A * initial_drop / (I0_A * final_drop)
     in_range = 0.0 <= t_plus <= 1.0
     if not in_range:
         notes.append(f"t+ = {t_plus:.3f} lies outside [0, 1]: check I0 (time resolution) and R0/Rss")
-    return BruceVincentResult(float(t_plus), float(delta_V), float(I0_A), float(Iss_A), float(R0_ohm), float(Rss_ohm),
-                              above, in_range, tuple(notes))
+    return BruceVincentResult(
+        float(t_plus),
+        float(delta_V),
+        float(I0_A),
+        float(Iss_A),
+        float(R0_ohm),
+        float(Rss_ohm),
+        above,
+        in_range,
+        tuple(notes),
+    )
 
 
 def initial_current_from_impedance(delta_V: float, R_electrolyte_ohm: float, R0_ohm: float) -> float:
@@ -104,8 +116,12 @@ def initial_current_from_impedance(delta_V: float, R_electrolyte_ohm: float, R0_
     polarisation (Evans, Vincent and Bruce 1987, Polymer 28, 2324), free of the time resolution of the
     measured transient."""
     if not (delta_V > 0 and R_electrolyte_ohm >= 0 and R0_ohm >= 0 and R_electrolyte_ohm + R0_ohm > 0):
-        raise InputError("initial current", "delta_V, R_electrolyte_ohm, R0_ohm", "dV > 0 and non-negative resistances with a positive sum",
-                         (delta_V, R_electrolyte_ohm, R0_ohm))
+        raise InputError(
+            "initial current",
+            "delta_V, R_electrolyte_ohm, R0_ohm",
+            "dV > 0 and non-negative resistances with a positive sum",
+            (delta_V, R_electrolyte_ohm, R0_ohm),
+        )
     return delta_V / (R_electrolyte_ohm + R0_ohm)
 
 
@@ -132,7 +148,9 @@ def analyse_chronoamperometry(
     time = np.asarray(time_s, dtype=float).ravel()
     current = np.asarray(current_A, dtype=float).ravel()
     if time.shape != current.shape or time.size < 6:
-        raise InputError(source, "time_s, current_A", "at least 6 (time, current) pairs of equal length", (time.size, current.size))
+        raise InputError(
+            source, "time_s, current_A", "at least 6 (time, current) pairs of equal length", (time.size, current.size)
+        )
     if not (np.isfinite(time).all() and np.isfinite(current).all()):
         raise InputError(source, "time_s, current_A", "finite values", "NaN or inf")
     if not (np.diff(time) > 0).all() or time[0] < 0:
@@ -150,8 +168,12 @@ def analyse_chronoamperometry(
     tail_start = time[-1] - tail_fraction * (time[-1] - time[0])
     tail = time >= tail_start
     if tail.sum() < 3:
-        raise InputError(source, "tail_fraction", f"a tail with at least 3 points (the last {tail_fraction:.0%} holds {tail.sum()})",
-                         tail_fraction)
+        raise InputError(
+            source,
+            "tail_fraction",
+            f"a tail with at least 3 points (the last {tail_fraction:.0%} holds {tail.sum()})",
+            tail_fraction,
+        )
     t_tail, i_tail = time[tail], magnitude[tail]
     iss = float(i_tail.mean())
     iss_err = float(i_tail.std(ddof=1) / math.sqrt(i_tail.size))
@@ -178,9 +200,18 @@ def analyse_chronoamperometry(
         if method.startswith("first"):
             notes.append("the first points do not decay above Iss: I0 is the first recorded point")
     return ChronoamperometryResult(
-        I0_A=sign * i0, I0_method=method, Iss_A=sign * iss, Iss_stderr_A=iss_err, tail_start_s=float(t_tail[0]),
-        tail_points=int(t_tail.size), tail_slope_A_per_s=float(sign * coef[1]), tail_slope_stderr_A_per_s=float(slope_err),
-        tail_relative_drift=float(drift), drift_tolerance=drift_tolerance, steady=steady, notes=tuple(notes),
+        I0_A=sign * i0,
+        I0_method=method,
+        Iss_A=sign * iss,
+        Iss_stderr_A=iss_err,
+        tail_start_s=float(t_tail[0]),
+        tail_points=int(t_tail.size),
+        tail_slope_A_per_s=float(sign * coef[1]),
+        tail_slope_stderr_A_per_s=float(slope_err),
+        tail_relative_drift=float(drift),
+        drift_tolerance=drift_tolerance,
+        steady=steady,
+        notes=tuple(notes),
     )
 
 
@@ -191,8 +222,12 @@ def electronic_conductivity(Iss_A: float, delta_V: float, thickness_cm: float, a
     is blocked, the steady-state current is carried by electrons and holes only.
     """
     if not (Iss_A > 0 and delta_V > 0 and thickness_cm > 0 and area_cm2 > 0):
-        raise InputError("electronic conductivity", "Iss_A, delta_V, thickness_cm, area_cm2", "positive values",
-                         (Iss_A, delta_V, thickness_cm, area_cm2))
+        raise InputError(
+            "electronic conductivity",
+            "Iss_A, delta_V, thickness_cm, area_cm2",
+            "positive values",
+            (Iss_A, delta_V, thickness_cm, area_cm2),
+        )
     return Iss_A * thickness_cm / (delta_V * area_cm2)
 
 
@@ -200,6 +235,10 @@ def ionic_transference_from_conductivities(sigma_ion_S_per_cm: float, sigma_e_S_
     """Ionic transference number t_ion = sigma_ion / (sigma_ion + sigma_e) (the ionic share of the total
     conductivity; cf. seed 004 Eq.4, t = mu+/(mu+ + mu-), for two carriers)."""
     if not (sigma_ion_S_per_cm >= 0 and sigma_e_S_per_cm >= 0 and sigma_ion_S_per_cm + sigma_e_S_per_cm > 0):
-        raise InputError("ionic transference", "sigma_ion_S_per_cm, sigma_e_S_per_cm", "non-negative conductivities, not both zero",
-                         (sigma_ion_S_per_cm, sigma_e_S_per_cm))
+        raise InputError(
+            "ionic transference",
+            "sigma_ion_S_per_cm, sigma_e_S_per_cm",
+            "non-negative conductivities, not both zero",
+            (sigma_ion_S_per_cm, sigma_e_S_per_cm),
+        )
     return sigma_ion_S_per_cm / (sigma_ion_S_per_cm + sigma_e_S_per_cm)

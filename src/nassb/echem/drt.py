@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 
 from nassb.core.errors import InputError
+from nassb.core.quantity import computed, quantities_dict
 from nassb.core.value import Value
 from nassb.echem.kk import _capacitive_low_frequency_end
 from nassb.echem.peaks import basin_boundaries, prominent_peaks
-from nassb.core.quantity import computed, quantities_dict
 from nassb.echem.spectrum import Spectrum
 
 LAMBDA_BOUNDS = (1e-7, 1.0)
@@ -82,8 +82,9 @@ class DRTResult:
         each peak's tau, R and C as "peak_k.field" (k from 1, shortest tau first)."""
         settings = {**self.settings, "lambda": self.lambda_value}
         values = {
-            "lambda": computed(self.lambda_value, "1", f"DRT regularisation parameter by {self.lambda_method}",
-                               self.settings),
+            "lambda": computed(
+                self.lambda_value, "1", f"DRT regularisation parameter by {self.lambda_method}", self.settings
+            ),
             "R_inf_ohm": computed(self.R_inf_ohm, "Ohm", DRT_METHOD, settings),
             "L_H": computed(self.L_H, "H", DRT_METHOD, settings),
             "C_series_F": computed(self.C_series_F, "F", DRT_METHOD, settings),
@@ -178,8 +179,10 @@ def _gcv_lambda(ridge: _RidgeSpectrum) -> float:
     scores = ridge.gcv(10.0**log_grid)
     i = int(np.argmin(scores))
     lo, hi = log_grid[max(i - 1, 0)], log_grid[min(i + 1, log_grid.size - 1)]
-    best = minimize_scalar(lambda t: ridge.gcv(np.array([10.0**t]))[0], bounds=(lo, hi), method="bounded", options={"xatol": 1e-3})
-    return float(10.0 ** best.x) if best.fun <= scores[i] else float(10.0 ** log_grid[i])
+    best = minimize_scalar(
+        lambda t: ridge.gcv(np.array([10.0**t]))[0], bounds=(lo, hi), method="bounded", options={"xatol": 1e-3}
+    )
+    return float(10.0**best.x) if best.fun <= scores[i] else float(10.0 ** log_grid[i])
 
 
 def _lcurve_lambda(ridge: _RidgeSpectrum) -> float:
@@ -325,7 +328,14 @@ def compute_drt(
         Z_fit_ohm=Z_fit,
         residuals_ohm=Z - Z_fit,
         peaks=_peaks(tau_s, gamma, peak_prominence),
-        settings={"lambda_method": method if isinstance(method, str) else "fixed", "derivative": derivative,
-                  "rbf_coefficient": rbf_coefficient, "inductance": inductance, "capacitance": bool(capacitance),
-                  "n_tau": n_tau, "peak_prominence": peak_prominence, "extend_decades": extend_decades},
+        settings={
+            "lambda_method": method if isinstance(method, str) else "fixed",
+            "derivative": derivative,
+            "rbf_coefficient": rbf_coefficient,
+            "inductance": inductance,
+            "capacitance": bool(capacitance),
+            "n_tau": n_tau,
+            "peak_prominence": peak_prominence,
+            "extend_decades": extend_decades,
+        },
     )

@@ -33,16 +33,17 @@ parameter the data do not determine.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from nassb.core.errors import InputError
+from nassb.core.quantity import computed
 from nassb.core.value import Value
 from nassb.echem.circuits import Circuit, parse_circuit
 from nassb.echem.peaks import basin_boundaries, prominent_peaks
-from nassb.core.quantity import computed
 from nassb.echem.spectrum import Spectrum
 
 WEIGHTINGS = ("modulus", "proportional", "unit")
@@ -100,8 +101,10 @@ class FitResult:
         """Each parameter with its standard error, chi2 and chi2_reduced (in Ohm2 for unit weighting), computed
         with the circuit, weighting and fixed parameters as settings."""
         settings = {"circuit": self.circuit, "weighting": self.weighting, "fixed": list(self.fixed)}
-        values = {name: computed(value, unit or "1", FIT_METHOD, settings, stderr)
-                  for name, value, stderr, unit in zip(self.parameter_names, self.values, self.stderr, self.units)}
+        values = {
+            name: computed(value, unit or "1", FIT_METHOD, settings, stderr)
+            for name, value, stderr, unit in zip(self.parameter_names, self.values, self.stderr, self.units)
+        }
         chi2_unit = "Ohm2" if self.weighting == "unit" else "1"
         values["chi2"] = computed(self.chi2, chi2_unit, FIT_METHOD, settings)
         values["chi2_reduced"] = computed(self.chi2_reduced, chi2_unit, FIT_METHOD, settings)
@@ -131,21 +134,39 @@ def _finite_or_none(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
 
 
-def fit_spectrum(spectrum: Spectrum, circuit: str | Circuit, initial=None, bounds=None,
-                 weighting: str = "modulus", fixed: Mapping[str, float] | None = None) -> FitResult:
+def fit_spectrum(
+    spectrum: Spectrum,
+    circuit: str | Circuit,
+    initial=None,
+    bounds=None,
+    weighting: str = "modulus",
+    fixed: Mapping[str, float] | None = None,
+) -> FitResult:
     """Fit one spectrum; see the module docstring for chi2, weighting and standard errors.
 
     initial: None (automatic guesses from the spectrum, several starts, best chi2 kept), a sequence of
     P values, or a dict name -> value (missing names are guessed). bounds: dict name -> (low, high) in
     natural units, or impedance.py's (lower list, upper list). fixed: dict name -> value held constant.
     """
-    return fit_batch([spectrum], circuit, initial=None if initial is None else [initial], bounds=bounds,
-                     weighting=weighting, fixed=fixed)[0]
+    return fit_batch(
+        [spectrum],
+        circuit,
+        initial=None if initial is None else [initial],
+        bounds=bounds,
+        weighting=weighting,
+        fixed=fixed,
+    )[0]
 
 
-def fit_batch(spectra: Sequence[Spectrum], circuit: str | Circuit, initial=None, bounds=None,
-              weighting: str = "modulus", fixed: Mapping[str, float] | None = None,
-              max_iterations: int = _MAX_ITERATIONS) -> list[FitResult]:
+def fit_batch(
+    spectra: Sequence[Spectrum],
+    circuit: str | Circuit,
+    initial=None,
+    bounds=None,
+    weighting: str = "modulus",
+    fixed: Mapping[str, float] | None = None,
+    max_iterations: int = _MAX_ITERATIONS,
+) -> list[FitResult]:
     """Fit many spectra with one circuit at once (vectorised Levenberg-Marquardt, each spectrum stops on its own).
 
     Spectra may have different frequency grids (they are padded and masked). initial: None (automatic
@@ -168,7 +189,8 @@ def fit_batch(spectra: Sequence[Spectrum], circuit: str | Circuit, initial=None,
     with np.errstate(all="ignore"):
         for chunk in _chunks(len(x)):
             x[chunk], cost[chunk], iterations[chunk], status[chunk] = _levenberg_marquardt(
-                model, data, space, x[chunk], owner[chunk], max_iterations)
+                model, data, space, x[chunk], owner[chunk], max_iterations
+            )
         best = _choose_starts(cost, owner, len(spectra))
         results: list[FitResult] = []
         for chunk in _chunks(len(spectra)):
@@ -177,8 +199,14 @@ def fit_batch(spectra: Sequence[Spectrum], circuit: str | Circuit, initial=None,
     return results
 
 
-def fit_series(spectra: Sequence[Spectrum], circuit: str | Circuit, initial=None, bounds=None,
-               weighting: str = "modulus", fixed: Mapping[str, float] | None = None) -> list[FitResult]:
+def fit_series(
+    spectra: Sequence[Spectrum],
+    circuit: str | Circuit,
+    initial=None,
+    bounds=None,
+    weighting: str = "modulus",
+    fixed: Mapping[str, float] | None = None,
+) -> list[FitResult]:
     """Fit a time or temperature series in order, each fit seeded with the previous result.
 
     Every spectrum is also fitted from the automatic guesses; the seeded fit is kept unless an
@@ -197,7 +225,9 @@ def fit_series(spectra: Sequence[Spectrum], circuit: str | Circuit, initial=None
         starts = auto if seed is None else np.vstack([_starting_points([spectrum], model, space, [seed])[0], auto])
         rows = np.zeros(len(starts), dtype=int)
         with np.errstate(all="ignore"):
-            x, cost, iterations, status = _levenberg_marquardt(model, data, space, space.to_internal(starts), rows, _MAX_ITERATIONS)
+            x, cost, iterations, status = _levenberg_marquardt(
+                model, data, space, space.to_internal(starts), rows, _MAX_ITERATIONS
+            )
             best = _choose_starts(cost, rows, 1)
             result = _results(model, data, space, np.zeros(1, dtype=int), x[best], iterations[best], status[best])[0]
         results.append(result)
@@ -346,7 +376,11 @@ def _starting_points(spectra, model: Circuit, space: _ParameterSpace, initial):
         blocks = [_guesses(s, model) for s in spectra]
         owner = np.concatenate([np.full(len(g), i) for i, g in enumerate(blocks)])
         return space.full(np.vstack(blocks)), owner
-    if isinstance(initial, Mapping) or np.ndim(initial) == 1 and not isinstance(initial[0], (Mapping, list, tuple, np.ndarray)):
+    if (
+        isinstance(initial, Mapping)
+        or np.ndim(initial) == 1
+        and not isinstance(initial[0], (Mapping, list, tuple, np.ndarray))
+    ):
         initial = [initial] * len(spectra)
     if len(initial) != len(spectra):
         raise InputError("fit", "initial", f"one start for all or one per spectrum ({len(spectra)})", len(initial))
@@ -417,7 +451,9 @@ def _levenberg_marquardt(model, data, space, x0, rows, max_iterations):
         status[act[done]] = 1
         keep = ~done
         if not keep.all():
-            act, xa, ra, ja, ca, a, g_free, blocked, diag = (v[keep] for v in (act, xa, ra, ja, ca, a, g_free, blocked, diag))
+            act, xa, ra, ja, ca, a, g_free, blocked, diag = (
+                v[keep] for v in (act, xa, ra, ja, ca, a, g_free, blocked, diag)
+            )
         if not act.size:
             break
         iterations[act] += 1
@@ -487,25 +523,27 @@ def _results(model, data, space, rows, x, iterations, status) -> list[FitResult]
         correlation[np.ix_(space.free, space.free)] = corr
         relative = (spectrum.impedance_ohm - fitted[b, :m]) / np.abs(fitted[b, :m])
         converged = status[b] in (1, 2, 3) or status[b] == 5 and cosine[b] < 1e-5
-        out.append(FitResult(
-            circuit=model.text,
-            parameter_names=model.parameter_names,
-            values=values[b].copy(),
-            stderr=stderr,
-            correlation=correlation,
-            units=model.units,
-            chi2=float(chi2[b]),
-            chi2_reduced=chi2_reduced,
-            weighting=data.weighting,
-            frequency_Hz=spectrum.frequency_Hz,
-            residuals_real=relative.real,
-            residuals_imag=relative.imag,
-            success=bool(converged),
-            message=_MESSAGES.get(int(status[b]), "not started"),
-            n_iterations=int(iterations[b]),
-            fixed=space.fixed_names,
-            model=model,
-        ))
+        out.append(
+            FitResult(
+                circuit=model.text,
+                parameter_names=model.parameter_names,
+                values=values[b].copy(),
+                stderr=stderr,
+                correlation=correlation,
+                units=model.units,
+                chi2=float(chi2[b]),
+                chi2_reduced=chi2_reduced,
+                weighting=data.weighting,
+                frequency_Hz=spectrum.frequency_Hz,
+                residuals_real=relative.real,
+                residuals_imag=relative.imag,
+                success=bool(converged),
+                message=_MESSAGES.get(int(status[b]), "not started"),
+                n_iterations=int(iterations[b]),
+                fixed=space.fixed_names,
+                model=model,
+            )
+        )
     return out
 
 
@@ -616,8 +654,9 @@ def _arc_candidates(w: np.ndarray, z: np.ndarray, r_inf: float, n_arcs: int, tai
     return candidates, end
 
 
-def _complete(peaks: list[tuple[float, float, float]], n_arcs: int, span: float | None, log_w: np.ndarray,
-              fallback_r: float) -> list[tuple[float, float]]:
+def _complete(
+    peaks: list[tuple[float, float, float]], n_arcs: int, span: float | None, log_w: np.ndarray, fallback_r: float
+) -> list[tuple[float, float]]:
     """The n_arcs strongest (strength, log omega, R) peaks as (tau, R), highest frequency first; missing
     arcs a decade either side of the strongest (mid-window if none); resistances scaled to span if given."""
     chosen = sorted(peaks, key=lambda t: -t[0])[:n_arcs]
@@ -645,7 +684,9 @@ def _drt_peaks(w: np.ndarray, z: np.ndarray, tail_n: float | None, per_decade: i
     from scipy.optimize import nnls
 
     has_tail = tail_n is not None
-    log_tau = np.arange(-np.log10(w.max()) - 1.0, -np.log10(w.min()) + (2.0 if has_tail else 1.0) + 1e-9, 1.0 / per_decade)
+    log_tau = np.arange(
+        -np.log10(w.max()) - 1.0, -np.log10(w.min()) + (2.0 if has_tail else 1.0) + 1e-9, 1.0 / per_decade
+    )
     columns = [np.ones((len(w), 1), dtype=complex), 1.0 / (1.0 + 1j * w[:, None] * 10.0 ** log_tau[None, :])]
     if has_tail:
         columns.append(((1j * w / w.min()) ** -tail_n)[:, None])
@@ -655,7 +696,7 @@ def _drt_peaks(w: np.ndarray, z: np.ndarray, tail_n: float | None, per_decade: i
     matrix = np.concatenate([a.real * weight[:, None], a.imag * weight[:, None], penalty])
     target = np.concatenate([z.real * weight, z.imag * weight, np.zeros(a.shape[1] - 1)])
     solution, _ = nnls(matrix, target, maxiter=20 * a.shape[1])
-    mass = solution[1:1 + log_tau.size]
+    mass = solution[1 : 1 + log_tau.size]
     if has_tail:
         mass[log_tau > -np.log10(w.min())] = 0.0
     if mass.max() <= 0:

@@ -22,27 +22,35 @@ dQ/dV (incremental capacity analysis) follows Dubarry et al., J. Power Sources 2
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from nassb.core.errors import InputError, ModelError
-from nassb.core.value import Value
 from nassb.core.quantity import computed, quantities_dict
+from nassb.core.value import Value
 from nassb.echem.segmentation import check_cycling_arrays, current_direction, half_cycle_runs
 
 FIRST_STEPS = ("charge", "discharge")
 METHODS = ("trapezoid", "hold")
 AS_PER_MAH = 3.6
-CAPACITY_METHOD = ("charge and energy by integrating I and V I over time; CE = capacity of the second half / the "
-                   "first half of a cycle")
+CAPACITY_METHOD = (
+    "charge and energy by integrating I and V I over time; CE = capacity of the second half / the first half of a cycle"
+)
 UTILISATION_METHOD = "reversible mAh/g of the reference cycle / theoretical mAh/g"
 RETENTION_METHOD = "100 Q_n / Q_ref of the reversible capacity; fade = -slope of its least-squares line against n"
 _CYCLE_QUANTITIES = (
-    ("charge_mAh", "mAh"), ("discharge_mAh", "mAh"), ("coulombic_efficiency", "1"), ("charge_mAh_per_g", "mAh/g"),
-    ("discharge_mAh_per_g", "mAh/g"), ("charge_mAh_per_cm2", "mAh/cm2"), ("discharge_mAh_per_cm2", "mAh/cm2"),
-    ("mean_discharge_voltage_V", "V"), ("discharge_energy_Wh_per_kg", "Wh/kg"),
+    ("charge_mAh", "mAh"),
+    ("discharge_mAh", "mAh"),
+    ("coulombic_efficiency", "1"),
+    ("charge_mAh_per_g", "mAh/g"),
+    ("discharge_mAh_per_g", "mAh/g"),
+    ("charge_mAh_per_cm2", "mAh/cm2"),
+    ("discharge_mAh_per_cm2", "mAh/cm2"),
+    ("mean_discharge_voltage_V", "V"),
+    ("discharge_energy_Wh_per_kg", "Wh/kg"),
 )
 NEGLIGIBLE_FRACTION = 0.01
 
@@ -130,9 +138,19 @@ class CycleCapacity:
         return asdict(self)
 
 
-def cycle_capacities(time_s, voltage_V, current_A, cycle=None, *, active_mass_mg: float | None = None,
-                     area_cm2: float | None = None, first_step: str = "charge", method: str = "trapezoid",
-                     rest_current_A: float | None = None, source: str = "cycling data") -> tuple[CycleCapacity, ...]:
+def cycle_capacities(
+    time_s,
+    voltage_V,
+    current_A,
+    cycle=None,
+    *,
+    active_mass_mg: float | None = None,
+    area_cm2: float | None = None,
+    first_step: str = "charge",
+    method: str = "trapezoid",
+    rest_current_A: float | None = None,
+    source: str = "cycling data",
+) -> tuple[CycleCapacity, ...]:
     """Per-cycle charge and discharge capacity (mAh, mAh/g, mAh/cm2), energy (Wh, Wh/kg), CE, mean voltages.
 
     `cycle` None: cycles found by `assign_cycles`; given, it must put a cycle's halves in the order
@@ -150,7 +168,9 @@ def cycle_capacities(time_s, voltage_V, current_A, cycle=None, *, active_mass_mg
     charge_Wh, discharge_Wh = sums[2] / 3600.0, sums[3] / 3600.0
     floor = NEGLIGIBLE_FRACTION * max(float(np.max(charge_mAh, initial=0.0)), float(np.max(discharge_mAh, initial=0.0)))
     if floor <= 0:
-        raise InputError(source, "current_A", "a record that passes charge (non-zero current)", "zero current throughout")
+        raise InputError(
+            source, "current_A", "a record that passes charge (non-zero current)", "zero current throughout"
+        )
     second_is_discharge = _first_sign(first_step) > 0
     results = []
     for k, label in enumerate(labels):
@@ -161,22 +181,24 @@ def cycle_capacities(time_s, voltage_V, current_A, cycle=None, *, active_mass_mg
         ce = None
         if complete:
             ce = float(discharge_mAh[k] / charge_mAh[k] if second_is_discharge else charge_mAh[k] / discharge_mAh[k])
-        results.append(CycleCapacity(
-            cycle=int(label),
-            charge_mAh=float(charge_mAh[k]),
-            discharge_mAh=float(discharge_mAh[k]),
-            charge_energy_Wh=float(charge_Wh[k]),
-            discharge_energy_Wh=float(discharge_Wh[k]),
-            coulombic_efficiency=ce,
-            mean_charge_voltage_V=float(1000.0 * charge_Wh[k] / charge_mAh[k]) if has_charge else None,
-            mean_discharge_voltage_V=float(1000.0 * discharge_Wh[k] / discharge_mAh[k]) if has_discharge else None,
-            charge_mAh_per_g=_per(charge_mAh[k], mass_g),
-            discharge_mAh_per_g=_per(discharge_mAh[k], mass_g),
-            charge_mAh_per_cm2=_per(charge_mAh[k], area),
-            discharge_mAh_per_cm2=_per(discharge_mAh[k], area),
-            discharge_energy_Wh_per_kg=_per(discharge_Wh[k], None if mass_g is None else mass_g / 1000.0),
-            complete=complete,
-        ))
+        results.append(
+            CycleCapacity(
+                cycle=int(label),
+                charge_mAh=float(charge_mAh[k]),
+                discharge_mAh=float(discharge_mAh[k]),
+                charge_energy_Wh=float(charge_Wh[k]),
+                discharge_energy_Wh=float(discharge_Wh[k]),
+                coulombic_efficiency=ce,
+                mean_charge_voltage_V=float(1000.0 * charge_Wh[k] / charge_mAh[k]) if has_charge else None,
+                mean_discharge_voltage_V=float(1000.0 * discharge_Wh[k] / discharge_mAh[k]) if has_discharge else None,
+                charge_mAh_per_g=_per(charge_mAh[k], mass_g),
+                discharge_mAh_per_g=_per(discharge_mAh[k], mass_g),
+                charge_mAh_per_cm2=_per(charge_mAh[k], area),
+                discharge_mAh_per_cm2=_per(discharge_mAh[k], area),
+                discharge_energy_Wh_per_kg=_per(discharge_Wh[k], None if mass_g is None else mass_g / 1000.0),
+                complete=complete,
+            )
+        )
     return tuple(results)
 
 
@@ -198,26 +220,36 @@ class Retention:
         return asdict(self)
 
 
-def capacity_retention(cycles: Sequence[int], capacity: Sequence[float], reference_cycle: int | None = None,
-                       source: str = "capacity series") -> Retention:
+def capacity_retention(
+    cycles: Sequence[int],
+    capacity: Sequence[float],
+    reference_cycle: int | None = None,
+    source: str = "capacity series",
+) -> Retention:
     """Retention and fade of a capacity series (any unit) from `reference_cycle` (default: the first)."""
     numbers = np.asarray(cycles, dtype=float)
     values = np.asarray(capacity, dtype=float)
     if numbers.ndim != 1 or numbers.shape != values.shape:
-        raise InputError(source, "cycles/capacity", "two 1-D sequences of equal length", f"{numbers.shape} vs {values.shape}")
+        raise InputError(
+            source, "cycles/capacity", "two 1-D sequences of equal length", f"{numbers.shape} vs {values.shape}"
+        )
     if not np.all(np.isfinite(values)) or not np.all(np.isfinite(numbers)):
         raise InputError(source, "capacity", "finite values", "NaN or inf")
     order = np.argsort(numbers, kind="stable")
     numbers, values = numbers[order], values[order]
     reference = numbers[0] if reference_cycle is None else float(reference_cycle)
     if reference not in numbers:
-        raise InputError(source, "reference_cycle", f"one of the cycles {numbers.astype(int).tolist()}", reference_cycle)
+        raise InputError(
+            source, "reference_cycle", f"one of the cycles {numbers.astype(int).tolist()}", reference_cycle
+        )
     keep = numbers >= reference
     numbers, values = numbers[keep], values[keep]
     if numbers.size < 2:
         raise InputError(source, "cycles", "at least two cycles from the reference cycle on", int(numbers.size))
     if values[0] <= 0:
-        raise InputError(source, f"capacity of reference cycle {int(reference)}", "a positive capacity", float(values[0]))
+        raise InputError(
+            source, f"capacity of reference cycle {int(reference)}", "a positive capacity", float(values[0])
+        )
     relative = 100.0 * values / values[0]
     slope = np.polyfit(numbers, relative, 1)[0]
     return Retention(int(reference), int(numbers[-1]), int(numbers.size), float(relative[-1]), float(-slope))
@@ -253,10 +285,21 @@ class DifferentialCapacity:
         return out
 
 
-def differential_capacity(time_s, voltage_V, current_A, cycle=None, *, cycle_number: int, direction: str = "discharge",
-                          voltage_step_V: float = 0.002, smoothing_window_V: float = 0.02, first_step: str = "charge",
-                          method: str = "trapezoid", rest_current_A: float | None = None,
-                          source: str = "cycling data") -> DifferentialCapacity:
+def differential_capacity(
+    time_s,
+    voltage_V,
+    current_A,
+    cycle=None,
+    *,
+    cycle_number: int,
+    direction: str = "discharge",
+    voltage_step_V: float = 0.002,
+    smoothing_window_V: float = 0.02,
+    first_step: str = "charge",
+    method: str = "trapezoid",
+    rest_current_A: float | None = None,
+    source: str = "cycling data",
+) -> DifferentialCapacity:
     """dQ/dV of the `direction` half of cycle `cycle_number`.
 
     Method: Q(t) by the same integration as `cycle_capacities` over the points of that half (|I| above the
@@ -270,15 +313,21 @@ def differential_capacity(time_s, voltage_V, current_A, cycle=None, *, cycle_num
     if direction not in FIRST_STEPS:
         raise InputError(source, "direction", "'charge' or 'discharge'", direction)
     if not (voltage_step_V > 0 and smoothing_window_V >= 2 * voltage_step_V):
-        raise InputError(source, "voltage_step_V/smoothing_window_V", "a positive step and a window of at least two steps",
-                         (voltage_step_V, smoothing_window_V))
+        raise InputError(
+            source,
+            "voltage_step_V/smoothing_window_V",
+            "a positive step and a window of at least two steps",
+            (voltage_step_V, smoothing_window_V),
+        )
     time, voltage, current, cycles = _arrays(source, time_s, voltage_V, current_A, cycle, first_step, rest_current_A)
     sign = _first_sign(direction)
     q_pos, q_neg, _, _ = _interval_integrals(time, voltage, current, method, source)
     passed = np.r_[0.0, np.cumsum(q_pos if sign > 0 else -q_neg)] / AS_PER_MAH
     selected = np.flatnonzero((cycles == cycle_number) & (current_direction(current, rest_current_A) == sign))
     if selected.size < 3:
-        raise InputError(source, f"cycle {cycle_number}", f"a {direction} half with at least 3 points", int(selected.size))
+        raise InputError(
+            source, f"cycle {cycle_number}", f"a {direction} half with at least 3 points", int(selected.size)
+        )
     v, q = voltage[selected], passed[selected] - passed[selected[0]]
     extreme = np.maximum.accumulate(sign * v)
     keep = np.r_[True, sign * v[1:] > extreme[:-1]]
@@ -288,12 +337,22 @@ def differential_capacity(time_s, voltage_V, current_A, cycle=None, *, cycle_num
     grid = np.arange(v[0], v[-1] + 0.5 * voltage_step_V, voltage_step_V)
     window = int(round(smoothing_window_V / voltage_step_V)) | 1
     if grid.size < max(window, 5):
-        raise ModelError(f"{source}: cycle {cycle_number} {direction} spans {v[-1] - v[0]:.4g} V, too little for a "
-                         f"{smoothing_window_V} V smoothing window")
+        raise ModelError(
+            f"{source}: cycle {cycle_number} {direction} spans {v[-1] - v[0]:.4g} V, too little for a "
+            f"{smoothing_window_V} V smoothing window"
+        )
     q_grid = np.interp(grid, v, q)
     dqdv = savgol_filter(q_grid, window, polyorder=2, deriv=1, delta=voltage_step_V, mode="interp")
-    return DifferentialCapacity(int(cycle_number), direction, grid, dqdv, float(passed[selected[-1]] - passed[selected[0]]),
-                                float(voltage_step_V), float(smoothing_window_V), method)
+    return DifferentialCapacity(
+        int(cycle_number),
+        direction,
+        grid,
+        dqdv,
+        float(passed[selected[-1]] - passed[selected[0]]),
+        float(voltage_step_V),
+        float(smoothing_window_V),
+        method,
+    )
 
 
 @dataclass(frozen=True)
@@ -323,14 +382,25 @@ class CyclingSummary:
         """Per cycle n the capacities, CE, mean discharge voltage and specific energy as "cycle_n.field", then
         retention, fade and utilisation; the settings name the integration rule, the first step (which sets
         the CE convention), the mass, area and reference cycle."""
-        settings = {"method": self.method, "first_step": self.first_step,
-                    "coulombic_efficiency_convention": self.coulombic_efficiency_convention,
-                    "active_mass_mg": self.active_mass_mg, "area_cm2": self.area_cm2,
-                    "rest_current_A": self.rest_current_A}
-        values = {f"cycle_{c.cycle}.{field}": computed(getattr(c, field), unit, CAPACITY_METHOD, settings)
-                  for c in self.cycles for field, unit in _CYCLE_QUANTITIES}
-        life = {**settings, "reference_cycle": self.reference_cycle, "last_cycle": self.last_cycle,
-                "theoretical_capacity_mAh_per_g": self.theoretical_capacity_mAh_per_g}
+        settings = {
+            "method": self.method,
+            "first_step": self.first_step,
+            "coulombic_efficiency_convention": self.coulombic_efficiency_convention,
+            "active_mass_mg": self.active_mass_mg,
+            "area_cm2": self.area_cm2,
+            "rest_current_A": self.rest_current_A,
+        }
+        values = {
+            f"cycle_{c.cycle}.{field}": computed(getattr(c, field), unit, CAPACITY_METHOD, settings)
+            for c in self.cycles
+            for field, unit in _CYCLE_QUANTITIES
+        }
+        life = {
+            **settings,
+            "reference_cycle": self.reference_cycle,
+            "last_cycle": self.last_cycle,
+            "theoretical_capacity_mAh_per_g": self.theoretical_capacity_mAh_per_g,
+        }
         values["retention_percent"] = computed(self.retention_percent, "%", RETENTION_METHOD, life)
         values["fade_percent_per_cycle"] = computed(self.fade_percent_per_cycle, "%/cycle", RETENTION_METHOD, life)
         values["utilisation"] = computed(self.utilisation, "1", UTILISATION_METHOD, life)
@@ -343,25 +413,49 @@ class CyclingSummary:
         return out
 
 
-def summarise_cycling(time_s, voltage_V, current_A, cycle=None, *, active_mass_mg: float | None = None,
-                      area_cm2: float | None = None, theoretical_capacity_mAh_per_g: float | None = None,
-                      first_step: str = "charge", reference_cycle: int | None = None, method: str = "trapezoid",
-                      rest_current_A: float | None = None, source: str = "cycling data") -> CyclingSummary:
+def summarise_cycling(
+    time_s,
+    voltage_V,
+    current_A,
+    cycle=None,
+    *,
+    active_mass_mg: float | None = None,
+    area_cm2: float | None = None,
+    theoretical_capacity_mAh_per_g: float | None = None,
+    first_step: str = "charge",
+    reference_cycle: int | None = None,
+    method: str = "trapezoid",
+    rest_current_A: float | None = None,
+    source: str = "cycling data",
+) -> CyclingSummary:
     """Capacity, CE, energy and mean voltage per cycle plus retention, fade and utilisation.
 
     reference_cycle None: the first complete cycle.
     """
-    per_cycle = cycle_capacities(time_s, voltage_V, current_A, cycle, active_mass_mg=active_mass_mg, area_cm2=area_cm2,
-                                 first_step=first_step, method=method, rest_current_A=rest_current_A, source=source)
+    per_cycle = cycle_capacities(
+        time_s,
+        voltage_V,
+        current_A,
+        cycle,
+        active_mass_mg=active_mass_mg,
+        area_cm2=area_cm2,
+        first_step=first_step,
+        method=method,
+        rest_current_A=rest_current_A,
+        source=source,
+    )
     complete = [c for c in per_cycle if c.complete]
     reversible_key = "discharge" if _first_sign(first_step) > 0 else "charge"
     reference = reference_cycle if reference_cycle is not None else (complete[0].cycle if complete else None)
     if reference is not None and reference not in [c.cycle for c in complete]:
-        raise InputError(source, "reference_cycle", f"a complete cycle, one of {[c.cycle for c in complete]}", reference)
+        raise InputError(
+            source, "reference_cycle", f"a complete cycle, one of {[c.cycle for c in complete]}", reference
+        )
     retention = None
     if reference is not None and sum(c.cycle >= reference for c in complete) >= 2:
-        retention = capacity_retention([c.cycle for c in complete], [getattr(c, f"{reversible_key}_mAh") for c in complete],
-                                       reference, source)
+        retention = capacity_retention(
+            [c.cycle for c in complete], [getattr(c, f"{reversible_key}_mAh") for c in complete], reference, source
+        )
     usage = None
     if theoretical_capacity_mAh_per_g is not None and active_mass_mg is not None and reference is not None:
         reference_row = next(c for c in complete if c.cycle == reference)

@@ -19,9 +19,9 @@ def prominent_peaks(y: np.ndarray, min_prominence: float) -> tuple[np.ndarray, n
         if not (y[i] > y[i - 1] and y[i] >= y[i + 1]):
             continue
         higher_left = np.flatnonzero(y[:i] > y[i])
-        higher_right = np.flatnonzero(y[i + 1:] > y[i])
-        left = y[(higher_left[-1] + 1 if higher_left.size else 0):i].min()
-        right = y[i + 1:(i + 1 + higher_right[0] if higher_right.size else y.size)].min()
+        higher_right = np.flatnonzero(y[i + 1 :] > y[i])
+        left = y[(higher_left[-1] + 1 if higher_left.size else 0) : i].min()
+        right = y[i + 1 : (i + 1 + higher_right[0] if higher_right.size else y.size)].min()
         prominence = y[i] - max(left, right)
         if prominence >= min_prominence:
             indices.append(i)
@@ -31,4 +31,4 @@ def prominent_peaks(y: np.ndarray, min_prominence: float) -> tuple[np.ndarray, n
 
 def basin_boundaries(y: np.ndarray, peaks: np.ndarray) -> list[int]:
     """Index of the lowest point between each pair of neighbouring peaks (the first one where several tie)."""
-    return [int(lo + np.argmin(y[lo:hi + 1])) for lo, hi in zip(peaks[:-1], peaks[1:])]
+    return [int(lo + np.argmin(y[lo : hi + 1])) for lo, hi in zip(peaks[:-1], peaks[1:])]

@@ -18,7 +18,6 @@ import numpy as np
 
 from nassb.core.errors import InputError
 
-
 ANODIC = "anodic"
 CATHODIC = "cathodic"
 
@@ -94,8 +93,9 @@ def check_cycling_arrays(time_s, voltage_V, current_A, source: str, *, min_point
     step and cycle value per sample. An error names its row counted from 0 (the first sample is row 0)."""
     arrays = [np.asarray(a, dtype=float) for a in (time_s, voltage_V, current_A)]
     if any(a.ndim != 1 or a.shape != arrays[0].shape for a in arrays):
-        raise InputError(source, "time_s/voltage_V/current_A", "three 1-D arrays of equal length",
-                         [a.shape for a in arrays])
+        raise InputError(
+            source, "time_s/voltage_V/current_A", "three 1-D arrays of equal length", [a.shape for a in arrays]
+        )
     if arrays[0].size < min_points:
         raise InputError(source, "time_s", f"at least {min_points} points", arrays[0].size)
     for name, values in zip(("time_s", "voltage_V", "current_A"), arrays):
@@ -134,11 +134,16 @@ def half_cycle_runs(current_A, *, rest_current_A: float | None = None, step=None
     return [(a, b, int(direction[a])) for a, b in _runs(labels) if direction[a] != 0]
 
 
-def segmentation_settings(ocv_V: float, rest_current_A: float | None, level_tolerance: float,
-                          plateau_window: tuple[float, float]) -> dict[str, Any]:
+def segmentation_settings(
+    ocv_V: float, rest_current_A: float | None, level_tolerance: float, plateau_window: tuple[float, float]
+) -> dict[str, Any]:
     """The options of `segment_half_cycles` that shape the half-cycles' statistics, as a result records them."""
-    return {"ocv_V": ocv_V, "rest_current_A": rest_current_A, "level_tolerance": level_tolerance,
-            "plateau_window": list(plateau_window)}
+    return {
+        "ocv_V": ocv_V,
+        "rest_current_A": rest_current_A,
+        "level_tolerance": level_tolerance,
+        "plateau_window": list(plateau_window),
+    }
 
 
 def check_area(area_cm2: float | None, source: str, required: bool = False) -> None:
@@ -172,9 +177,13 @@ def _split_levels(raw: np.ndarray, tolerance: float, min_points: int) -> list[tu
     """
     n = raw.size
     edge = 1 if n > 2 * min_points + 2 else 0
-    magnitude = np.abs(raw[edge:n - edge])
+    magnitude = np.abs(raw[edge : n - edge])
     differences = np.diff(magnitude)
-    sigma = 1.4826 * float(np.median(np.abs(differences - np.median(differences)))) / math.sqrt(2) if differences.size else 0.0
+    sigma = (
+        1.4826 * float(np.median(np.abs(differences - np.median(differences)))) / math.sqrt(2)
+        if differences.size
+        else 0.0
+    )
     pieces, stack = [], [(0, magnitude.size)]
     while stack:
         a, b = stack.pop()
@@ -208,8 +217,9 @@ def _constant_current_rows(i, step, rest_current_A, level_tolerance, smooth_poin
     return rows
 
 
-def half_cycle_from_rows(index, cycle, t, v, i, a, b, area_cm2, ocv_V, plateau_window, contains_short=False,
-                         after_short=False) -> HalfCycle:
+def half_cycle_from_rows(
+    index, cycle, t, v, i, a, b, area_cm2, ocv_V, plateau_window, contains_short=False, after_short=False
+) -> HalfCycle:
     """The statistics (`HalfCycle`) of rows a to b - 1 as one half-cycle."""
     times = t[a:b]
     eta = np.abs(v[a:b] - ocv_V)
@@ -307,11 +317,14 @@ def segment_half_cycles(
     there: pass the set-point (control) current when the cycler records it. Cycle numbers come from `cycle` or count returns to the first
     half-cycle's sign.
     """
-    t, v, i, step, cycle = check_cycling_arrays(time_s, voltage_V, current_A, source, min_points=3, step=step,
-                                                cycle=cycle)
+    t, v, i, step, cycle = check_cycling_arrays(
+        time_s, voltage_V, current_A, source, min_points=3, step=step, cycle=cycle
+    )
     check_area(area_cm2, source)
     _check_segmentation_options(source, level_tolerance, plateau_window, smooth_points)
     rows = _constant_current_rows(i, step, rest_current_A, level_tolerance, smooth_points, min_points)
     cycles = _cycle_numbers(rows, i, cycle)
-    return tuple(half_cycle_from_rows(n, c, t, v, i, a, b, area_cm2, ocv_V, plateau_window)
-                 for n, ((a, b), c) in enumerate(zip(rows, cycles)))
+    return tuple(
+        half_cycle_from_rows(n, c, t, v, i, a, b, area_cm2, ocv_V, plateau_window)
+        for n, ((a, b), c) in enumerate(zip(rows, cycles))
+    )

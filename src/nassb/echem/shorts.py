@@ -10,14 +10,15 @@ al., ACS Appl. Mater. Interfaces 12, 678 (2020) for Na | beta''-alumina).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from nassb.core.errors import InputError
-from nassb.core.value import Value
 from nassb.core.quantity import computed
+from nassb.core.value import Value
 from nassb.echem.segmentation import (
     HalfCycle,
     check_cycling_arrays,
@@ -63,7 +64,9 @@ class ShortCriteria:
         if not self.noise_factor > 1:
             raise InputError("short criteria", "noise_factor", "a factor above 1", self.noise_factor)
         if self.short_resistance_ohm is not None and not self.short_resistance_ohm > 0:
-            raise InputError("short criteria", "short_resistance_ohm", "a positive resistance in Ohm", self.short_resistance_ohm)
+            raise InputError(
+                "short criteria", "short_resistance_ohm", "a positive resistance in Ohm", self.short_resistance_ohm
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return jsonable(asdict(self))
@@ -91,8 +94,12 @@ class ShortCircuit:
 
     def onset(self, settings: Mapping[str, Any]) -> Value | None:
         """The onset time as a computed `Value` (None without a short), with `settings` and the criteria."""
-        return computed(self.short_time_s, "s", f"short-circuit test ({self.criterion})",
-                        {**settings, "short_criteria": self.criteria.to_dict()})
+        return computed(
+            self.short_time_s,
+            "s",
+            f"short-circuit test ({self.criterion})",
+            {**settings, "short_criteria": self.criteria.to_dict()},
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return jsonable(asdict(self))
@@ -104,8 +111,9 @@ def _forward_max(values: np.ndarray, window: int) -> np.ndarray:
     return pd.Series(values[::-1]).rolling(window, min_periods=1).max().to_numpy()[::-1]
 
 
-def _find_short(t: np.ndarray, v: np.ndarray, half_cycles: tuple[HalfCycle, ...], ocv_V: float,
-               criteria: ShortCriteria) -> ShortCircuit:
+def _find_short(
+    t: np.ndarray, v: np.ndarray, half_cycles: tuple[HalfCycle, ...], ocv_V: float, criteria: ShortCriteria
+) -> ShortCircuit:
     """The short-circuit test (`ShortCriteria`) on the half-cycles of a record; the earliest onset wins."""
     import pandas as pd
 
@@ -133,7 +141,7 @@ def _find_short(t: np.ndarray, v: np.ndarray, half_cycles: tuple[HalfCycle, ...]
 
     def persistent(candidates: np.ndarray, threshold: np.ndarray) -> int | None:
         for k in np.flatnonzero(candidates):
-            if np.median(resistance[k:hc_end_position[k]]) < threshold[k]:
+            if np.median(resistance[k : hc_end_position[k]]) < threshold[k]:
                 return int(k)
         return None
 
@@ -142,29 +150,54 @@ def _find_short(t: np.ndarray, v: np.ndarray, half_cycles: tuple[HalfCycle, ...]
         collapse = (resistance < threshold) & (forward_max < threshold) & held_long_enough
     k = persistent(collapse, threshold)
     if k is not None:
-        found.append((k, "collapse", float(reference[k]), None,
-                      f"|V|/|I| fell below {criteria.collapse_fraction:g} x its reference "
-                      f"({reference[k]:.4g} Ohm) and stayed there while current flowed"))
+        found.append(
+            (
+                k,
+                "collapse",
+                float(reference[k]),
+                None,
+                f"|V|/|I| fell below {criteria.collapse_fraction:g} x its reference "
+                f"({reference[k]:.4g} Ohm) and stayed there while current flowed",
+            )
+        )
     if criteria.short_resistance_ohm is not None:
         limit = np.full(n, float(criteria.short_resistance_ohm))
         k = persistent((resistance < limit) & (forward_max < limit) & held_long_enough, limit)
         if k is not None:
-            found.append((k, "resistance", float(reference[k]) if np.isfinite(reference[k]) else math.nan, None,
-                          f"|V|/|I| below {criteria.short_resistance_ohm:g} Ohm while current flowed"))
+            found.append(
+                (
+                    k,
+                    "resistance",
+                    float(reference[k]) if np.isfinite(reference[k]) else math.nan,
+                    None,
+                    f"|V|/|I| below {criteria.short_resistance_ohm:g} Ohm while current flowed",
+                )
+            )
     noisy = _noise_onset(t, v, rows, owner, half_cycles, resistance, reference, level, ocv_V, criteria)
     if noisy is not None:
         k, ratio = noisy
-        found.append((k, "noise", float(reference[k]), ratio,
-                      f"high-frequency voltage noise rose {ratio:.3g}-fold (threshold {criteria.noise_factor:g}) "
-                      f"while |V|/|I| dropped by at least {criteria.min_drop_fraction:g}"))
+        found.append(
+            (
+                k,
+                "noise",
+                float(reference[k]),
+                ratio,
+                f"high-frequency voltage noise rose {ratio:.3g}-fold (threshold {criteria.noise_factor:g}) "
+                f"while |V|/|I| dropped by at least {criteria.min_drop_fraction:g}",
+            )
+        )
     if not found:
         return none("no collapse of the polarisation and no rise of the voltage noise during constant current")
     k, criterion, before, ratio, description = min(found, key=lambda item: item[0])
-    after = float(np.median(resistance[k:k + (criteria.noise_window_points if criterion == "noise" else hold)]))
-    return ShortCircuit(True, float(t[rows[k]]), int(rows[k]), int(owner[k]), criterion, description, before, after, ratio, criteria)
+    after = float(np.median(resistance[k : k + (criteria.noise_window_points if criterion == "noise" else hold)]))
+    return ShortCircuit(
+        True, float(t[rows[k]]), int(rows[k]), int(owner[k]), criterion, description, before, after, ratio, criteria
+    )
 
 
-def _noise_onset(t, v, rows, owner, half_cycles, resistance, reference, level, ocv_V, criteria) -> tuple[int, float] | None:
+def _noise_onset(
+    t, v, rows, owner, half_cycles, resistance, reference, level, ocv_V, criteria
+) -> tuple[int, float] | None:
     """Onset (position in the constant-current sequence) of a sustained rise of the voltage noise."""
     import pandas as pd
 
@@ -198,7 +231,7 @@ def _noise_onset(t, v, rows, owner, half_cycles, resistance, reference, level, o
         return None
     k = int(hits[0])
     first = max(k - window + 1, 0)
-    jumps = np.flatnonzero(np.abs(change[first:k + 1]) > criteria.noise_factor * baseline[k])
+    jumps = np.flatnonzero(np.abs(change[first : k + 1]) > criteria.noise_factor * baseline[k])
     return (first + int(jumps[0]) if jumps.size else k), float(ratio[k])
 
 
@@ -222,12 +255,15 @@ def detect_short(
     and stationary noise are not shorts. The earliest onset of the criteria is reported.
     """
     t, v, i, step, _ = check_cycling_arrays(time_s, voltage_V, current_A, source, min_points=3, step=step)
-    half_cycles = segment_half_cycles(t, v, i, step=step, ocv_V=ocv_V, rest_current_A=rest_current_A, level_tolerance=level_tolerance, source=source)
+    half_cycles = segment_half_cycles(
+        t, v, i, step=step, ocv_V=ocv_V, rest_current_A=rest_current_A, level_tolerance=level_tolerance, source=source
+    )
     return _find_short(t, v, half_cycles, ocv_V, criteria)
 
 
-def _truncate_at_short(half_cycles, short: ShortCircuit, t, v, i, area_cm2, ocv_V,
-                       plateau_window) -> tuple[HalfCycle, ...]:
+def _truncate_at_short(
+    half_cycles, short: ShortCircuit, t, v, i, area_cm2, ocv_V, plateau_window
+) -> tuple[HalfCycle, ...]:
     """The half-cycles with the one the short cuts recomputed up to its onset and the later ones marked."""
     if not short.short_detected:
         return half_cycles
@@ -237,8 +273,21 @@ def _truncate_at_short(half_cycles, short: ShortCircuit, t, v, i, area_cm2, ocv_
             result.append(replace(h, after_short=True))
         elif h.stop_row > short.short_row:
             if short.short_row - h.start_row >= 3:
-                result.append(half_cycle_from_rows(h.index, h.cycle, t, v, i, h.start_row, short.short_row, area_cm2, ocv_V,
-                                                   plateau_window, contains_short=True))
+                result.append(
+                    half_cycle_from_rows(
+                        h.index,
+                        h.cycle,
+                        t,
+                        v,
+                        i,
+                        h.start_row,
+                        short.short_row,
+                        area_cm2,
+                        ocv_V,
+                        plateau_window,
+                        contains_short=True,
+                    )
+                )
             else:
                 result.append(replace(h, contains_short=True))
         else:
@@ -246,13 +295,24 @@ def _truncate_at_short(half_cycles, short: ShortCircuit, t, v, i, area_cm2, ocv_
     return tuple(result)
 
 
-def half_cycles_cut_at_short(t, v, i, *, area_cm2, step, cycle, ocv_V, criteria, rest_current_A, level_tolerance,
-                             plateau_window, source) -> tuple[tuple[HalfCycle, ...], ShortCircuit]:
+def half_cycles_cut_at_short(
+    t, v, i, *, area_cm2, step, cycle, ocv_V, criteria, rest_current_A, level_tolerance, plateau_window, source
+) -> tuple[tuple[HalfCycle, ...], ShortCircuit]:
     """The half-cycles of checked arrays (`segment_half_cycles`) cut at the short found in them, and that short:
     the first step of the symmetric-cell and the CCD analyses."""
-    half_cycles = segment_half_cycles(t, v, i, area_cm2=area_cm2, step=step, cycle=cycle, ocv_V=ocv_V,
-                                      rest_current_A=rest_current_A, level_tolerance=level_tolerance,
-                                      plateau_window=plateau_window, source=source)
+    half_cycles = segment_half_cycles(
+        t,
+        v,
+        i,
+        area_cm2=area_cm2,
+        step=step,
+        cycle=cycle,
+        ocv_V=ocv_V,
+        rest_current_A=rest_current_A,
+        level_tolerance=level_tolerance,
+        plateau_window=plateau_window,
+        source=source,
+    )
     short = _find_short(t, v, half_cycles, ocv_V, criteria)
     return _truncate_at_short(half_cycles, short, t, v, i, area_cm2, ocv_V, plateau_window), short
 

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from nassb.core.errors import InputError
-from nassb.core.value import Value
 from nassb.core.quantity import computed, quantities_dict
+from nassb.core.value import Value
 from nassb.echem.segmentation import (
     ANODIC,
     CATHODIC,
@@ -76,13 +76,24 @@ class SymmetricCellAnalysis:
     def quantities(self) -> dict[str, Value | None]:
         """The summary numbers above and the short's onset time (short.short_time_s), with the area, R_bulk,
         current level, stability band, short criteria and segmentation options as settings."""
-        settings = {"area_cm2": self.area_cm2, "R_bulk_ohm": self.R_bulk_ohm,
-                    "asr_includes_bulk": self.asr_includes_bulk,
-                    "level_current_A": self.level_current_A, "stable_band_fraction": self.stable_band_fraction,
-                    **self.segmentation}
-        values = {field: computed(getattr(self, field), unit, SYMMETRIC_METHOD, settings,
-                                  None if stderr is None else getattr(self, stderr))
-                  for field, unit, stderr in _QUANTITIES}
+        settings = {
+            "area_cm2": self.area_cm2,
+            "R_bulk_ohm": self.R_bulk_ohm,
+            "asr_includes_bulk": self.asr_includes_bulk,
+            "level_current_A": self.level_current_A,
+            "stable_band_fraction": self.stable_band_fraction,
+            **self.segmentation,
+        }
+        values = {
+            field: computed(
+                getattr(self, field),
+                unit,
+                SYMMETRIC_METHOD,
+                settings,
+                None if stderr is None else getattr(self, stderr),
+            )
+            for field, unit, stderr in _QUANTITIES
+        }
         values["short.short_time_s"] = self.short.onset(settings)
         return values
 
@@ -90,9 +101,11 @@ class SymmetricCellAnalysis:
         return {**jsonable(asdict(self)), "quantities": quantities_dict(self.quantities())}
 
 
-SYMMETRIC_METHOD = ("median plateau overpotential |V - ocv| of the half-cycles at the dominant current before any "
-                    "short; growth by least squares with one intercept per direction; ASR halved for a symmetric "
-                    "cell (seed 002 Eq. 8)")
+SYMMETRIC_METHOD = (
+    "median plateau overpotential |V - ocv| of the half-cycles at the dominant current before any "
+    "short; growth by least squares with one intercept per direction; ASR halved for a symmetric "
+    "cell (seed 002 Eq. 8)"
+)
 _QUANTITIES = (
     ("level_current_density_mA_per_cm2", "mA/cm2", None),
     ("anodic_plateau_V", "V", None),
@@ -155,16 +168,28 @@ def analyse_symmetric_cell(
 ) -> SymmetricCellAnalysis:
     """Half-cycles, polarisation asymmetry, overpotential growth, ASR (halved: seed 002 Eq. 8),
     interfacial share against I x R_bulk, hours of stable cycling and the short-circuit test."""
-    t, v, i, step, cycle = check_cycling_arrays(time_s, voltage_V, current_A, source, min_points=3, step=step,
-                                                cycle=cycle)
+    t, v, i, step, cycle = check_cycling_arrays(
+        time_s, voltage_V, current_A, source, min_points=3, step=step, cycle=cycle
+    )
     check_area(area_cm2, source)
     if R_bulk_ohm is not None and not (math.isfinite(R_bulk_ohm) and R_bulk_ohm >= 0):
         raise InputError(source, "R_bulk_ohm", "a non-negative resistance in Ohm", R_bulk_ohm)
     if not 0 < stable_band_fraction:
         raise InputError(source, "stable_band_fraction", "a positive fraction", stable_band_fraction)
     half_cycles, short = half_cycles_cut_at_short(
-        t, v, i, area_cm2=area_cm2, step=step, cycle=cycle, ocv_V=ocv_V, criteria=criteria, rest_current_A=rest_current_A,
-        level_tolerance=level_tolerance, plateau_window=plateau_window, source=source)
+        t,
+        v,
+        i,
+        area_cm2=area_cm2,
+        step=step,
+        cycle=cycle,
+        ocv_V=ocv_V,
+        criteria=criteria,
+        rest_current_A=rest_current_A,
+        level_tolerance=level_tolerance,
+        plateau_window=plateau_window,
+        source=source,
+    )
     usable = [h for h in half_cycles if before_short(h, short)]
     if any(not h.contains_short for h in usable):
         usable = [h for h in usable if not h.contains_short]
@@ -188,7 +213,12 @@ def analyse_symmetric_cell(
         R_cell = float(np.median([h.R_apparent_ohm for h in used[:2]]))
         if R_bulk_ohm is not None:
             if R_bulk_ohm > R_cell:
-                raise InputError(source, "R_bulk_ohm", f"at most the cell's apparent resistance |V|/|I| = {R_cell:.4g} Ohm", R_bulk_ohm)
+                raise InputError(
+                    source,
+                    "R_bulk_ohm",
+                    f"at most the cell's apparent resistance |V|/|I| = {R_cell:.4g} Ohm",
+                    R_bulk_ohm,
+                )
             ohmic_drop = level * R_bulk_ohm
             share = (R_cell - R_bulk_ohm) / R_cell
         if area_cm2 is not None:

@@ -7,7 +7,8 @@ contribution that has enough temperatures.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from nassb.core.errors import InputError
 from nassb.echem.assignment import AssignmentSummary
@@ -63,8 +64,16 @@ def arrhenius_by_contribution(
     results = {}
     for name in contributions:
         field = CONTRIBUTION_FIELDS[name]
-        points = [(float(t), _field(s, field), _field(s, field.replace("_S_per_cm", "_stderr_S_per_cm")), _field(s, "bulk_source"))
-                  for t, s in rows if _field(s, field) is not None]
+        points = [
+            (
+                float(t),
+                _field(s, field),
+                _field(s, field.replace("_S_per_cm", "_stderr_S_per_cm")),
+                _field(s, "bulk_source"),
+            )
+            for t, s in rows
+            if _field(s, field) is not None
+        ]
         temperatures = [p[0] for p in points]
         sigmas = [p[1] for p in points]
         stderrs = [p[2] for p in points]
@@ -74,30 +83,50 @@ def arrhenius_by_contribution(
             from_series = sum(p[3] == "series intercept" for p in points)
             if from_series:
                 notes.append(f"{from_series} of {len(points)} points take R_bulk from the series intercept")
-        entry: dict[str, Any] = {"form": form, "prefactor_unit": PREFACTOR_UNITS[form], "n_points": len(points),
-                                 "weighted": weighted}
+        entry: dict[str, Any] = {
+            "form": form,
+            "prefactor_unit": PREFACTOR_UNITS[form],
+            "n_points": len(points),
+            "weighted": weighted,
+        }
         if len(set(temperatures)) < 3:
             notes.append("fewer than 3 temperatures: no fit")
-            entry.update(dict.fromkeys(("Ea_eV", "Ea_stderr_eV", "prefactor", "prefactor_stderr", "sigma_298K_S_per_cm",
-                                        "sigma_298K_stderr_S_per_cm", "extrapolated_to_298K", "r_squared", "temperature_range_K", "kink")))
+            entry.update(
+                dict.fromkeys(
+                    (
+                        "Ea_eV",
+                        "Ea_stderr_eV",
+                        "prefactor",
+                        "prefactor_stderr",
+                        "sigma_298K_S_per_cm",
+                        "sigma_298K_stderr_S_per_cm",
+                        "extrapolated_to_298K",
+                        "r_squared",
+                        "temperature_range_K",
+                        "kink",
+                    )
+                )
+            )
             entry["note"] = "; ".join(notes)
             results[name] = entry
             continue
         label = f"{source} ({name})"
         fit = fit_arrhenius(temperatures, sigmas, stderrs if weighted else None, form, label)
         kink = fit_arrhenius_with_kink(temperatures, sigmas, stderrs if weighted else None, form, source=label)
-        entry.update({
-            "Ea_eV": fit.Ea_eV,
-            "Ea_stderr_eV": fit.Ea_stderr_eV,
-            "prefactor": fit.prefactor,
-            "prefactor_stderr": fit.prefactor_stderr,
-            "sigma_298K_S_per_cm": fit.sigma_298K_S_per_cm,
-            "sigma_298K_stderr_S_per_cm": fit.sigma_298K_stderr_S_per_cm,
-            "extrapolated_to_298K": fit.extrapolated_to_298K,
-            "r_squared": fit.r_squared,
-            "temperature_range_K": [min(temperatures), max(temperatures)],
-            "kink": _kink_dict(kink),
-            "note": "; ".join(notes),
-        })
+        entry.update(
+            {
+                "Ea_eV": fit.Ea_eV,
+                "Ea_stderr_eV": fit.Ea_stderr_eV,
+                "prefactor": fit.prefactor,
+                "prefactor_stderr": fit.prefactor_stderr,
+                "sigma_298K_S_per_cm": fit.sigma_298K_S_per_cm,
+                "sigma_298K_stderr_S_per_cm": fit.sigma_298K_stderr_S_per_cm,
+                "extrapolated_to_298K": fit.extrapolated_to_298K,
+                "r_squared": fit.r_squared,
+                "temperature_range_K": [min(temperatures), max(temperatures)],
+                "kink": _kink_dict(kink),
+                "note": "; ".join(notes),
+            }
+        )
         results[name] = entry
     return results

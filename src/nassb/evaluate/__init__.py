@@ -10,8 +10,9 @@ reproduces, and lists the nearest literature cells of the knowledge base.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from nassb.cell.design import CellDesign
 from nassb.cell.rate_model import DischargeResult, simulate_discharge
@@ -50,12 +51,17 @@ def rate_point(resolved: ResolvedCell, energy: StackEnergy, discharge: Discharge
     energy_Wh_per_kg = discharge.energy_mWh_per_cm2 / energy.cell_mass_g_per_cm2
     duration_h = capacity / discharge.current_density_mA_per_cm2
     return RatePoint(
-        c_rate=discharge.c_rate, current_density_mA_per_cm2=discharge.current_density_mA_per_cm2,
-        capacity_mAh_per_g=capacity / active_g_per_cm2, capacity_mAh_per_cm2=capacity, utilisation=discharge.utilisation,
+        c_rate=discharge.c_rate,
+        current_density_mA_per_cm2=discharge.current_density_mA_per_cm2,
+        capacity_mAh_per_g=capacity / active_g_per_cm2,
+        capacity_mAh_per_cm2=capacity,
+        utilisation=discharge.utilisation,
         mean_voltage_V=discharge.energy_mWh_per_cm2 / capacity if capacity > 0 else 0.0,
-        energy_Wh_per_kg=energy_Wh_per_kg, energy_Wh_per_L=discharge.energy_mWh_per_cm2 / energy.cell_thickness_cm,
+        energy_Wh_per_kg=energy_Wh_per_kg,
+        energy_Wh_per_L=discharge.energy_mWh_per_cm2 / energy.cell_thickness_cm,
         power_W_per_kg=energy_Wh_per_kg / duration_h if duration_h > 0 else 0.0,
-        limiting_process=discharge.limiting_process, overpotentials_V=dict(discharge.overpotentials_V),
+        limiting_process=discharge.limiting_process,
+        overpotentials_V=dict(discharge.overpotentials_V),
     )
 
 
@@ -81,7 +87,8 @@ class Evaluation:
             "cathode": {
                 "active_loading_mg_per_cm2": resolved.active_loading_mg_per_cm2,
                 "thickness_um": resolved.parameters.get("cathode.thickness", "um"),
-                "mass_fractions": resolved.mass_fractions, "volume_fractions": resolved.volume_fractions,
+                "mass_fractions": resolved.mass_fractions,
+                "volume_fractions": resolved.volume_fractions,
                 "practical_capacity_mAh_per_g": resolved.practical_capacity_mAh_per_g,
                 "theoretical_capacity_mAh_per_g": resolved.theoretical_capacity_mAh_per_g,
                 "conductivities_S_per_cm": resolved.conductivities,
@@ -115,8 +122,11 @@ def literature_cells(design: CellDesign, knowledge_base) -> list[dict[str, Any]]
     """Knowledge-base cells with a discharge capacity that share the cathode, the separator or the anode."""
     records = knowledge_base.records
     cells = records[(records["role"] == "cell") & (records["property"] == "discharge_capacity")]
-    wanted = {"cathode": _words(design.cathode.active), "electrolyte": _words(design.separator.material),
-              "anode": _words(design.anode.material_name or "anode-free")}
+    wanted = {
+        "cathode": _words(design.cathode.active),
+        "electrolyte": _words(design.separator.material),
+        "anode": _words(design.anode.material_name or "anode-free"),
+    }
     weights = {"cathode": 2, "electrolyte": 1, "anode": 1}
     scored = []
     for _, row in cells.iterrows():
@@ -124,15 +134,30 @@ def literature_cells(design: CellDesign, knowledge_base) -> list[dict[str, Any]]
         if score >= 2:
             scored.append((score, row))
     scored.sort(key=lambda item: (-item[0], item[1]["record_id"]))
-    return [{
-        "record_id": row["record_id"], "cell_id": row["cell_id"], "cathode": row["cathode"], "electrolyte": row["electrolyte"],
-        "anode": row["anode"], "capacity": f"{row['value']:g} {row['unit']}", "current": row["current"],
-        "seed_file": row["seed_file"], "locator": row["locator"], "match_score": score,
-    } for score, row in scored[:LITERATURE_CELLS_SHOWN]]
+    return [
+        {
+            "record_id": row["record_id"],
+            "cell_id": row["cell_id"],
+            "cathode": row["cathode"],
+            "electrolyte": row["electrolyte"],
+            "anode": row["anode"],
+            "capacity": f"{row['value']:g} {row['unit']}",
+            "current": row["current"],
+            "seed_file": row["seed_file"],
+            "locator": row["locator"],
+            "match_score": score,
+        }
+        for score, row in scored[:LITERATURE_CELLS_SHOWN]
+    ]
 
 
-def evaluate_design(design: CellDesign, c_rates: list[float] | None = None, knowledge_base=None, simulate: bool = True,
-                    progress: Callable[[int, int], None] | None = None) -> Evaluation:
+def evaluate_design(
+    design: CellDesign,
+    c_rates: list[float] | None = None,
+    knowledge_base=None,
+    simulate: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> Evaluation:
     """Evaluate `design`: energy always; rate capability and the reference comparison when `simulate`."""
     if knowledge_base is None:
         from nassb.kb.store import default_knowledge_base
@@ -140,8 +165,13 @@ def evaluate_design(design: CellDesign, c_rates: list[float] | None = None, know
         knowledge_base = default_knowledge_base()
     resolved = resolve_cell(design, knowledge_base)
     energy = resolved.energy()
-    evaluation = Evaluation(design, resolved, energy, literature_cells=literature_cells(design, knowledge_base),
-                            interfaces=check_interfaces(design, resolved.parameters))
+    evaluation = Evaluation(
+        design,
+        resolved,
+        energy,
+        literature_cells=literature_cells(design, knowledge_base),
+        interfaces=check_interfaces(design, resolved.parameters),
+    )
     if not simulate:
         return evaluation
     rates = sorted(set(c_rates if c_rates is not None else design.cell.c_rates))
@@ -157,10 +187,13 @@ def evaluate_design(design: CellDesign, c_rates: list[float] | None = None, know
         predicted = rate_point(resolved, energy, by_rate[reference_rate])
         reported = design.reference.discharge_capacity_mAh_per_g
         evaluation.reference = {
-            **design.reference.model_dump(), "c_rate_used": reference_rate,
+            **design.reference.model_dump(),
+            "c_rate_used": reference_rate,
             "predicted_capacity_mAh_per_g": predicted.capacity_mAh_per_g,
             "reported_capacity_mAh_per_g": reported,
-            "difference_percent": None if reported is None else 100.0 * (predicted.capacity_mAh_per_g - reported) / reported,
+            "difference_percent": None
+            if reported is None
+            else 100.0 * (predicted.capacity_mAh_per_g - reported) / reported,
             "limiting_process": predicted.limiting_process,
         }
     return evaluation

@@ -7,9 +7,9 @@ elastic constants on its ordered approximant (`nassb.chem.structure.order_struct
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from nassb.core.errors import InputError
 
@@ -65,7 +65,10 @@ def load_structure(reference: str | Path):
     if str(reference) in structures.names():
         return structures.load(str(reference)), str(reference), structures.citation(str(reference))
     raise InputError(
-        "command line", "structure", "a CIF/POSCAR file or one of the library names: " + ", ".join(structures.names()), str(reference),
+        "command line",
+        "structure",
+        "a CIF/POSCAR file or one of the library names: " + ", ".join(structures.names()),
+        str(reference),
     )
 
 
@@ -90,19 +93,35 @@ def analyse_material(
 
     structure, name, source = load_structure(reference)
     if not any(element.symbol == mobile_ion for element in structure.composition.elements):
-        raise InputError(source, "composition", f"a structure containing the mobile ion {mobile_ion}", structure.composition.reduced_formula)
+        raise InputError(
+            source,
+            "composition",
+            f"a structure containing the mobile ion {mobile_ion}",
+            structure.composition.reduced_formula,
+        )
     ordered = order_structure(structure, max_atoms=md_max_atoms)
     bvse = bvse_barriers(ordered, mobile_ion=mobile_ion, resolution_A=resolution_A)
     analysis = MaterialAnalysis(
-        name=name, formula=structure.composition.reduced_formula, source=source, structure=structure, ordered=ordered,
-        bvse=bvse, descriptors=describe(structure, mobile_ion, resolution_A),
+        name=name,
+        formula=structure.composition.reduced_formula,
+        source=source,
+        structure=structure,
+        ordered=ordered,
+        bvse=bvse,
+        descriptors=describe(structure, mobile_ion, resolution_A),
     )
     if md:
         from nassb.transport.md import md_conductivity
 
         analysis.md = md_conductivity(
-            ordered, chgnet_calculator(), temperatures_K=md_temperatures_K, time_ps=md_time_ps,
-            supercell=md_supercell(ordered, md_min_atoms), mobile_ion=mobile_ion, checkpoint_dir=checkpoint_dir, progress=progress,
+            ordered,
+            chgnet_calculator(),
+            temperatures_K=md_temperatures_K,
+            time_ps=md_time_ps,
+            supercell=md_supercell(ordered, md_min_atoms),
+            mobile_ion=mobile_ion,
+            checkpoint_dir=checkpoint_dir,
+            progress=progress,
         )
     if elastic:
         from nassb.mechanics.elastic import elastic_constants, monroe_newman
@@ -125,8 +144,15 @@ def md_supercell(structure, min_atoms: int = 96) -> tuple[int, int, int]:
     return tuple(scaling)
 
 
-def doping_report(parent: str, substitute: str, x_min: float, x_max: float, step: float = 0.05,
-                  supercell_dir: Path | None = None, max_atoms: int = 300) -> dict:
+def doping_report(
+    parent: str,
+    substitute: str,
+    x_min: float,
+    x_max: float,
+    step: float = 0.05,
+    supercell_dir: Path | None = None,
+    max_atoms: int = 300,
+) -> dict:
     """The doping series of `parent` (a formula, a library name or a structure file) as a JSON-ready dict.
 
     With a structure, the Na-site count per formula unit gives the vacancy fraction, and `supercell_dir`
@@ -149,7 +175,12 @@ def doping_report(parent: str, substitute: str, x_min: float, x_max: float, step
         sites, _atoms = na_sublattice(structure)
         na_sites_per_fu = sites / structure.composition.get_reduced_composition_and_factor()[1]
     elif supercell_dir is not None:
-        raise InputError("command line", "--supercells", "a library name or structure file as PARENT (a formula has no structure)", parent)
+        raise InputError(
+            "command line",
+            "--supercells",
+            "a library name or structure file as PARENT (a formula has no structure)",
+            parent,
+        )
     series = [row.to_dict() for row in doping_series(formula, substitute, x_min, x_max, step, na_sites_per_fu)]
     if supercell_dir is not None:
         from pymatgen.io.cif import CifWriter

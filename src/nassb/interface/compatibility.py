@@ -75,17 +75,26 @@ def stack_contacts(design, parameters) -> list[tuple[str, str, str, str]]:
     resolver = MaterialResolver(overrides=design.materials, design_source=design.source)
     separator = resolver.formula(design.separator.material)
     anode = WORKING_ION if design.anode.type in ("na_metal", "anode_free") else resolver.formula(design.anode.material)
-    interlayers = {side: [layer for layer in design.interlayer if layer.position == side and layer.material]
-                   for side in ("anode", "cathode")}
+    interlayers = {
+        side: [layer for layer in design.interlayer if layer.position == side and layer.material]
+        for side in ("anode", "cathode")
+    }
     contacts = []
     previous, previous_label = anode, f"anode ({design.anode.material or anode})"
     for layer in interlayers["anode"]:
         formula = resolver.formula(layer.material)
-        contacts.append((f"{previous_label} | {layer.type} interlayer ({layer.material})", previous, formula,
-                         _skip_reason(layer)))
+        contacts.append(
+            (f"{previous_label} | {layer.type} interlayer ({layer.material})", previous, formula, _skip_reason(layer))
+        )
         previous, previous_label = formula, f"{layer.type} interlayer ({layer.material})"
-    contacts.append((f"{previous_label} | separator ({design.separator.material})", previous, separator,
-                     _skip_reason(*interlayers["anode"][-1:])))
+    contacts.append(
+        (
+            f"{previous_label} | separator ({design.separator.material})",
+            previous,
+            separator,
+            _skip_reason(*interlayers["anode"][-1:]),
+        )
+    )
 
     cathode = design.cathode
     partner_name = cathode.catholyte or design.separator.material
@@ -101,11 +110,18 @@ def stack_contacts(design, parameters) -> list[tuple[str, str, str, str]]:
             coating = resolver.formula(layer.material)
             contacts.append((f"{label} | {layer.type} ({layer.material})", formula, coating, _skip_reason(layer)))
             formula, label = coating, f"{layer.type} ({layer.material})"
-        contacts.append((f"{label} | {'catholyte' if cathode.catholyte else 'separator'} ({partner_name})",
-                         formula, partner, _skip_reason(*interlayers["cathode"][-1:])))
+        contacts.append(
+            (
+                f"{label} | {'catholyte' if cathode.catholyte else 'separator'} ({partner_name})",
+                formula,
+                partner,
+                _skip_reason(*interlayers["cathode"][-1:]),
+            )
+        )
     if cathode.catholyte and partner != separator:
-        contacts.append((f"catholyte ({cathode.catholyte}) | separator ({design.separator.material})", partner,
-                         separator, ""))
+        contacts.append(
+            (f"catholyte ({cathode.catholyte}) | separator ({design.separator.material})", partner, separator, "")
+        )
     unique = {}
     for label, a, b, reason in contacts:
         unique.setdefault((a, b), (label, reason))
@@ -115,8 +131,10 @@ def stack_contacts(design, parameters) -> list[tuple[str, str, str, str]]:
 def _skip_reason(*layers) -> str:
     """Why a contact with the last of `layers` is not computed ("" for none or a solid interlayer)."""
     if layers and layers[-1].type not in SOLID_INTERLAYERS:
-        return (f"not computed: {layers[-1].type} interlayer ({layers[-1].material}); liquids and polymers are "
-                "outside the solid-state reference set")
+        return (
+            f"not computed: {layers[-1].type} interlayer ({layers[-1].material}); liquids and polymers are "
+            "outside the solid-state reference set"
+        )
     return ""
 
 
@@ -141,7 +159,9 @@ def check_interfaces(design, parameters, entries: list | None = None) -> list[In
             check.products = result.products
             check.interface_type = result.interface_type
             check.rule = result.interface_rule
-            flags = [f"{side['formula']}: {side['flag']}" for side in result.entries.values() if side.get("kind") == "hull"]
+            flags = [
+                f"{side['formula']}: {side['flag']}" for side in result.entries.values() if side.get("kind") == "hull"
+            ]
             check.note = "; ".join(dict.fromkeys(flags))
         checks.append(check)
     return checks

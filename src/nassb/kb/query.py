@@ -12,12 +12,43 @@ from nassb.kb.schema import FAMILIES, OTHER_PROPERTY, PROPERTIES, ROLES
 from nassb.kb.store import KnowledgeBase
 
 OUTPUT_COLUMNS = (
-    "record_id", "system", "formula", "family", "role", "property", "value", "value_max", "unit",
-    "qualifier", "value_canonical", "value_max_canonical", "canonical_unit", "temperature_K",
-    "temperature", "temperature_unit", "pressure_MPa", "thickness_um", "loading_mg_per_cm2",
-    "current", "cycles", "liquid_uL", "voltage_window_V", "conditions", "method", "cell_id",
-    "cathode", "electrolyte", "anode", "interlayer", "seed_file", "locator", "ref", "flags",
-    "duplicate_of", "charge_check", "note",
+    "record_id",
+    "system",
+    "formula",
+    "family",
+    "role",
+    "property",
+    "value",
+    "value_max",
+    "unit",
+    "qualifier",
+    "value_canonical",
+    "value_max_canonical",
+    "canonical_unit",
+    "temperature_K",
+    "temperature",
+    "temperature_unit",
+    "pressure_MPa",
+    "thickness_um",
+    "loading_mg_per_cm2",
+    "current",
+    "cycles",
+    "liquid_uL",
+    "voltage_window_V",
+    "conditions",
+    "method",
+    "cell_id",
+    "cathode",
+    "electrolyte",
+    "anode",
+    "interlayer",
+    "seed_file",
+    "locator",
+    "ref",
+    "flags",
+    "duplicate_of",
+    "charge_check",
+    "note",
 )
 
 
@@ -67,8 +98,19 @@ def select(knowledge_base: KnowledgeBase, query: RecordFilter) -> pd.DataFrame:
     if query.seed is not None:
         mask &= records["seed_file"].str.startswith(query.seed)
     if query.text:
-        haystack = records[["system", "formula", "formula_printed", "note", "conditions", "cathode",
-                            "electrolyte", "anode", "interlayer"]].agg(" ".join, axis=1)
+        haystack = records[
+            [
+                "system",
+                "formula",
+                "formula_printed",
+                "note",
+                "conditions",
+                "cathode",
+                "electrolyte",
+                "anode",
+                "interlayer",
+            ]
+        ].agg(" ".join, axis=1)
         mask &= haystack.str.contains(query.text, case=False, regex=False)
     for flag in query.exclude_flags:
         mask &= ~records["flags"].str.split(";").apply(lambda flags, f=flag: f in flags)

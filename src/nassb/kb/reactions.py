@@ -15,7 +15,17 @@ import pandas as pd
 from nassb.chem.formula import parse_formula
 from nassb.core.errors import InputError
 
-REACTION_COLUMNS = ("reaction_id", "equation_printed", "reactants", "products", "seed_file", "locator", "ref", "flags", "note")
+REACTION_COLUMNS = (
+    "reaction_id",
+    "equation_printed",
+    "reactants",
+    "products",
+    "seed_file",
+    "locator",
+    "ref",
+    "flags",
+    "note",
+)
 
 
 def side_element_totals(side: str, source: str = "reaction") -> Counter:

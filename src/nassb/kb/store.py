@@ -21,10 +21,17 @@ from nassb.core.constants import ROOM_TEMPERATURE_K
 from nassb.core.errors import DataError, InputError
 from nassb.core.units import convert, parse_unit
 from nassb.core.value import KnowledgeBaseRecord, Value
-from nassb.kb.schema import (
-    COLUMNS, FAMILIES, METHODS, PROPERTIES, QUALIFIERS, ROLES, TRANSCRIBER_FLAGS, OTHER_PROPERTY,
-)
 from nassb.kb.reactions import load_reactions
+from nassb.kb.schema import (
+    COLUMNS,
+    FAMILIES,
+    METHODS,
+    OTHER_PROPERTY,
+    PROPERTIES,
+    QUALIFIERS,
+    ROLES,
+    TRANSCRIBER_FLAGS,
+)
 from nassb.kb.validate import CHARGE_CHECK_EXEMPT_FAMILIES, check_charge_balance
 
 RECORDS_DIR = Path(__file__).parent / "records"
@@ -75,7 +82,10 @@ def _number(text: str, path: Path, row_number: int, column: str) -> float:
 
 def _check_vocabulary(frame: pd.DataFrame, path: Path) -> None:
     vocabularies = {
-        "family": FAMILIES, "role": ROLES, "qualifier": QUALIFIERS, "method": METHODS,
+        "family": FAMILIES,
+        "role": ROLES,
+        "qualifier": QUALIFIERS,
+        "method": METHODS,
         "property": (*PROPERTIES, OTHER_PROPERTY),
     }
     for column, allowed in vocabularies.items():
@@ -85,7 +95,9 @@ def _check_vocabulary(frame: pd.DataFrame, path: Path) -> None:
     for index, text in frame["flags"].items():
         for flag in filter(None, text.split(";")):
             if flag not in TRANSCRIBER_FLAGS:
-                raise InputError(f"{path.name} row {index + 2}", "flags", f"flags from {', '.join(TRANSCRIBER_FLAGS)}", flag)
+                raise InputError(
+                    f"{path.name} row {index + 2}", "flags", f"flags from {', '.join(TRANSCRIBER_FLAGS)}", flag
+                )
 
 
 def read_records_csv(path: Path) -> pd.DataFrame:
@@ -97,12 +109,24 @@ def read_records_csv(path: Path) -> pd.DataFrame:
     if tuple(frame.columns) != COLUMNS:
         missing = sorted(set(COLUMNS) - set(frame.columns))
         extra = sorted(set(frame.columns) - set(COLUMNS))
-        raise InputError(str(path), "header", f"the {len(COLUMNS)} columns of SCHEMA.md in order",
-                         f"missing {missing}, extra {extra}")
+        raise InputError(
+            str(path),
+            "header",
+            f"the {len(COLUMNS)} columns of SCHEMA.md in order",
+            f"missing {missing}, extra {extra}",
+        )
     frame = frame.apply(lambda column: column.str.strip())
     _check_vocabulary(frame, path)
-    for column in ("value", "value_max", "temperature", "pressure_MPa", "thickness_um",
-                   "loading_mg_per_cm2", "cycles", "liquid_uL"):
+    for column in (
+        "value",
+        "value_max",
+        "temperature",
+        "pressure_MPa",
+        "thickness_um",
+        "loading_mg_per_cm2",
+        "cycles",
+        "liquid_uL",
+    ):
         frame[column] = [_number(text, path, index + 2, column) for index, text in frame[column].items()]
     if frame["value"].isna().any():
         index = int(frame.index[frame["value"].isna()][0])
@@ -180,9 +204,13 @@ def _normalise(frame: pd.DataFrame, issues: list[str]) -> pd.DataFrame:
             reduced.append("")
         charge.append(check)
     frame = frame.assign(
-        value_canonical=value_canonical, value_max_canonical=value_max_canonical,
-        canonical_unit=canonical_units, temperature_K=temperatures, reduced_formula=reduced,
-        charge_check=charge, flags=flags,
+        value_canonical=value_canonical,
+        value_max_canonical=value_max_canonical,
+        canonical_unit=canonical_units,
+        temperature_K=temperatures,
+        reduced_formula=reduced,
+        charge_check=charge,
+        flags=flags,
     )
     return frame
 
@@ -195,19 +223,36 @@ def _mark_duplicates(frame: pd.DataFrame, issues: list[str]) -> pd.DataFrame:
     (amorphous and orthorhombic Na3NbS4) are not taken for repeats.
     """
     identity = frame["reduced_formula"].where(frame["reduced_formula"] != "", frame["system"].str.lower())
-    key = pd.DataFrame({
-        "identity": identity, "property": frame["property"], "role": frame["role"],
-        "value": frame["value_canonical"].round(10).astype(str), "temperature": frame["temperature_K"].round(1).astype(str),
-        "current": frame["current"], "cycles": frame["cycles"].astype(str), "cell": frame["cell_id"],
-    })
+    key = pd.DataFrame(
+        {
+            "identity": identity,
+            "property": frame["property"],
+            "role": frame["role"],
+            "value": frame["value_canonical"].round(10).astype(str),
+            "temperature": frame["temperature_K"].round(1).astype(str),
+            "current": frame["current"],
+            "cycles": frame["cycles"].astype(str),
+            "cell": frame["cell_id"],
+        }
+    )
     seen: dict[tuple, list[tuple[str, str, str]]] = {}
     duplicate_of = []
     flags = list(frame["flags"])
     for position, values in enumerate(key.itertuples(index=False)):
-        record_id, seed, system = frame["record_id"].iat[position], frame["seed_file"].iat[position], frame["system"].iat[position]
+        record_id, seed, system = (
+            frame["record_id"].iat[position],
+            frame["seed_file"].iat[position],
+            frame["system"].iat[position],
+        )
         earlier = seen.setdefault(tuple(values), [])
-        original = next((other_id for other_id, other_seed, other_system in earlier
-                         if other_seed != seed or other_system == system), "")
+        original = next(
+            (
+                other_id
+                for other_id, other_seed, other_system in earlier
+                if other_seed != seed or other_system == system
+            ),
+            "",
+        )
         if original:
             flags[position] = _add_flag(flags[position], "duplicate")
             issues.append(f"{record_id}: same material, property, value and conditions as {original}")

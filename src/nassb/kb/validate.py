@@ -22,9 +22,25 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 CLUSTER_ANION_CHARGES = {
-    "CB11H12": -1, "CB9H10": -1, "B12H12": -2, "B10H10": -2, "B3H8": -1, "BH4": -1, "NH2": -1,
-    "NO2": -1, "NO3": -1, "PS4": -3, "PO4": -3, "SO4": -2, "SbS4": -3, "AsS4": -3, "AlH6": -3,
-    "CN": -1, "S2": -2, "BF4": -1, "PF6": -1,
+    "CB11H12": -1,
+    "CB9H10": -1,
+    "B12H12": -2,
+    "B10H10": -2,
+    "B3H8": -1,
+    "BH4": -1,
+    "NH2": -1,
+    "NO2": -1,
+    "NO3": -1,
+    "PS4": -3,
+    "PO4": -3,
+    "SO4": -2,
+    "SbS4": -3,
+    "AsS4": -3,
+    "AlH6": -3,
+    "CN": -1,
+    "S2": -2,
+    "BF4": -1,
+    "PF6": -1,
 }
 _BARE_CLUSTERS = r"(CB11H12|CB9H10|B12H12|B10H10)(?![a-z0-9])"
 _MIXED_VALENT = {"Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu"}
@@ -57,7 +73,9 @@ def _take_out_clusters(formula: str) -> tuple[str, float, list[str]]:
         found.append(group)
         return ""
 
-    rest = re.sub(r"\(([A-Za-z0-9]+)\)" + _NUMBER, lambda m: take(m.group(1), float(m.group(2) or 1), m.group(0)), formula)
+    rest = re.sub(
+        r"\(([A-Za-z0-9]+)\)" + _NUMBER, lambda m: take(m.group(1), float(m.group(2) or 1), m.group(0)), formula
+    )
     rest = re.sub(_BARE_CLUSTERS, lambda m: take(m.group(1), 1.0, m.group(0)), rest)
     return rest, charge, found
 
@@ -99,4 +117,3 @@ def check_charge_balance(formula: str) -> ChargeCheck:
 CHARGE_CHECK_EXEMPT_FAMILIES = frozenset(
     {"alloy", "metal", "carbon", "organic", "polymer", "liquid", "ionic_liquid", "composite"}
 )
-

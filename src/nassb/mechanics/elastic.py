@@ -13,8 +13,9 @@ Intell. 5, 1031).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -77,9 +78,15 @@ class ElasticResult:
 
         method = "finite strain-stress elastic constants, Voigt-Reuss-Hill average"
         settings = {"model": self.model, "strains": list(self.strains), "born_stable": self.born_stable}
-        return computed_quantities(method, settings, {
-            "bulk_modulus": (self.K_GPa, "GPa", None), "shear_modulus": (self.G_GPa, "GPa", None),
-            "youngs_modulus": (self.E_GPa, "GPa", None)})
+        return computed_quantities(
+            method,
+            settings,
+            {
+                "bulk_modulus": (self.K_GPa, "GPa", None),
+                "shear_modulus": (self.G_GPa, "GPa", None),
+                "youngs_modulus": (self.E_GPa, "GPa", None),
+            },
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -126,8 +133,13 @@ def vrh_moduli(C_GPa: Sequence[Sequence[float]] | np.ndarray) -> Moduli:
     g_reuss = 15 / (4 * s_diagonal - 4 * s_off + 3 * s_shear)
     k, g = (k_voigt + k_reuss) / 2, (g_voigt + g_reuss) / 2
     return Moduli(
-        K_voigt_GPa=float(k_voigt), K_reuss_GPa=float(k_reuss), G_voigt_GPa=float(g_voigt), G_reuss_GPa=float(g_reuss),
-        K_GPa=float(k), G_GPa=float(g), E_GPa=float(9 * k * g / (3 * k + g)),
+        K_voigt_GPa=float(k_voigt),
+        K_reuss_GPa=float(k_reuss),
+        G_voigt_GPa=float(g_voigt),
+        G_reuss_GPa=float(g_reuss),
+        K_GPa=float(k),
+        G_GPa=float(g),
+        E_GPa=float(9 * k * g / (3 * k + g)),
         poisson_ratio=float((3 * k - 2 * g) / (2 * (3 * k + g))),
     )
 
@@ -204,14 +216,25 @@ def elastic_constants(
     symmetric = 0.5 * (stiffness + stiffness.T)
     moduli = vrh_moduli(symmetric)
     stable, smallest = born_stability(symmetric)
-    note = "" if stable else (f"C is not positive definite (smallest eigenvalue {smallest:.3g} GPa): the "
-                              "structure is mechanically unstable with this potential; Reuss and Hill moduli are "
-                              "not physical")
+    note = (
+        ""
+        if stable
+        else (
+            f"C is not positive definite (smallest eigenvalue {smallest:.3g} GPa): the "
+            "structure is mechanically unstable with this potential; Reuss and Hill moduli are "
+            "not physical"
+        )
+    )
     return ElasticResult(
         C_GPa=tuple(tuple(float(v) for v in row) for row in symmetric),
-        K_GPa=moduli.K_GPa, G_GPa=moduli.G_GPa, E_GPa=moduli.E_GPa, poisson_ratio=moduli.poisson_ratio,
-        K_voigt_GPa=moduli.K_voigt_GPa, K_reuss_GPa=moduli.K_reuss_GPa,
-        G_voigt_GPa=moduli.G_voigt_GPa, G_reuss_GPa=moduli.G_reuss_GPa,
+        K_GPa=moduli.K_GPa,
+        G_GPa=moduli.G_GPa,
+        E_GPa=moduli.E_GPa,
+        poisson_ratio=moduli.poisson_ratio,
+        K_voigt_GPa=moduli.K_voigt_GPa,
+        K_reuss_GPa=moduli.K_reuss_GPa,
+        G_voigt_GPa=moduli.G_voigt_GPa,
+        G_reuss_GPa=moduli.G_reuss_GPa,
         born_stable=stable,
         min_eigenvalue_GPa=smallest,
         residual_stress_GPa=tuple(float(v) for v in residual),
@@ -238,13 +261,18 @@ def monroe_newman(
     (Porz et al. 2017, Adv. Energy Mater. 7, 1701003), so it is a screening verdict, not a guarantee.
     """
     source = "monroe_newman"
-    for name, value in (("G_electrolyte_GPa", G_electrolyte_GPa), ("G_metal_GPa", G_metal_GPa),
-                        ("critical_ratio", critical_ratio)):
+    for name, value in (
+        ("G_electrolyte_GPa", G_electrolyte_GPa),
+        ("G_metal_GPa", G_metal_GPa),
+        ("critical_ratio", critical_ratio),
+    ):
         if not (np.isfinite(value) and value > 0):
             raise InputError(source, name, "a finite value above 0", value)
     ratio = float(G_electrolyte_GPa) / float(G_metal_GPa)
     suppresses = ratio >= critical_ratio
-    verdict = (f"suppresses dendrites (G ratio {ratio:.2f} >= {critical_ratio:g})" if suppresses
-               else f"does not suppress dendrites (G ratio {ratio:.2f} < {critical_ratio:g})")
-    return MonroeNewman(float(G_electrolyte_GPa), float(G_metal_GPa), ratio, float(critical_ratio), suppresses,
-                        verdict)
+    verdict = (
+        f"suppresses dendrites (G ratio {ratio:.2f} >= {critical_ratio:g})"
+        if suppresses
+        else f"does not suppress dendrites (G ratio {ratio:.2f} < {critical_ratio:g})"
+    )
+    return MonroeNewman(float(G_electrolyte_GPa), float(G_metal_GPa), ratio, float(critical_ratio), suppresses, verdict)

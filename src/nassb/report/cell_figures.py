@@ -38,7 +38,9 @@ def discharge_figures(discharges, active_loading_mg_per_cm2: float, title: str):
         capacity = np.asarray(discharge.capacity_mAh_per_cm2) / convert(active_loading_mg_per_cm2, "mg/cm2", "g/cm2")
         label = f"{discharge.c_rate:g}C ({discharge.current_density_mA_per_cm2:.3g} mA/cm2)"
         axis.plot(capacity, discharge.voltage_V, color=_colour(index), lw=1.4, label=label)
-        interactive.add_trace(go.Scatter(x=capacity, y=discharge.voltage_V, mode="lines", name=label, line=dict(color=_colour(index))))
+        interactive.add_trace(
+            go.Scatter(x=capacity, y=discharge.voltage_V, mode="lines", name=label, line=dict(color=_colour(index)))
+        )
     axis.set(xlabel="capacity (mAh/g active)", ylabel="cell voltage (V)", title=title)
     axis.legend(fontsize=8)
     static.tight_layout()
@@ -46,25 +48,51 @@ def discharge_figures(discharges, active_loading_mg_per_cm2: float, title: str):
     return static, interactive
 
 
-def rate_capability_figures(rate_points, practical_capacity_mAh_per_g: float, title: str, reference: dict | None = None):
+def rate_capability_figures(
+    rate_points, practical_capacity_mAh_per_g: float, title: str, reference: dict | None = None
+):
     """Delivered capacity against C-rate (log axis), with the material's practical capacity and a reported point."""
     plt, go, _ = plotting_modules()
     rates = [point.c_rate for point in rate_points]
     capacities = [point.capacity_mAh_per_g for point in rate_points]
     static, axis = plt.subplots(figsize=(6, 4.2))
     axis.semilogx(rates, capacities, "o-", color=_colour(0), label="predicted")
-    axis.axhline(practical_capacity_mAh_per_g, color="grey", ls="--", lw=0.8, label="practical capacity of the material")
-    interactive = go.Figure(go.Scatter(x=rates, y=capacities, mode="lines+markers", name="predicted", line=dict(color=_colour(0))))
-    interactive.add_hline(y=practical_capacity_mAh_per_g, line_dash="dash", line_color="grey", annotation_text="practical capacity")
+    axis.axhline(
+        practical_capacity_mAh_per_g, color="grey", ls="--", lw=0.8, label="practical capacity of the material"
+    )
+    interactive = go.Figure(
+        go.Scatter(x=rates, y=capacities, mode="lines+markers", name="predicted", line=dict(color=_colour(0)))
+    )
+    interactive.add_hline(
+        y=practical_capacity_mAh_per_g, line_dash="dash", line_color="grey", annotation_text="practical capacity"
+    )
     if reference and reference.get("reported_capacity_mAh_per_g"):
-        axis.plot([reference["c_rate_used"]], [reference["reported_capacity_mAh_per_g"]], "s", color=_colour(5), label="reported")
-        interactive.add_trace(go.Scatter(x=[reference["c_rate_used"]], y=[reference["reported_capacity_mAh_per_g"]], mode="markers",
-                                         name="reported", marker=dict(symbol="square", size=10, color=_colour(5))))
+        axis.plot(
+            [reference["c_rate_used"]],
+            [reference["reported_capacity_mAh_per_g"]],
+            "s",
+            color=_colour(5),
+            label="reported",
+        )
+        interactive.add_trace(
+            go.Scatter(
+                x=[reference["c_rate_used"]],
+                y=[reference["reported_capacity_mAh_per_g"]],
+                mode="markers",
+                name="reported",
+                marker=dict(symbol="square", size=10, color=_colour(5)),
+            )
+        )
     axis.set(xlabel="C-rate (1/h)", ylabel="capacity (mAh/g active)", title=title, ylim=(0, None))
     axis.legend(fontsize=8)
     static.tight_layout()
-    interactive.update_layout(title=title, xaxis_title="C-rate (1/h)", yaxis_title="capacity (mAh/g active)", xaxis_type="log",
-                              yaxis_rangemode="tozero")
+    interactive.update_layout(
+        title=title,
+        xaxis_title="C-rate (1/h)",
+        yaxis_title="capacity (mAh/g active)",
+        xaxis_type="log",
+        yaxis_rangemode="tozero",
+    )
     return static, interactive
 
 
@@ -83,7 +111,9 @@ def overpotential_figures(rate_points, title: str):
     axis.set(xlabel="C-rate", ylabel="overpotential at half discharge (mV)", title=title)
     axis.legend(fontsize=7)
     static.tight_layout()
-    interactive.update_layout(barmode="stack", title=title, xaxis_title="C-rate", yaxis_title="overpotential at half discharge (mV)")
+    interactive.update_layout(
+        barmode="stack", title=title, xaxis_title="C-rate", yaxis_title="overpotential at half discharge (mV)"
+    )
     return static, interactive
 
 
@@ -97,17 +127,40 @@ def ragone_figures(rate_points, title: str, theoretical_Wh_per_kg: float | None 
     axis.loglog(power, energy, "o-", color=_colour(1))
     for x, y, label in zip(power, energy, text):
         axis.annotate(label, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
-    interactive = go.Figure(go.Scatter(x=power, y=energy, mode="lines+markers+text", text=text, textposition="top right",
-                                       name="this cell", line=dict(color=_colour(1))))
+    interactive = go.Figure(
+        go.Scatter(
+            x=power,
+            y=energy,
+            mode="lines+markers+text",
+            text=text,
+            textposition="top right",
+            name="this cell",
+            line=dict(color=_colour(1)),
+        )
+    )
     if theoretical_Wh_per_kg:
-        axis.axhline(theoretical_Wh_per_kg, color="grey", ls="--", lw=0.8, label="stack energy at the practical capacity")
+        axis.axhline(
+            theoretical_Wh_per_kg, color="grey", ls="--", lw=0.8, label="stack energy at the practical capacity"
+        )
         axis.legend(fontsize=8)
-        interactive.add_trace(go.Scatter(x=[min(power) / 2, max(power) * 2], y=[theoretical_Wh_per_kg] * 2, mode="lines",
-                                         name="at the practical capacity", line=dict(color="grey", dash="dash")))
+        interactive.add_trace(
+            go.Scatter(
+                x=[min(power) / 2, max(power) * 2],
+                y=[theoretical_Wh_per_kg] * 2,
+                mode="lines",
+                name="at the practical capacity",
+                line=dict(color="grey", dash="dash"),
+            )
+        )
     axis.set(xlabel="specific power (W/kg cell)", ylabel="specific energy (Wh/kg cell)", title=title)
     static.tight_layout()
-    interactive.update_layout(title=title, xaxis_title="specific power (W/kg cell)", yaxis_title="specific energy (Wh/kg cell)",
-                              xaxis_type="log", yaxis_type="log")
+    interactive.update_layout(
+        title=title,
+        xaxis_title="specific power (W/kg cell)",
+        yaxis_title="specific energy (Wh/kg cell)",
+        xaxis_type="log",
+        yaxis_type="log",
+    )
     return static, interactive
 
 
@@ -119,10 +172,20 @@ def breakdown_figures(mass_shares: dict[str, float], volume_shares: dict[str, fl
     names: Sequence[str] = list(mass_shares)
     left = np.zeros(2)
     for index, name in enumerate(names):
-        values = np.array([convert(mass_shares.get(name, 0.0), "1", "%"), convert(volume_shares.get(name, 0.0), "1", "%")])
+        values = np.array(
+            [convert(mass_shares.get(name, 0.0), "1", "%"), convert(volume_shares.get(name, 0.0), "1", "%")]
+        )
         axis.barh(["mass", "volume"], values, left=left, color=_colour(index), label=name)
-        interactive.add_trace(go.Bar(y=["mass", "volume"], x=values, name=name, orientation="h", marker_color=_colour(index),
-                                     hovertemplate="%{x:.1f} %"))
+        interactive.add_trace(
+            go.Bar(
+                y=["mass", "volume"],
+                x=values,
+                name=name,
+                orientation="h",
+                marker_color=_colour(index),
+                hovertemplate="%{x:.1f} %",
+            )
+        )
         left += values
     axis.set(xlabel="share of the cell (%)", title=title, xlim=(0, 100))
     axis.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.35))

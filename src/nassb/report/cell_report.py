@@ -24,12 +24,26 @@ from nassb.report.cell_figures import (
     rate_capability_figures,
 )
 
-SECTIONS = ("Summary", "Design and sources", "Energy", "Rate capability", "Limiting process", "Ragone",
-            "Microstructure", "Interfaces", "Literature comparison")
+SECTIONS = (
+    "Summary",
+    "Design and sources",
+    "Energy",
+    "Rate capability",
+    "Limiting process",
+    "Ragone",
+    "Microstructure",
+    "Interfaces",
+    "Literature comparison",
+)
 
 
-SOURCE_KINDS = {UserInput: "design file", KnowledgeBaseRecord: "knowledge base", Literature: "literature",
-                Computation: "computed", DocumentedDefault: "default"}
+SOURCE_KINDS = {
+    UserInput: "design file",
+    KnowledgeBaseRecord: "knowledge base",
+    Literature: "literature",
+    Computation: "computed",
+    DocumentedDefault: "default",
+}
 
 
 def _figure_div(figure) -> str:
@@ -50,28 +64,62 @@ def render_report(evaluation) -> str:
 
     resolved, energy = evaluation.resolved, evaluation.energy
     name = evaluation.design.cell.name
-    figures = {"breakdown": _figure_div(breakdown_figures(energy.mass_breakdown(), energy.volume_breakdown(), "Mass and volume of the cell"))}
+    figures = {
+        "breakdown": _figure_div(
+            breakdown_figures(energy.mass_breakdown(), energy.volume_breakdown(), "Mass and volume of the cell")
+        )
+    }
     if evaluation.rate:
-        figures["discharge"] = _figure_div(discharge_figures(evaluation.discharges, resolved.active_loading_mg_per_cm2, "Discharge curves"))
-        figures["rate"] = _figure_div(rate_capability_figures(evaluation.rate, resolved.practical_capacity_mAh_per_g, "Rate capability",
-                                                              evaluation.reference))
-        figures["overpotential"] = _figure_div(overpotential_figures(evaluation.rate, "Overpotentials at half discharge"))
-        figures["ragone"] = _figure_div(ragone_figures(evaluation.rate, "Ragone plot (cell level)", energy.Wh_per_kg_cell))
-    provenance = [{"quantity": name, "material": resolved.material_of(name) or "", "meaning": definition(name).meaning,
-                   "value": f"{value.magnitude:.4g}", "unit": value.unit, "kind": SOURCE_KINDS[type(value.source)],
-                   "source": value.source.describe()} for name, value in resolved.provenance]
+        figures["discharge"] = _figure_div(
+            discharge_figures(evaluation.discharges, resolved.active_loading_mg_per_cm2, "Discharge curves")
+        )
+        figures["rate"] = _figure_div(
+            rate_capability_figures(
+                evaluation.rate, resolved.practical_capacity_mAh_per_g, "Rate capability", evaluation.reference
+            )
+        )
+        figures["overpotential"] = _figure_div(
+            overpotential_figures(evaluation.rate, "Overpotentials at half discharge")
+        )
+        figures["ragone"] = _figure_div(
+            ragone_figures(evaluation.rate, "Ragone plot (cell level)", energy.Wh_per_kg_cell)
+        )
+    provenance = [
+        {
+            "quantity": name,
+            "material": resolved.material_of(name) or "",
+            "meaning": definition(name).meaning,
+            "value": f"{value.magnitude:.4g}",
+            "unit": value.unit,
+            "kind": SOURCE_KINDS[type(value.source)],
+            "source": value.source.describe(),
+        }
+        for name, value in resolved.provenance
+    ]
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     environment.filters["convert"] = convert
     template = environment.from_string(
-        resources.files("nassb.report").joinpath("templates/cell_report.html.j2").read_text(encoding="utf-8"))
+        resources.files("nassb.report").joinpath("templates/cell_report.html.j2").read_text(encoding="utf-8")
+    )
     return template.render(
-        name=name, description=evaluation.design.cell.description, design_source=evaluation.design.source,
-        generated=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"), version=getattr(nassb, "__version__", ""),
-        sections=SECTIONS, design=evaluation.design, resolved=resolved, energy=energy, rate=evaluation.rate,
-        reference=evaluation.reference, literature=evaluation.literature_cells, provenance=provenance,
+        name=name,
+        description=evaluation.design.cell.description,
+        design_source=evaluation.design.source,
+        generated=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        version=getattr(nassb, "__version__", ""),
+        sections=SECTIONS,
+        design=evaluation.design,
+        resolved=resolved,
+        energy=energy,
+        rate=evaluation.rate,
+        reference=evaluation.reference,
+        literature=evaluation.literature_cells,
+        provenance=provenance,
         interfaces=evaluation.interfaces,
-        defaults=[row for row in provenance if row["kind"] == "default"], figures=figures,
-        process_labels=PROCESS_LABELS, plotly_js=get_plotlyjs(),
+        defaults=[row for row in provenance if row["kind"] == "default"],
+        figures=figures,
+        process_labels=PROCESS_LABELS,
+        plotly_js=get_plotlyjs(),
     )
 
 

@@ -46,14 +46,28 @@ def voltage_time_figures(
         axis.axvline(start / scale, color="grey", lw=0.5, ls=":")
         axis.annotate(text, (start / scale, 1.0), xycoords=("data", "axes fraction"), rotation=90, va="top", fontsize=7)
     if short_time_s is not None:
-        axis.axvline(short_time_s / scale, color=_SHORT, lw=1.5, label=f"short at {short_time_s / scale:.4g} {label[6:-1]}")
+        axis.axvline(
+            short_time_s / scale, color=_SHORT, lw=1.5, label=f"short at {short_time_s / scale:.4g} {label[6:-1]}"
+        )
         axis.legend(loc="lower left")
     figure.tight_layout()
     interactive = make_subplots(specs=[[{"secondary_y": True}]])
-    interactive.add_trace(go.Scattergl(x=t, y=voltage_V, mode="lines", name="voltage (V)", line=dict(color=_VOLTAGE)), secondary_y=False)
-    interactive.add_trace(go.Scattergl(x=t, y=1e3 * np.asarray(current_A), mode="lines", name="current (mA)", line=dict(color=_CURRENT)), secondary_y=True)
+    interactive.add_trace(
+        go.Scattergl(x=t, y=voltage_V, mode="lines", name="voltage (V)", line=dict(color=_VOLTAGE)), secondary_y=False
+    )
+    interactive.add_trace(
+        go.Scattergl(x=t, y=1e3 * np.asarray(current_A), mode="lines", name="current (mA)", line=dict(color=_CURRENT)),
+        secondary_y=True,
+    )
     for start, text in zip(step_starts_s, step_labels):
-        interactive.add_vline(x=start / scale, line_color="grey", line_dash="dot", line_width=1, annotation_text=text, annotation_textangle=-90)
+        interactive.add_vline(
+            x=start / scale,
+            line_color="grey",
+            line_dash="dot",
+            line_width=1,
+            annotation_text=text,
+            annotation_textangle=-90,
+        )
     if short_time_s is not None:
         interactive.add_vline(x=short_time_s / scale, line_color=_SHORT, annotation_text="short")
     interactive.update_layout(title=title, xaxis_title=label)
@@ -62,7 +76,14 @@ def voltage_time_figures(
     return figure, interactive
 
 
-def capacity_figures(cycles: Sequence[int], charge: Sequence[float], discharge: Sequence[float], efficiency: Sequence[float], unit: str, title: str):
+def capacity_figures(
+    cycles: Sequence[int],
+    charge: Sequence[float],
+    discharge: Sequence[float],
+    efficiency: Sequence[float],
+    unit: str,
+    title: str,
+):
     """Charge and discharge capacity (left axis, in `unit`) and Coulombic efficiency (right, %) per cycle."""
     plt, go, make_subplots = plotting_modules()
     figure, axis = plt.subplots(figsize=(8, 4.8))
@@ -70,14 +91,23 @@ def capacity_figures(cycles: Sequence[int], charge: Sequence[float], discharge: 
     axis.plot(cycles, discharge, "s", label="discharge")
     axis.set(xlabel="cycle", ylabel=f"capacity ({unit})", title=title)
     efficiency_axis = axis.twinx()
-    efficiency_axis.plot(cycles, 100 * np.asarray(efficiency, dtype=float), "^-", color="#2ca02c", ms=4, label="Coulombic efficiency")
+    efficiency_axis.plot(
+        cycles, 100 * np.asarray(efficiency, dtype=float), "^-", color="#2ca02c", ms=4, label="Coulombic efficiency"
+    )
     efficiency_axis.set_ylabel("Coulombic efficiency (%)", color="#2ca02c")
     axis.legend(loc="lower left")
     figure.tight_layout()
     interactive = make_subplots(specs=[[{"secondary_y": True}]])
     interactive.add_trace(go.Scatter(x=list(cycles), y=list(charge), mode="markers", name="charge"), secondary_y=False)
-    interactive.add_trace(go.Scatter(x=list(cycles), y=list(discharge), mode="markers", name="discharge"), secondary_y=False)
-    interactive.add_trace(go.Scatter(x=list(cycles), y=list(100 * np.asarray(efficiency, dtype=float)), mode="lines+markers", name="CE (%)"), secondary_y=True)
+    interactive.add_trace(
+        go.Scatter(x=list(cycles), y=list(discharge), mode="markers", name="discharge"), secondary_y=False
+    )
+    interactive.add_trace(
+        go.Scatter(
+            x=list(cycles), y=list(100 * np.asarray(efficiency, dtype=float)), mode="lines+markers", name="CE (%)"
+        ),
+        secondary_y=True,
+    )
     interactive.update_layout(title=title, xaxis_title="cycle")
     interactive.update_yaxes(title_text=f"capacity ({unit})", secondary_y=False)
     interactive.update_yaxes(title_text="Coulombic efficiency (%)", secondary_y=True)
@@ -101,7 +131,9 @@ def dqdv_figures(curves: Sequence[tuple[str, np.ndarray, np.ndarray]], title: st
     return figure, interactive
 
 
-def ramp_figures(current_mA_per_cm2: Sequence[float], overpotential_mV: Sequence[float], ccd_mA_per_cm2: float | None, title: str):
+def ramp_figures(
+    current_mA_per_cm2: Sequence[float], overpotential_mV: Sequence[float], ccd_mA_per_cm2: float | None, title: str
+):
     """Overpotential of each step of a current-density ramp, with the critical current density marked."""
     plt, go, _ = plotting_modules()
     figure, axis = plt.subplots(figsize=(7, 4.8))
@@ -111,7 +143,9 @@ def ramp_figures(current_mA_per_cm2: Sequence[float], overpotential_mV: Sequence
         axis.legend()
     axis.set(xlabel="current density (mA/cm2)", ylabel="overpotential (mV)", title=title)
     figure.tight_layout()
-    interactive = go.Figure(go.Scatter(x=list(current_mA_per_cm2), y=list(overpotential_mV), mode="lines+markers", name="overpotential"))
+    interactive = go.Figure(
+        go.Scatter(x=list(current_mA_per_cm2), y=list(overpotential_mV), mode="lines+markers", name="overpotential")
+    )
     if ccd_mA_per_cm2 is not None:
         interactive.add_vline(x=ccd_mA_per_cm2, line_dash="dash", line_color=_SHORT, annotation_text="CCD")
     interactive.update_layout(title=title, xaxis_title="current density (mA/cm2)", yaxis_title="overpotential (mV)")

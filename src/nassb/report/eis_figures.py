@@ -15,7 +15,12 @@ from nassb.report.figures import plotting_modules
 
 _DATA_COLOUR = "#1f4e79"
 _FIT_COLOUR = "#c0392b"
-_CONTRIBUTION_COLOURS = {"bulk": "#1f77b4", "grain_boundary": "#ff7f0e", "total": "#2ca02c", "electrode_interface": "#9467bd"}
+_CONTRIBUTION_COLOURS = {
+    "bulk": "#1f77b4",
+    "grain_boundary": "#ff7f0e",
+    "total": "#2ca02c",
+    "electrode_interface": "#9467bd",
+}
 
 
 def _nyquist_limits(*impedances: np.ndarray) -> tuple[float, float, float, float]:
@@ -49,7 +54,9 @@ def impedance_fit_figures(
     if has_fit:
         nyquist.plot(fit_impedance_ohm.real, -fit_impedance_ohm.imag, "-", color=_FIT_COLOUR, label=fit_label)
         modulus.loglog(fit_frequency_Hz, np.abs(fit_impedance_ohm), "-", color=_FIT_COLOUR, label=fit_label)
-        phase.semilogx(fit_frequency_Hz, -np.degrees(np.angle(fit_impedance_ohm)), "-", color=_FIT_COLOUR, label=fit_label)
+        phase.semilogx(
+            fit_frequency_Hz, -np.degrees(np.angle(fit_impedance_ohm)), "-", color=_FIT_COLOUR, label=fit_label
+        )
         nyquist.axis(_nyquist_limits(z, fit_impedance_ohm))
     else:
         nyquist.axis(_nyquist_limits(z))
@@ -70,18 +77,73 @@ def impedance_fit_figures(
     figure.suptitle(title)
     figure.tight_layout()
 
-    interactive = make_subplots(rows=2, cols=2, subplot_titles=("Nyquist", "Bode |Z|", "relative residuals (% of |Z|)", "Bode phase"))
+    interactive = make_subplots(
+        rows=2, cols=2, subplot_titles=("Nyquist", "Bode |Z|", "relative residuals (% of |Z|)", "Bode phase")
+    )
     hover = [f"{value:.4g} Hz" for value in f]
-    interactive.add_trace(go.Scatter(x=z.real, y=-z.imag, mode="markers", name="measured", text=hover, marker=dict(color=_DATA_COLOUR)), 1, 1)
-    interactive.add_trace(go.Scatter(x=f, y=np.abs(z), mode="markers", name="|Z| measured", marker=dict(color=_DATA_COLOUR), showlegend=False), 1, 2)
-    interactive.add_trace(go.Scatter(x=f, y=-np.degrees(np.angle(z)), mode="markers", name="phase measured", marker=dict(color=_DATA_COLOUR), showlegend=False), 2, 2)
+    interactive.add_trace(
+        go.Scatter(x=z.real, y=-z.imag, mode="markers", name="measured", text=hover, marker=dict(color=_DATA_COLOUR)),
+        1,
+        1,
+    )
+    interactive.add_trace(
+        go.Scatter(
+            x=f, y=np.abs(z), mode="markers", name="|Z| measured", marker=dict(color=_DATA_COLOUR), showlegend=False
+        ),
+        1,
+        2,
+    )
+    interactive.add_trace(
+        go.Scatter(
+            x=f,
+            y=-np.degrees(np.angle(z)),
+            mode="markers",
+            name="phase measured",
+            marker=dict(color=_DATA_COLOUR),
+            showlegend=False,
+        ),
+        2,
+        2,
+    )
     if has_fit:
-        interactive.add_trace(go.Scatter(x=fit_impedance_ohm.real, y=-fit_impedance_ohm.imag, mode="lines", name=fit_label, line=dict(color=_FIT_COLOUR)), 1, 1)
-        interactive.add_trace(go.Scatter(x=fit_frequency_Hz, y=np.abs(fit_impedance_ohm), mode="lines", showlegend=False, line=dict(color=_FIT_COLOUR)), 1, 2)
-        interactive.add_trace(go.Scatter(x=fit_frequency_Hz, y=-np.degrees(np.angle(fit_impedance_ohm)), mode="lines", showlegend=False, line=dict(color=_FIT_COLOUR)), 2, 2)
+        interactive.add_trace(
+            go.Scatter(
+                x=fit_impedance_ohm.real,
+                y=-fit_impedance_ohm.imag,
+                mode="lines",
+                name=fit_label,
+                line=dict(color=_FIT_COLOUR),
+            ),
+            1,
+            1,
+        )
+        interactive.add_trace(
+            go.Scatter(
+                x=fit_frequency_Hz,
+                y=np.abs(fit_impedance_ohm),
+                mode="lines",
+                showlegend=False,
+                line=dict(color=_FIT_COLOUR),
+            ),
+            1,
+            2,
+        )
+        interactive.add_trace(
+            go.Scatter(
+                x=fit_frequency_Hz,
+                y=-np.degrees(np.angle(fit_impedance_ohm)),
+                mode="lines",
+                showlegend=False,
+                line=dict(color=_FIT_COLOUR),
+            ),
+            2,
+            2,
+        )
     if residual_real is not None:
         interactive.add_trace(go.Scatter(x=f, y=100 * residual_real, mode="lines+markers", name="residual real"), 2, 1)
-        interactive.add_trace(go.Scatter(x=f, y=100 * residual_imag, mode="lines+markers", name="residual imaginary"), 2, 1)
+        interactive.add_trace(
+            go.Scatter(x=f, y=100 * residual_imag, mode="lines+markers", name="residual imaginary"), 2, 1
+        )
     interactive.update_xaxes(title_text="Z' (Ohm)", row=1, col=1)
     interactive.update_yaxes(title_text="-Z'' (Ohm)", scaleanchor="x", scaleratio=1, row=1, col=1)
     for row, col in ((1, 2), (2, 1), (2, 2)):
@@ -95,7 +157,9 @@ def impedance_fit_figures(
 def circuit_fit_figures(spectrum: Spectrum, fit, title: str):
     """`impedance_fit_figures` of a spectrum and a `FitResult`, the fit drawn on 400 log-spaced frequencies."""
     dense_Hz = np.geomspace(spectrum.frequency_Hz.min(), spectrum.frequency_Hz.max(), 400)[::-1]
-    return impedance_fit_figures(spectrum, title, dense_Hz, fit.predict(dense_Hz), fit.residuals_real, fit.residuals_imag)
+    return impedance_fit_figures(
+        spectrum, title, dense_Hz, fit.predict(dense_Hz), fit.residuals_real, fit.residuals_imag
+    )
 
 
 def kk_figures(spectrum: Spectrum, residual_real: np.ndarray, residual_imag: np.ndarray, threshold: float, title: str):
@@ -105,7 +169,9 @@ def kk_figures(spectrum: Spectrum, residual_real: np.ndarray, residual_imag: np.
     figure, axis = plt.subplots(figsize=(8, 4.5))
     axis.semilogx(f, 100 * residual_real, "o-", ms=3, label="real")
     axis.semilogx(f, 100 * residual_imag, "s-", ms=3, label="imaginary")
-    axis.axhspan(-100 * threshold, 100 * threshold, color="grey", alpha=0.15, label=f"±{100 * threshold:.2g}% threshold")
+    axis.axhspan(
+        -100 * threshold, 100 * threshold, color="grey", alpha=0.15, label=f"±{100 * threshold:.2g}% threshold"
+    )
     axis.set(xlabel="frequency (Hz)", ylabel="residual (% of |Z|)", title=title)
     axis.legend()
     figure.tight_layout()
@@ -113,7 +179,9 @@ def kk_figures(spectrum: Spectrum, residual_real: np.ndarray, residual_imag: np.
     interactive.add_trace(go.Scatter(x=f, y=100 * residual_real, mode="lines+markers", name="real"))
     interactive.add_trace(go.Scatter(x=f, y=100 * residual_imag, mode="lines+markers", name="imaginary"))
     interactive.add_hrect(y0=-100 * threshold, y1=100 * threshold, fillcolor="grey", opacity=0.15, line_width=0)
-    interactive.update_layout(title=title, xaxis=dict(type="log", title="frequency (Hz)"), yaxis_title="residual (% of |Z|)")
+    interactive.update_layout(
+        title=title, xaxis=dict(type="log", title="frequency (Hz)"), yaxis_title="residual (% of |Z|)"
+    )
     return figure, interactive
 
 
@@ -138,8 +206,20 @@ def drt_figures(
     figure.tight_layout()
     interactive = go.Figure()
     interactive.add_trace(go.Scatter(x=tau_s, y=gamma_ohm, mode="lines", fill="tozeroy", name="gamma"))
-    interactive.add_trace(go.Scatter(x=list(peak_tau_s), y=list(peak_gamma), mode="markers+text", text=list(peak_labels), textposition="top center", name="peaks", marker=dict(symbol="triangle-down", size=10, color=_FIT_COLOUR)))
-    interactive.update_layout(title=title, xaxis=dict(type="log", title="relaxation time tau (s)"), yaxis_title="gamma (Ohm)")
+    interactive.add_trace(
+        go.Scatter(
+            x=list(peak_tau_s),
+            y=list(peak_gamma),
+            mode="markers+text",
+            text=list(peak_labels),
+            textposition="top center",
+            name="peaks",
+            marker=dict(symbol="triangle-down", size=10, color=_FIT_COLOUR),
+        )
+    )
+    interactive.update_layout(
+        title=title, xaxis=dict(type="log", title="relaxation time tau (s)"), yaxis_title="gamma (Ohm)"
+    )
     return figure, interactive
 
 
@@ -161,15 +241,27 @@ def arrhenius_series_figures(series: dict[str, dict], form: str, title: str):
     for name, data in series.items():
         colour = _CONTRIBUTION_COLOURS.get(name, "#333333")
         x = 1000.0 / np.asarray(data["temperature_K"], dtype=float)
-        axis.plot(x, ordinate(data["temperature_K"], data["sigma_S_per_cm"]), "o", color=colour, label=f"{name} (measured)")
+        axis.plot(
+            x, ordinate(data["temperature_K"], data["sigma_S_per_cm"]), "o", color=colour, label=f"{name} (measured)"
+        )
         fit_x = 1000.0 / np.asarray(data["fit_temperature_K"], dtype=float)
         fit_y = ordinate(data["fit_temperature_K"], data["fit_sigma_S_per_cm"])
         axis.plot(fit_x, fit_y, "-", color=colour, label=data["label"])
-        interactive.add_trace(go.Scatter(x=x, y=ordinate(data["temperature_K"], data["sigma_S_per_cm"]), mode="markers", name=f"{name} (measured)", marker=dict(color=colour)))
+        interactive.add_trace(
+            go.Scatter(
+                x=x,
+                y=ordinate(data["temperature_K"], data["sigma_S_per_cm"]),
+                mode="markers",
+                name=f"{name} (measured)",
+                marker=dict(color=colour),
+            )
+        )
         interactive.add_trace(go.Scatter(x=fit_x, y=fit_y, mode="lines", name=data["label"], line=dict(color=colour)))
     axis.set(xlabel="1000/T (1/K)", ylabel=ylabel, title=title)
-    top = axis.secondary_xaxis("top", functions=(lambda x: 1000.0 / np.maximum(x, 1e-9) - ZERO_CELSIUS_K,
-                                                 lambda t: 1000.0 / (t + ZERO_CELSIUS_K)))
+    top = axis.secondary_xaxis(
+        "top",
+        functions=(lambda x: 1000.0 / np.maximum(x, 1e-9) - ZERO_CELSIUS_K, lambda t: 1000.0 / (t + ZERO_CELSIUS_K)),
+    )
     top.set_xlabel("temperature (degC)")
     axis.legend(fontsize=8)
     figure.tight_layout()

@@ -21,7 +21,9 @@ def plotting_modules():
     return plt, go, make_subplots
 
 
-def write_png_and_html(static_figure, interactive_figure, prefix: str | Path, shared_plotly_js: bool = False) -> list[Path]:
+def write_png_and_html(
+    static_figure, interactive_figure, prefix: str | Path, shared_plotly_js: bool = False
+) -> list[Path]:
     """Save `prefix.png` and `prefix.html`; both open offline. The HTML embeds plotly.js (3.5 MB), or
     with `shared_plotly_js` loads it from one `plotly.min.js` written beside it, for folders of many plots."""
     import matplotlib.pyplot as plt
@@ -29,7 +31,10 @@ def write_png_and_html(static_figure, interactive_figure, prefix: str | Path, sh
     prefix = Path(prefix)
     if prefix.suffix.lower() in (".png", ".html"):
         prefix = prefix.with_suffix("")
-    png = write_atomic(prefix.parent / f"{prefix.name}.png", lambda path: static_figure.savefig(path, dpi=150, bbox_inches="tight", format="png"))
+    png = write_atomic(
+        prefix.parent / f"{prefix.name}.png",
+        lambda path: static_figure.savefig(path, dpi=150, bbox_inches="tight", format="png"),
+    )
     plt.close(static_figure)
     if shared_plotly_js:
         from plotly.offline import get_plotlyjs
@@ -39,7 +44,8 @@ def write_png_and_html(static_figure, interactive_figure, prefix: str | Path, sh
             write_text_atomic(bundle, get_plotlyjs())
     html = write_atomic(
         prefix.parent / f"{prefix.name}.html",
-        lambda path: interactive_figure.write_html(path, include_plotlyjs=SHARED_PLOTLY_JS if shared_plotly_js else True,
-                                                   full_html=True),
+        lambda path: interactive_figure.write_html(
+            path, include_plotlyjs=SHARED_PLOTLY_JS if shared_plotly_js else True, full_html=True
+        ),
     )
     return [png, html]

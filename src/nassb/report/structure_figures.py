@@ -43,7 +43,9 @@ def _slice_corners(lattice_A: np.ndarray, axes: tuple[int, int], counts: tuple[i
     e1 = u / np.linalg.norm(u)
     e2 = v - (v @ e1) * e1
     e2 /= np.linalg.norm(e2)
-    s, t = np.meshgrid((np.arange(counts[0] + 1) - 0.5) / counts[0], (np.arange(counts[1] + 1) - 0.5) / counts[1], indexing="ij")
+    s, t = np.meshgrid(
+        (np.arange(counts[0] + 1) - 0.5) / counts[0], (np.arange(counts[1] + 1) - 0.5) / counts[1], indexing="ij"
+    )
     points = s[..., None] * u + t[..., None] * v
     return points @ e1, points @ e2
 
@@ -80,11 +82,17 @@ def landscape_slices_png(bvse, path: str | Path, level_eV: float | None = None) 
     slices = _slices(landscape)
     aspects = [np.ptp(x) / np.ptp(y) for _, x, y, *_ in slices]
     if max(aspects) <= 1.6:
-        figure, axes = plt.subplots(1, 3, figsize=(4.2 * sum(aspects) + 2.5, 5.2), layout="constrained",
-                                    gridspec_kw=dict(width_ratios=aspects))
+        figure, axes = plt.subplots(
+            1, 3, figsize=(4.2 * sum(aspects) + 2.5, 5.2), layout="constrained", gridspec_kw=dict(width_ratios=aspects)
+        )
     else:
-        figure, axes = plt.subplots(3, 1, figsize=(10.5, 2.8 + 8.0 * sum(1 / a for a in aspects)),
-                                    layout="constrained", gridspec_kw=dict(height_ratios=[1 / a for a in aspects]))
+        figure, axes = plt.subplots(
+            3,
+            1,
+            figsize=(10.5, 2.8 + 8.0 * sum(1 / a for a in aspects)),
+            layout="constrained",
+            gridspec_kw=dict(height_ratios=[1 / a for a in aspects]),
+        )
     mesh = None
     for axis, (values, x, y, first, second, title) in zip(axes, slices):
         finite = np.where(np.isfinite(values), values, top)
@@ -97,8 +105,10 @@ def landscape_slices_png(bvse, path: str | Path, level_eV: float | None = None) 
         axis.set(xlabel=f"along {first} (Å)", ylabel=f"towards {second} (Å)", title=title)
     colour_bar = figure.colorbar(mesh, ax=axes, shrink=0.9, extend="max")
     colour_bar.set_label("E - E_min (eV)")
-    figure.suptitle(f"BVSE of {landscape.mobile_ion} in {landscape.formula}: slices through the minimum, "
-                    f"white contour at {level:.3f} eV")
+    figure.suptitle(
+        f"BVSE of {landscape.mobile_ion} in {landscape.formula}: slices through the minimum, "
+        f"white contour at {level:.3f} eV"
+    )
     target = write_atomic(path, lambda temporary: figure.savefig(temporary, dpi=150, bbox_inches="tight", format="png"))
     plt.close(figure)
     return target
@@ -133,11 +143,22 @@ def landscape_isosurface_html(landscape, path: str | Path, level_eV: float) -> P
     _, go, _ = plotting_modules()
     level = _check_level(level_eV)
     points, values = _cartesian_box(landscape, level + 1.0, _ISOSURFACE_MAX_POINTS)
-    figure = go.Figure(go.Isosurface(
-        x=points[:, 0].astype(np.float32), y=points[:, 1].astype(np.float32), z=points[:, 2].astype(np.float32),
-        value=values.astype(np.float32), isomin=level, isomax=level, surface_count=1,
-        caps=dict(x_show=False, y_show=False, z_show=False), colorscale=[[0, "#1f77b4"], [1, "#1f77b4"]],
-        showscale=False, opacity=0.6, name=f"E = {level:.3f} eV"))
+    figure = go.Figure(
+        go.Isosurface(
+            x=points[:, 0].astype(np.float32),
+            y=points[:, 1].astype(np.float32),
+            z=points[:, 2].astype(np.float32),
+            value=values.astype(np.float32),
+            isomin=level,
+            isomax=level,
+            surface_count=1,
+            caps=dict(x_show=False, y_show=False, z_show=False),
+            colorscale=[[0, "#1f77b4"], [1, "#1f77b4"]],
+            showscale=False,
+            opacity=0.6,
+            name=f"E = {level:.3f} eV",
+        )
+    )
     x, y, z = [], [], []
     for start, step in ((s, e) for s in np.ndindex(2, 2, 2) for e in np.eye(3, dtype=int) if np.dot(s, e) == 0):
         segment = np.array([start, np.add(start, step)]) @ landscape.lattice_matrix_A
@@ -145,8 +166,10 @@ def landscape_isosurface_html(landscape, path: str | Path, level_eV: float) -> P
         y += [*segment[:, 1], None]
         z += [*segment[:, 2], None]
     figure.add_trace(go.Scatter3d(x=x, y=y, z=z, mode="lines", name="unit cell", line=dict(color="black", width=3)))
-    figure.update_layout(title=f"BVSE of {landscape.mobile_ion} in {landscape.formula}: surface E = {level:.3f} eV",
-                         scene=dict(aspectmode="data", xaxis_title="x (Å)", yaxis_title="y (Å)", zaxis_title="z (Å)"))
+    figure.update_layout(
+        title=f"BVSE of {landscape.mobile_ion} in {landscape.formula}: surface E = {level:.3f} eV",
+        scene=dict(aspectmode="data", xaxis_title="x (Å)", yaxis_title="y (Å)", zaxis_title="z (Å)"),
+    )
     html = figure.to_html(include_plotlyjs=True, full_html=True)
     if len(html.encode("utf-8")) >= INLINE_LIMIT_BYTES:
         html = figure.to_html(include_plotlyjs="cdn", full_html=True)
@@ -159,28 +182,47 @@ def md_conductivity_png(conductivity, path: str | Path) -> Path:
     plt, _, _ = plotting_modules()
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.6), layout="constrained")
     colours = plt.cm.plasma(np.linspace(0.1, 0.85, len(conductivity.temperatures_K)))
-    for curve, fit, temperature, colour in zip(conductivity.msd_curves, conductivity.diffusion,
-                                               conductivity.temperatures_K, colours):
+    for curve, fit, temperature, colour in zip(
+        conductivity.msd_curves, conductivity.diffusion, conductivity.temperatures_K, colours
+    ):
         left.plot(curve.lag_ps, curve.msd_A2, color=colour, label=f"{temperature:g} K")
         window = (curve.lag_ps >= fit.start_ps) & (curve.lag_ps <= fit.end_ps)
-        left.plot(curve.lag_ps[window], fit.fitted_msd_A2(curve.lag_ps[window]), color=colour, linestyle="--",
-                  linewidth=1)
+        left.plot(
+            curve.lag_ps[window], fit.fitted_msd_A2(curve.lag_ps[window]), color=colour, linestyle="--", linewidth=1
+        )
     left.set(xlabel="lag time (ps)", ylabel="Na mean squared displacement (Å²)", title="MSD and GLS fit (dashed)")
     left.legend()
     inverse = 1000.0 / np.array(conductivity.temperatures_K)
     d_values = np.array(conductivity.D_cm2_per_s)
     d_errors = np.array(conductivity.D_stderr_cm2_per_s)
     positive = d_values > 0
-    right.errorbar(inverse[positive], d_values[positive], yerr=d_errors[positive], fmt="o", color="C0", capsize=3,
-                   label="MD D* ± GLS stderr")
+    right.errorbar(
+        inverse[positive],
+        d_values[positive],
+        yerr=d_errors[positive],
+        fmt="o",
+        color="C0",
+        capsize=3,
+        label="MD D* ± GLS stderr",
+    )
     arrhenius = conductivity.arrhenius
     if arrhenius is not None:
         line_inverse = np.linspace(inverse[positive].min(), 1000.0 / ROOM_TEMPERATURE_K, 50)
-        right.plot(line_inverse, arrhenius.D_cm2_per_s_at(1000.0 / line_inverse), color="C1",
-                   label=f"Arrhenius Ea = {arrhenius.Ea_eV:.3f} ± {arrhenius.Ea_stderr_eV:.3f} eV")
-        right.errorbar([1000.0 / ROOM_TEMPERATURE_K], [arrhenius.D_298K_cm2_per_s],
-                       yerr=[arrhenius.D_298K_stderr_cm2_per_s], fmt="s", color="C1", capsize=3,
-                       label=f"298 K: σ = {arrhenius.sigma_298K_S_per_cm:.2e} S/cm (H_R = {arrhenius.haven_ratio:g})")
+        right.plot(
+            line_inverse,
+            arrhenius.D_cm2_per_s_at(1000.0 / line_inverse),
+            color="C1",
+            label=f"Arrhenius Ea = {arrhenius.Ea_eV:.3f} ± {arrhenius.Ea_stderr_eV:.3f} eV",
+        )
+        right.errorbar(
+            [1000.0 / ROOM_TEMPERATURE_K],
+            [arrhenius.D_298K_cm2_per_s],
+            yerr=[arrhenius.D_298K_stderr_cm2_per_s],
+            fmt="s",
+            color="C1",
+            capsize=3,
+            label=f"298 K: σ = {arrhenius.sigma_298K_S_per_cm:.2e} S/cm (H_R = {arrhenius.haven_ratio:g})",
+        )
     right.set_yscale("log")
     right.set(xlabel="1000 / T (1/K)", ylabel="D* (cm²/s)", title="tracer diffusion and extrapolation")
     right.legend(fontsize=8)
@@ -198,7 +240,9 @@ def write_material_figures(analysis, folder: Path) -> dict[str, str]:
     barrier_eV = analysis.bvse.highest_barrier_eV
     if barrier_eV is not None:
         isosurface = folder / f"{stem}-bvse-isosurface.html"
-        figures["bvse_isosurface"] = str(landscape_isosurface_html(analysis.bvse.landscape, isosurface, barrier_eV + 0.05))
+        figures["bvse_isosurface"] = str(
+            landscape_isosurface_html(analysis.bvse.landscape, isosurface, barrier_eV + 0.05)
+        )
     if analysis.md is not None:
         figures["md"] = str(md_conductivity_png(analysis.md, folder / f"{stem}-md-msd-arrhenius.png"))
     return figures

@@ -26,13 +26,20 @@ def window_figures(stability):
     last = window.steps[-1].voltage_V if window.steps else 5.0
     top = max(5.0, last + 0.5)
     segments = [segment for segment in _segments(window, top) if segment[1] > segment[0]]
-    title = (f"{stability.formula}: stable from {window.reduction_V:.2f} to "
-             f"{window.oxidation_V:.2f} V vs Na/Na+" if window.oxidation_V is not None
-             else f"{stability.formula}: stable above {window.reduction_V:.2f} V vs Na/Na+")
+    title = (
+        f"{stability.formula}: stable from {window.reduction_V:.2f} to {window.oxidation_V:.2f} V vs Na/Na+"
+        if window.oxidation_V is not None
+        else f"{stability.formula}: stable above {window.reduction_V:.2f} V vs Na/Na+"
+    )
 
     figure, axes = plt.subplots(figsize=(8, 4.5))
-    axes.axvspan(window.reduction_V, window.oxidation_V if window.oxidation_V is not None else top,
-                 color=WINDOW_COLOUR, alpha=0.15, label="stable")
+    axes.axvspan(
+        window.reduction_V,
+        window.oxidation_V if window.oxidation_V is not None else top,
+        color=WINDOW_COLOUR,
+        alpha=0.15,
+        label="stable",
+    )
     for start, end, amount, phases in segments:
         axes.plot([start, end], [amount, amount], color=LINE_COLOUR, lw=2)
         axes.text((start + end) / 2, amount, "\n".join(phases), ha="center", va="bottom", fontsize=7)
@@ -49,19 +56,42 @@ def window_figures(stability):
     axes.legend(loc="upper right", fontsize=8)
 
     interactive = go.Figure()
-    interactive.add_vrect(x0=window.reduction_V, x1=window.oxidation_V if window.oxidation_V is not None else top,
-                          fillcolor=WINDOW_COLOUR, opacity=0.15, line_width=0)
+    interactive.add_vrect(
+        x0=window.reduction_V,
+        x1=window.oxidation_V if window.oxidation_V is not None else top,
+        fillcolor=WINDOW_COLOUR,
+        opacity=0.15,
+        line_width=0,
+    )
     for start, end, amount, phases in segments:
-        interactive.add_trace(go.Scatter(x=[start, end], y=[amount, amount], mode="lines",
-                                         line=dict(color=LINE_COLOUR, width=3), showlegend=False,
-                                         hovertext=f"{start:.2f}-{end:.2f} V: {' + '.join(phases)} "
-                                                   f"({amount:+.3g} Na)", hoverinfo="text"))
-    interactive.add_trace(go.Scatter(x=[(start + end) / 2 for start, end, _, _ in segments],
-                                     y=[amount for _, _, amount, _ in segments],
-                                     text=[" + ".join(phases) for _, _, _, phases in segments], mode="text",
-                                     textposition="top center", showlegend=False, hoverinfo="skip"))
-    interactive.update_layout(title=title, xaxis_title="Voltage vs Na/Na+ (V)",
-                              yaxis_title=f"Na taken up per {stability.formula}", template="plotly_white")
+        interactive.add_trace(
+            go.Scatter(
+                x=[start, end],
+                y=[amount, amount],
+                mode="lines",
+                line=dict(color=LINE_COLOUR, width=3),
+                showlegend=False,
+                hovertext=f"{start:.2f}-{end:.2f} V: {' + '.join(phases)} ({amount:+.3g} Na)",
+                hoverinfo="text",
+            )
+        )
+    interactive.add_trace(
+        go.Scatter(
+            x=[(start + end) / 2 for start, end, _, _ in segments],
+            y=[amount for _, _, amount, _ in segments],
+            text=[" + ".join(phases) for _, _, _, phases in segments],
+            mode="text",
+            textposition="top center",
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    interactive.update_layout(
+        title=title,
+        xaxis_title="Voltage vs Na/Na+ (V)",
+        yaxis_title=f"Na taken up per {stability.formula}",
+        template="plotly_white",
+    )
     return figure, interactive
 
 
@@ -77,21 +107,39 @@ def reaction_figures(reaction):
     kinks = sorted(reaction.kinks, key=lambda kink: kink.molar_fraction_A)
     x = [kink.molar_fraction_A for kink in kinks]
     y = [kink.energy_eV_per_atom for kink in kinks]
-    title = (f"{reaction.reactant_A} | {reaction.reactant_B}: {reaction.reaction_energy_eV_per_atom:.3f} eV/atom, "
-             f"type {reaction.interface_type}")
+    title = (
+        f"{reaction.reactant_A} | {reaction.reactant_B}: {reaction.reaction_energy_eV_per_atom:.3f} eV/atom, "
+        f"type {reaction.interface_type}"
+    )
 
     figure, axes = plt.subplots(figsize=(8, 4.5))
     axes.plot(x, y, "o-", color=LINE_COLOUR)
     interior = [kink for kink in kinks if 0 < kink.molar_fraction_A < 1]
     for number, kink in enumerate(interior, start=1):
-        axes.annotate(str(number), (kink.molar_fraction_A, kink.energy_eV_per_atom), fontsize=8,
-                      xytext=(0, 7), textcoords="offset points", ha="center", va="bottom")
-    key = "\n".join(f"{number}: x = {kink.molar_fraction_A:.3f}, {kink.energy_eV_per_atom:.3f} eV/atom -> "
-                    f"{_product_side(kink.reaction)}" for number, kink in enumerate(interior, start=1))
+        axes.annotate(
+            str(number),
+            (kink.molar_fraction_A, kink.energy_eV_per_atom),
+            fontsize=8,
+            xytext=(0, 7),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+        )
+    key = "\n".join(
+        f"{number}: x = {kink.molar_fraction_A:.3f}, {kink.energy_eV_per_atom:.3f} eV/atom -> "
+        f"{_product_side(kink.reaction)}"
+        for number, kink in enumerate(interior, start=1)
+    )
     axes.text(0, -0.16, key, transform=axes.transAxes, fontsize=8, va="top", ha="left")
     best = min(kinks, key=lambda kink: kink.energy_eV_per_atom)
-    axes.plot([best.molar_fraction_A], [best.energy_eV_per_atom], "*", color="#d62728", ms=14,
-              label=f"most negative: x = {best.molar_fraction_A:.3f}")
+    axes.plot(
+        [best.molar_fraction_A],
+        [best.energy_eV_per_atom],
+        "*",
+        color="#d62728",
+        ms=14,
+        label=f"most negative: x = {best.molar_fraction_A:.3f}",
+    )
     axes.legend(loc="upper right", fontsize=8)
     low = min(y) if min(y) < 0 else -0.01
     axes.set_ylim(low * 1.25, max(0.0, max(y)) + abs(low) * 0.35)
@@ -101,8 +149,20 @@ def reaction_figures(reaction):
     axes.set_title(title, fontsize=10)
     axes.set_xlim(0, 1)
 
-    interactive = go.Figure(go.Scatter(x=x, y=y, mode="lines+markers", line=dict(color=LINE_COLOUR),
-                                       hovertext=[kink.reaction for kink in kinks], hoverinfo="text+x+y"))
-    interactive.update_layout(title=title, xaxis_title=f"molar fraction of {reaction.reactant_A}",
-                              yaxis_title="reaction energy (eV/atom)", template="plotly_white")
+    interactive = go.Figure(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="lines+markers",
+            line=dict(color=LINE_COLOUR),
+            hovertext=[kink.reaction for kink in kinks],
+            hoverinfo="text+x+y",
+        )
+    )
+    interactive.update_layout(
+        title=title,
+        xaxis_title=f"molar fraction of {reaction.reactant_A}",
+        yaxis_title="reaction energy (eV/atom)",
+        template="plotly_white",
+    )
     return figure, interactive

@@ -21,19 +21,24 @@ import gzip
 import json
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from nassb.core.errors import DataError
 
-AFLOW_CITATION = ("Mehl et al. 2017, Comput. Mater. Sci. 136, S1 (AFLOW Library of Crystallographic Prototypes, "
-                  "Part 1), via pymatgen.analysis.prototypes")
-EXPERIMENT_CITATION = ("Wang et al. 2021, Sci. Rep. 11, 15496 (experimental formation enthalpies of the MP2020 fit), "
-                       "pymatgen analysis/compatibility/exp_compounds.json.gz")
+AFLOW_CITATION = (
+    "Mehl et al. 2017, Comput. Mater. Sci. 136, S1 (AFLOW Library of Crystallographic Prototypes, "
+    "Part 1), via pymatgen.analysis.prototypes"
+)
+EXPERIMENT_CITATION = (
+    "Wang et al. 2021, Sci. Rep. 11, 15496 (experimental formation enthalpies of the MP2020 fit), "
+    "pymatgen analysis/compatibility/exp_compounds.json.gz"
+)
 GAS_CITATION = "NIST-JANAF Gibbs energy of formation at 300 K, pymatgen analysis/compatibility/data/nist_gas_gf.json"
 GAS_TEMPERATURE_KEY = "300"
 GASES = ("H2O", "H2S", "HCl", "HBr")
@@ -170,7 +175,9 @@ def _k2ptcl6(species: dict[str, str]):
     bond = float(Element(species["B"]).atomic_radius + Element(species["X"]).atomic_radius)
     a = 4 * bond * START_EXPANSION  # B-X-A-X-B along the cube edge spans about four B-X bonds
     return Structure.from_spacegroup(
-        "Fm-3m", Lattice.cubic(a), [species["B"], species["A"], species["X"]],
+        "Fm-3m",
+        Lattice.cubic(a),
+        [species["B"], species["A"], species["X"]],
         [[0, 0, 0], [0.25, 0.25, 0.25], [bond / a, 0, 0]],
     )
 
@@ -183,7 +190,10 @@ def _nabh4(species: dict[str, str]):
     a, boron_hydrogen_A = 6.15, 1.21
     x = boron_hydrogen_A / (math.sqrt(3) * a)
     return Structure.from_spacegroup(
-        "F-43m", Lattice.cubic(a), ["Na", "B", "H"], [[0, 0, 0], [0.5, 0.5, 0.5], [0.5 + x, 0.5 + x, 0.5 + x]],
+        "F-43m",
+        Lattice.cubic(a),
+        ["Na", "B", "H"],
+        [[0, 0, 0], [0.5, 0.5, 0.5], [0.5 + x, 0.5 + x, 0.5 + x]],
     )
 
 
@@ -211,7 +221,11 @@ def _h2_molecule(species: dict[str, str]):
 
 
 CONSTRUCTORS: dict[str, Callable[[dict[str, str]], Any]] = {
-    "elpasolite": _elpasolite, "k2ptcl6": _k2ptcl6, "nabh4": _nabh4, "p4s10": _p4s10, "h2_molecule": _h2_molecule,
+    "elpasolite": _elpasolite,
+    "k2ptcl6": _k2ptcl6,
+    "nabh4": _nabh4,
+    "p4s10": _p4s10,
+    "h2_molecule": _h2_molecule,
 }
 
 
@@ -273,8 +287,13 @@ def relax_phase(spec: PhaseSpec, calculator):
         structure = structure.copy()
         for index in range(len(structure)):
             structure.translate_sites([index], rng.normal(0, RATTLE_A, 3), frac_coords=False)
-    return relax(structure, calculator, fmax_eV_per_A=RELAX_FMAX_EV_PER_A, max_steps=RELAX_MAX_STEPS,
-                 relax_cell=not molecule_in_a_box)
+    return relax(
+        structure,
+        calculator,
+        fmax_eV_per_A=RELAX_FMAX_EV_PER_A,
+        max_steps=RELAX_MAX_STEPS,
+        relax_cell=not molecule_in_a_box,
+    )
 
 
 def experimental_enthalpies() -> dict[str, dict[str, Any]]:
@@ -285,10 +304,15 @@ def experimental_enthalpies() -> dict[str, dict[str, Any]]:
     path = resources.files(compatibility).joinpath("exp_compounds.json.gz")
     with gzip.open(str(path), "rt", encoding="utf-8") as handle:
         rows = json.load(handle)
-    return {Composition(row["formula"]).reduced_formula: {
-        "formula": row["formula"], "dH_eV_per_fu": float(row["exp energy"]),
-        "uncertainty": None if row["uncertainty"] is None or math.isnan(row["uncertainty"]) else row["uncertainty"],
-        "mpid": row["mpid"]} for row in rows}
+    return {
+        Composition(row["formula"]).reduced_formula: {
+            "formula": row["formula"],
+            "dH_eV_per_fu": float(row["exp energy"]),
+            "uncertainty": None if row["uncertainty"] is None or math.isnan(row["uncertainty"]) else row["uncertainty"],
+            "mpid": row["mpid"],
+        }
+        for row in rows
+    }
 
 
 def gas_free_energies(temperature_key: str = GAS_TEMPERATURE_KEY) -> dict[str, float]:
@@ -336,10 +360,19 @@ def build_reference_entries(calculator, progress: Callable[[str], None] | None =
             progress(spec.id)
         result = relax_phase(spec, calculator)
         structure = result.structure
-        data = {"id": spec.id, "kind": "computed", "source": source_text(spec), "note": spec.note, "flag": spec.flag,
-                "mlip": model_name(calculator), "relax_converged": result.converged, "relax_steps": result.steps}
-        entry = ComputedStructureEntry(structure, result.energy_eV_per_atom * len(structure), entry_id=spec.id,
-                                       data=data)
+        data = {
+            "id": spec.id,
+            "kind": "computed",
+            "source": source_text(spec),
+            "note": spec.note,
+            "flag": spec.flag,
+            "mlip": model_name(calculator),
+            "relax_converged": result.converged,
+            "relax_steps": result.steps,
+        }
+        entry = ComputedStructureEntry(
+            structure, result.energy_eV_per_atom * len(structure), entry_id=spec.id, data=data
+        )
         computed.append({"formula": structure.composition.formula, "energy_eV_per_atom": result.energy_eV_per_atom})
         entries.append(entry)
     references = _element_references(computed)
@@ -348,12 +381,17 @@ def build_reference_entries(calculator, progress: Callable[[str], None] | None =
         elements = {el.symbol for el in Composition(formula).elements}
         if formula in computed_formulas or not elements <= set(references) or len(elements) < 2:
             continue
-        data = {"id": f"{formula}-experiment", "kind": "experiment", "source": EXPERIMENT_CITATION,
-                "dH_eV_per_fu": row["dH_eV_per_fu"], "mpid": row["mpid"], "uncertainty_eV": row["uncertainty"],
-                "flag": "no structure offline: experimental formation enthalpy on the CHGNet elemental references"}
+        data = {
+            "id": f"{formula}-experiment",
+            "kind": "experiment",
+            "source": EXPERIMENT_CITATION,
+            "dH_eV_per_fu": row["dH_eV_per_fu"],
+            "mpid": row["mpid"],
+            "uncertainty_eV": row["uncertainty"],
+            "flag": "no structure offline: experimental formation enthalpy on the CHGNet elemental references",
+        }
         entries.append(_formation_entry(row["formula"], row["dH_eV_per_fu"], references, data))
     for formula, free_energy in gas_free_energies().items():
-        data = {"id": f"{formula}-gas", "kind": "gas", "source": GAS_CITATION, "dG_eV_per_fu": free_energy,
-                "flag": ""}
+        data = {"id": f"{formula}-gas", "kind": "gas", "source": GAS_CITATION, "dG_eV_per_fu": free_energy, "flag": ""}
         entries.append(_formation_entry(formula, free_energy, references, data))
     return [entry.as_dict() for entry in entries]

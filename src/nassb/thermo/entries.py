@@ -19,16 +19,16 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 from nassb.core.errors import DataError, InputError
 
 REFERENCE_FILE = "data/reference_entries.json"
 SCHEMES = ("mp2020", "gga")
-EXPECTED_ENTRIES = "a JSON list of pymatgen ComputedEntry / ComputedStructureEntry dicts (or {\"entries\": [...]})"
+EXPECTED_ENTRIES = 'a JSON list of pymatgen ComputedEntry / ComputedStructureEntry dicts (or {"entries": [...]})'
 
 
 def _decode(raw: dict):
@@ -42,8 +42,10 @@ def reference_entries() -> tuple:
     """The shipped reference entries (pymatgen ComputedEntry objects with provenance in `data`), cached."""
     path = resources.files("nassb.thermo").joinpath(REFERENCE_FILE)
     if not path.is_file():
-        raise DataError(f"the reference energies {REFERENCE_FILE} are missing from the nassb package; "
-                        "regenerate them with scripts/build_thermo_references.py")
+        raise DataError(
+            f"the reference energies {REFERENCE_FILE} are missing from the nassb package; "
+            "regenerate them with scripts/build_thermo_references.py"
+        )
     document = json.loads(path.read_text(encoding="utf-8"))
     entries = tuple(_decode(raw) for raw in document["entries"])
     for entry in entries:
@@ -73,8 +75,9 @@ def read_entries(path: str | Path) -> list:
         except Exception as error:  # pymatgen raises KeyError/TypeError/ValueError on malformed entry dicts
             raise InputError(source, f"entries[{index}]", "a pymatgen ComputedEntry dict", repr(error)) from None
         if not isinstance(entry, ComputedEntry):
-            raise InputError(source, f"entries[{index}]", "a pymatgen ComputedEntry dict (with @module/@class)",
-                             type(entry).__name__)
+            raise InputError(
+                source, f"entries[{index}]", "a pymatgen ComputedEntry dict (with @module/@class)", type(entry).__name__
+            )
         entry.data = dict(entry.data or {})
         entry.data.update(origin="user", source=source)
         entries.append(entry)
@@ -90,8 +93,12 @@ def _mp2020(entries: list, source: str) -> list:
     raw_ids = {id(entry) for entry in raw}
     rejected = len(raw) - len(processed)
     if rejected:
-        raise InputError(source, "entries", "entries the MP2020 scheme accepts (GGA/GGA+U run_type, hubbards)",
-                         f"{rejected} rejected")
+        raise InputError(
+            source,
+            "entries",
+            "entries the MP2020 scheme accepts (GGA/GGA+U run_type, hubbards)",
+            f"{rejected} rejected",
+        )
     return [entry for entry in entries if id(entry) not in raw_ids] + list(processed)
 
 
@@ -120,8 +127,11 @@ def anion_correction_eV(entry) -> float:
     anion = next((symbol for symbol in ("F", "O") if symbol in elements), None)
     hubbards = {el: value for el, value in compatibility.u_settings.get(anion, {}).items() if el in elements}
     parameters = {"run_type": "GGA+U" if hubbards else "GGA", "hubbards": hubbards}
-    probe = ComputedStructureEntry(entry.structure, entry.energy, parameters=parameters) \
-        if hasattr(entry, "structure") else ComputedEntry(entry.composition, entry.energy, parameters=parameters)
+    probe = (
+        ComputedStructureEntry(entry.structure, entry.energy, parameters=parameters)
+        if hasattr(entry, "structure")
+        else ComputedEntry(entry.composition, entry.energy, parameters=parameters)
+    )
     with warnings.catch_warnings():
         # intermetallics: MP2020 then corrects the most electronegative element, as the Materials Project does;
         # entries without a structure: peroxides and superoxides are recognised by formula (Na2O2, NaO2)
@@ -139,8 +149,15 @@ def on_scheme(entries: Iterable, scheme: str) -> list:
         raise InputError("thermodynamics", "scheme", f"one of {', '.join(SCHEMES)}", scheme)
     if scheme == "mp2020":
         return list(entries)
-    return [ComputedEntry(entry.composition, entry.energy - anion_correction_eV(entry), entry_id=entry.entry_id,
-                          data=dict(entry.data or {}, scheme=scheme)) for entry in entries]
+    return [
+        ComputedEntry(
+            entry.composition,
+            entry.energy - anion_correction_eV(entry),
+            entry_id=entry.entry_id,
+            data=dict(entry.data or {}, scheme=scheme),
+        )
+        for entry in entries
+    ]
 
 
 @lru_cache(maxsize=len(SCHEMES))
@@ -172,8 +189,10 @@ def system_entries(elements: Iterable[str], entries: Iterable) -> list:
     missing = sorted(wanted - covered_elements(entries))
     if missing:
         covered = ", ".join(sorted(covered_elements(entries)))
-        raise DataError(f"no reference energy for {', '.join(missing)} (nassb's offline set covers {covered}); "
-                        "supply computed entries for them with --entries")
+        raise DataError(
+            f"no reference energy for {', '.join(missing)} (nassb's offline set covers {covered}); "
+            "supply computed entries for them with --entries"
+        )
     return [entry for entry in entries if element_set(entry.composition) <= wanted]
 
 
@@ -188,4 +207,5 @@ def provenance(entry) -> dict:
     """Id, origin (nassb / user), kind, source and flag of an entry, for reports."""
     data = entry.data or {}
     return {key: data.get(key, "") for key in ("id", "origin", "kind", "source", "flag")} | {
-        "formula": entry.composition.reduced_formula}
+        "formula": entry.composition.reduced_formula
+    }

@@ -25,9 +25,10 @@ phase is read off the balanced reaction at the most negative energy.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from nassb.thermo.entries import available_entries, element_set, phase_diagram, provenance, system_entries
 from nassb.thermo.stability import Target, resolve_target
@@ -88,10 +89,14 @@ class InterfaceReaction:
         from nassb.core.quantity import computed_quantities
 
         method = "pymatgen InterfacialReactivity, most negative reaction energy on the mixing line (Richards 2016)"
-        settings = {"energy_scheme": self.scheme, "reactants": f"{self.reactant_A} | {self.reactant_B}",
-                    "molar_fraction_A": self.ratio}
-        return computed_quantities(method, settings, {
-            "reaction_energy": (self.reaction_energy_eV_per_atom, "eV/atom", None)})
+        settings = {
+            "energy_scheme": self.scheme,
+            "reactants": f"{self.reactant_A} | {self.reactant_B}",
+            "molar_fraction_A": self.ratio,
+        }
+        return computed_quantities(
+            method, settings, {"reaction_energy": (self.reaction_energy_eV_per_atom, "eV/atom", None)}
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "quantities": self.quantities()}
@@ -108,20 +113,27 @@ def _reactant(text: str, entries: list, progress=None, scheme: str = "mp2020") -
         return target
     composition = Composition(target.formula)
     energy = phase_diagram(element_set(composition), entries).get_hull_energy(composition)
-    data = {"id": f"{target.formula} (hull)", "origin": "hull", "kind": "hull", "flag": HULL_FLAG,
-            "source": "hull energy of the composition"}
+    data = {
+        "id": f"{target.formula} (hull)",
+        "origin": "hull",
+        "kind": "hull",
+        "flag": HULL_FLAG,
+        "source": "hull energy of the composition",
+    }
     return Target(target.formula, ComputedEntry(composition, energy, data=data), "hull energy (no entry)")
 
 
 def _products(reaction, per) -> dict[str, float]:
     """Product reduced formula -> formula units per formula unit of the reactant `per` (a Composition)."""
-    reactant = next(comp for comp in reaction.reactants
-                    if comp.fractional_composition.almost_equals(per.fractional_composition))
+    reactant = next(
+        comp for comp in reaction.reactants if comp.fractional_composition.almost_equals(per.fractional_composition)
+    )
     scale = (per.reduced_composition.num_atoms / reactant.num_atoms) / reaction.get_coeff(reactant) * -1
     products: dict[str, float] = {}
     for composition in reaction.products:
-        amount = reaction.get_coeff(composition) * scale * composition.num_atoms \
-            / composition.reduced_composition.num_atoms
+        amount = (
+            reaction.get_coeff(composition) * scale * composition.num_atoms / composition.reduced_composition.num_atoms
+        )
         if amount > 1e-9:
             formula = composition.reduced_formula
             products[formula] = round(products.get(formula, 0.0) + float(amount), 4)
@@ -140,17 +152,20 @@ def react_targets(a: Target, b: Target, entries: Iterable) -> InterfaceReaction:
     diagram = PhaseDiagram(pool)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*convex hull energy for this composition will be used")
-        reactivity = InterfacialReactivity(a.entry.composition.reduced_composition,
-                                           b.entry.composition.reduced_composition, diagram, norm=True,
-                                           use_hull_energy=False)
+        reactivity = InterfacialReactivity(
+            a.entry.composition.reduced_composition,
+            b.entry.composition.reduced_composition,
+            diagram,
+            norm=True,
+            use_hull_energy=False,
+        )
         kinks = list(reactivity.get_kinks())
         molar = reactivity.get_critical_original_kink_ratio()
     best = min(range(len(kinks)), key=lambda index: kinks[index][2])
     _, _, energy, reaction, _ = kinks[best]
     energy = float(energy)
     molar_x = float(molar[best])
-    products = _products(reaction, b.entry.composition.reduced_composition) \
-        if 0 < molar_x < 1 else {}
+    products = _products(reaction, b.entry.composition.reduced_composition) if 0 < molar_x < 1 else {}
     kind = interface_type(energy, products)
     if kind == "I":
         products = {}
@@ -165,14 +180,17 @@ def react_targets(a: Target, b: Target, entries: Iterable) -> InterfaceReaction:
         interface_type=kind,
         interface_rule=TYPE_RULES[kind],
         electronic_conductors=sorted(formula for formula in products if is_electronic_conductor(formula)),
-        kinks=[Kink(round(float(molar[index]), 6), round(float(kink[1]), 6), round(float(kink[2]), 6), str(kink[3]))
-               for index, kink in enumerate(kinks)],
+        kinks=[
+            Kink(round(float(molar[index]), 6), round(float(kink[1]), 6), round(float(kink[2]), 6), str(kink[3]))
+            for index, kink in enumerate(kinks)
+        ],
         entries={"A": provenance(a.entry), "B": provenance(b.entry)},
     )
 
 
-def interface_reaction(a: str, b: str, entries_path: str | Path | None = None, progress=None,
-                       scheme: str = "mp2020") -> InterfaceReaction:
+def interface_reaction(
+    a: str, b: str, entries_path: str | Path | None = None, progress=None, scheme: str = "mp2020"
+) -> InterfaceReaction:
     """Most favourable reaction between phases `a` and `b` (FORMULA, CIF/POSCAR or nassb structure name)."""
     return interface_reaction_of(a, b, available_entries(entries_path, scheme), progress, scheme)
 
@@ -218,8 +236,9 @@ def hydrolysis(text: str, entries_path: str | Path | None = None, entries: list 
     )
 
 
-def hydrolysis_ranking(formulas: Iterable[str], entries_path: str | Path | None = None,
-                       scheme: str = "mp2020") -> list[Hydrolysis]:
+def hydrolysis_ranking(
+    formulas: Iterable[str], entries_path: str | Path | None = None, scheme: str = "mp2020"
+) -> list[Hydrolysis]:
     """Hydrolysis of each phase, the least reactive first (by reaction energy per formula unit)."""
     entries = available_entries(entries_path, scheme)
     results = [hydrolysis(formula, entries=entries) for formula in formulas]

@@ -12,9 +12,10 @@ reported as ``stabilized_by_eV_per_atom``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from nassb.core.errors import InputError, ModelError
 from nassb.thermo.entries import (
@@ -88,14 +89,26 @@ class Stability:
         from nassb.core.quantity import computed_quantities
 
         settings = {"energy_scheme": self.scheme, "origin": self.origin, "entry": self.entry.get("id", "")}
-        out = computed_quantities("pymatgen PhaseDiagram convex hull of the reference entries", settings, {
-            "e_above_hull": (self.e_above_hull_eV_per_atom, "eV/atom", None),
-            "decomposition_energy": (self.decomposition_energy_eV_per_atom, "eV/atom", None),
-            "formation_energy": (self.formation_energy_eV_per_atom, "eV/atom", None)})
+        out = computed_quantities(
+            "pymatgen PhaseDiagram convex hull of the reference entries",
+            settings,
+            {
+                "e_above_hull": (self.e_above_hull_eV_per_atom, "eV/atom", None),
+                "decomposition_energy": (self.decomposition_energy_eV_per_atom, "eV/atom", None),
+                "formation_energy": (self.formation_energy_eV_per_atom, "eV/atom", None),
+            },
+        )
         if self.window is not None:
-            out.update(computed_quantities("grand-potential phase diagram open to Na (Zhu, He and Mo 2015)", settings, {
-                "window_reduction_limit": (self.window.reduction_V, "V", None),
-                "window_oxidation_limit": (self.window.oxidation_V, "V", None)}))
+            out.update(
+                computed_quantities(
+                    "grand-potential phase diagram open to Na (Zhu, He and Mo 2015)",
+                    settings,
+                    {
+                        "window_reduction_limit": (self.window.reduction_V, "V", None),
+                        "window_oxidation_limit": (self.window.oxidation_V, "V", None),
+                    },
+                )
+            )
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -115,8 +128,12 @@ def _composition(text: str, source: str):
         raise InputError(source, "formula", "a chemical formula such as Na3PS4 or a CIF/POSCAR file", text)
     unknown = [str(el) for el in composition.elements if not isinstance(el, Element)]
     if unknown:
-        raise InputError(source, "formula", "chemical elements only (pymatgen reads unknown symbols as dummy "
-                         f"species: {', '.join(unknown)})", text)
+        raise InputError(
+            source,
+            "formula",
+            f"chemical elements only (pymatgen reads unknown symbols as dummy species: {', '.join(unknown)})",
+            text,
+        )
     return composition
 
 
@@ -132,10 +149,17 @@ def target_from_structure(structure, label: str, progress=None, scheme: str = "m
     if progress:
         progress(f"relaxing {ordered.composition.reduced_formula} ({len(ordered)} atoms) with CHGNet")
     result = relax(ordered, chgnet_calculator(), fmax_eV_per_A=RELAX_FMAX_EV_PER_A, max_steps=RELAX_MAX_STEPS)
-    data = {"id": label, "origin": "input", "kind": "computed", "source": label, "flag": "",
-            "relax_converged": result.converged}
-    entry = ComputedStructureEntry(result.structure, result.energy_eV_per_atom * len(result.structure),
-                                   entry_id=label, data=data)
+    data = {
+        "id": label,
+        "origin": "input",
+        "kind": "computed",
+        "source": label,
+        "flag": "",
+        "relax_converged": result.converged,
+    }
+    entry = ComputedStructureEntry(
+        result.structure, result.energy_eV_per_atom * len(result.structure), entry_id=label, data=data
+    )
     return Target(entry.composition.reduced_formula, on_scheme([entry], scheme)[0], "relaxed structure")
 
 
@@ -160,8 +184,11 @@ def resolve_target(text: str, entries: Iterable, progress=None, scheme: str = "m
     elements = element_set(composition)
     system_entries(elements, entries)
     key = _integer_formula(composition)
-    candidates = [entry for entry in entries if element_set(entry.composition) == elements
-                  and _integer_formula(entry.composition) == key]
+    candidates = [
+        entry
+        for entry in entries
+        if element_set(entry.composition) == elements and _integer_formula(entry.composition) == key
+    ]
     if not candidates:
         return Target(composition.reduced_formula, None, "composition (no entry)")
     best = min(candidates, key=lambda entry: entry.energy_per_atom)
@@ -175,8 +202,10 @@ def _integer_formula(composition) -> str:
 
 def _decomposition(diagram, composition) -> dict[str, float]:
     decomposition = diagram.get_decomposition(composition)
-    return {entry.composition.reduced_formula: round(float(amount), 6)
-            for entry, amount in sorted(decomposition.items(), key=lambda item: -item[1])}
+    return {
+        entry.composition.reduced_formula: round(float(amount), 6)
+        for entry, amount in sorted(decomposition.items(), key=lambda item: -item[1])
+    }
 
 
 def _stabilized(diagram, entry, entries: list):
@@ -188,8 +217,12 @@ def _stabilized(diagram, entry, entries: list):
     if e_hull <= 0:
         return diagram, entry, 0.0
     shift = e_hull + STABILIZE_MARGIN_EV_PER_ATOM
-    lowered = ComputedEntry(entry.composition, entry.energy - shift * entry.composition.num_atoms,
-                            entry_id=entry.entry_id, data=dict(entry.data or {}))
+    lowered = ComputedEntry(
+        entry.composition,
+        entry.energy - shift * entry.composition.num_atoms,
+        entry_id=entry.entry_id,
+        data=dict(entry.data or {}),
+    )
     others = [item for item in entries if item is not entry]
     return PhaseDiagram(others + [lowered]), lowered, shift
 
@@ -211,12 +244,17 @@ def electrochemical_window(entry, entries: Iterable) -> Window:
     pool = _pool(entry, entries)
     diagram, entry, shift = _stabilized(PhaseDiagram(pool), entry, pool)
     profile = diagram.get_element_profile(Element(WORKING_ION), composition.reduced_composition)
-    steps = [WindowStep(voltage_V=round(step["element_reference"].energy_per_atom - float(step["chempot"]), 6) + 0.0,
-                        na_per_formula_unit=round(float(step["evolution"]), 6) + 0.0,
-                        phases=sorted({item.composition.reduced_formula for item in step["entries"]}))
-             for step in profile]
-    zero = next((index for index, step in enumerate(steps) if abs(step.na_per_formula_unit) < EVOLUTION_TOLERANCE),
-                None)
+    steps = [
+        WindowStep(
+            voltage_V=round(step["element_reference"].energy_per_atom - float(step["chempot"]), 6) + 0.0,
+            na_per_formula_unit=round(float(step["evolution"]), 6) + 0.0,
+            phases=sorted({item.composition.reduced_formula for item in step["entries"]}),
+        )
+        for step in profile
+    ]
+    zero = next(
+        (index for index, step in enumerate(steps) if abs(step.na_per_formula_unit) < EVOLUTION_TOLERANCE), None
+    )
     if zero is None:
         raise ModelError(f"{composition.reduced_formula}: no Na-neutral region on the grand-potential profile")
     reduction_products = steps[zero - 1].phases if zero > 0 else []
@@ -231,8 +269,9 @@ def electrochemical_window(entry, entries: Iterable) -> Window:
     )
 
 
-def phase_stability(text: str, entries_path: str | Path | None = None, progress=None,
-                    scheme: str = "mp2020") -> Stability:
+def phase_stability(
+    text: str, entries_path: str | Path | None = None, progress=None, scheme: str = "mp2020"
+) -> Stability:
     """Energy above hull, decomposition and Na window of FORMULA / CIF / library name `text` (see resolve_target),
     on the energy `scheme` of nassb.thermo.entries."""
     from pymatgen.analysis.phase_diagram import PhaseDiagram
@@ -242,10 +281,19 @@ def phase_stability(text: str, entries_path: str | Path | None = None, progress=
     composition = _composition(target.formula, "stability")
     if target.entry is None:
         diagram = phase_diagram(element_set(composition), entries)
-        return Stability(target.formula, target.origin, None, None, None, _decomposition(diagram, composition), None,
-                         {},
-                         note="no entry of this composition: decomposition of the composition at the hull; give a "
-                              "structure (CIF/POSCAR) for its energy above hull and window", scheme=scheme)
+        return Stability(
+            target.formula,
+            target.origin,
+            None,
+            None,
+            None,
+            _decomposition(diagram, composition),
+            None,
+            {},
+            note="no entry of this composition: decomposition of the composition at the hull; give a "
+            "structure (CIF/POSCAR) for its energy above hull and window",
+            scheme=scheme,
+        )
     pool = _pool(target.entry, entries)
     diagram = PhaseDiagram(pool)
     e_hull = max(float(diagram.get_e_above_hull(target.entry)), 0.0)

@@ -64,9 +64,18 @@ def window_checks() -> list[WindowCheck]:
     for formula, seed in SEED_003_OXIDATION_V.items():
         corrected = phase_stability(formula).window
         uncorrected = phase_stability(formula, scheme="gga").window
-        checks.append(WindowCheck(formula, seed, corrected.oxidation_V, uncorrected.oxidation_V,
-                                  corrected.reduction_V, uncorrected.reduction_V, corrected.oxidation_products,
-                                  corrected.reduction_products))
+        checks.append(
+            WindowCheck(
+                formula,
+                seed,
+                corrected.oxidation_V,
+                uncorrected.oxidation_V,
+                corrected.reduction_V,
+                uncorrected.reduction_V,
+                corrected.oxidation_products,
+                corrected.reduction_products,
+            )
+        )
     return checks
 
 
@@ -77,8 +86,16 @@ def reaction_checks() -> list[ReactionCheck]:
     checks = []
     for electrolyte, products in SEED_000_NA_REACTIONS.items():
         result = interface_reaction("Na", electrolyte)
-        checks.append(ReactionCheck(electrolyte, products, result.products, result.mol_A_per_mol_B,
-                                    result.reaction_energy_eV_per_atom, result.interface_type))
+        checks.append(
+            ReactionCheck(
+                electrolyte,
+                products,
+                result.products,
+                result.mol_A_per_mol_B,
+                result.reaction_energy_eV_per_atom,
+                result.interface_type,
+            )
+        )
     return checks
 
 
@@ -98,9 +115,15 @@ def enthalpy_checks() -> list[EnthalpyCheck]:
             continue
         diagram = phase_diagram(element_set(entry.composition), entries)
         row = measured[formula]
-        checks.append(EnthalpyCheck(entry.data["id"], formula, round(float(diagram.get_form_energy_per_atom(entry)), 4),
-                                    round(row["dH_eV_per_fu"] / Composition(row["formula"]).num_atoms, 4),
-                                    entry.data.get("flag", "")))
+        checks.append(
+            EnthalpyCheck(
+                entry.data["id"],
+                formula,
+                round(float(diagram.get_form_energy_per_atom(entry)), 4),
+                round(row["dH_eV_per_fu"] / Composition(row["formula"]).num_atoms, 4),
+                entry.data.get("flag", ""),
+            )
+        )
     return checks
 
 
@@ -113,8 +136,9 @@ def run_validation() -> dict[str, Any]:
     return {
         "windows": [asdict(check) for check in windows],
         "windows_source": SEED_003_LOCATOR,
-        "max_abs_oxidation_error_mp2020_V": max(abs(check.oxidation_mp2020_V - check.seed_oxidation_V)
-                                                for check in windows),
+        "max_abs_oxidation_error_mp2020_V": max(
+            abs(check.oxidation_mp2020_V - check.seed_oxidation_V) for check in windows
+        ),
         "max_abs_oxidation_error_gga_V": max(abs(check.oxidation_gga_V - check.seed_oxidation_V) for check in windows),
         "reactions": [asdict(check) for check in reactions],
         "reactions_source": SEED_000_LOCATOR,

@@ -12,8 +12,9 @@ Hesse 1926 Z. Anorg. Allg. Chem. 156, 245): sigma = A T^(-1/2) exp(-B / (T - T0)
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -39,8 +40,11 @@ def arrhenius_conductivity_S_per_cm(
         raise InputError("arrhenius_conductivity_S_per_cm", "form", " or ".join(PREFACTOR_UNITS), form)
     temperature = np.asarray(temperature_K, dtype=float)
     power = 1.0 if form == "sigmaT" else 0.0
-    sigma = sigma_ref_S_per_cm * (reference_K / temperature) ** power * np.exp(
-        -Ea_eV / BOLTZMANN_EV_PER_K * (1.0 / temperature - 1.0 / reference_K))
+    sigma = (
+        sigma_ref_S_per_cm
+        * (reference_K / temperature) ** power
+        * np.exp(-Ea_eV / BOLTZMANN_EV_PER_K * (1.0 / temperature - 1.0 / reference_K))
+    )
     return float(sigma) if sigma.ndim == 0 else sigma
 
 
@@ -73,8 +77,9 @@ class ArrheniusFit:
 
     def predict(self, temperature_K: float | Sequence[float] | np.ndarray) -> float | np.ndarray:
         """Conductivity in S/cm at the given temperature(s) in K, on the fitted line through sigma(298.15 K)."""
-        return arrhenius_conductivity_S_per_cm(self.sigma_298K_S_per_cm, ROOM_TEMPERATURE_K, temperature_K, self.Ea_eV,
-                                               self.form)
+        return arrhenius_conductivity_S_per_cm(
+            self.sigma_298K_S_per_cm, ROOM_TEMPERATURE_K, temperature_K, self.Ea_eV, self.form
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -147,7 +152,9 @@ def _prepare(temperature_K, sigma_S_per_cm, sigma_stderr_S_per_cm, source: str, 
     temperature = np.asarray(temperature_K, dtype=float).ravel()
     sigma = np.asarray(sigma_S_per_cm, dtype=float).ravel()
     if temperature.shape != sigma.shape:
-        raise InputError(source, "sigma_S_per_cm", "one conductivity per temperature", f"{sigma.size} vs {temperature.size}")
+        raise InputError(
+            source, "sigma_S_per_cm", "one conductivity per temperature", f"{sigma.size} vs {temperature.size}"
+        )
     if temperature.size < min_points:
         raise InputError(source, "temperature_K", f"at least {min_points} temperatures", temperature.size)
     if not (np.isfinite(temperature).all() and (temperature > 0).all()):
@@ -160,7 +167,9 @@ def _prepare(temperature_K, sigma_S_per_cm, sigma_stderr_S_per_cm, source: str, 
     if sigma_stderr_S_per_cm is not None:
         stderr = np.asarray(sigma_stderr_S_per_cm, dtype=float).ravel()
         if stderr.shape != sigma.shape or not (np.isfinite(stderr).all() and (stderr > 0).all()):
-            raise InputError(source, "sigma_stderr_S_per_cm", "one positive standard error per conductivity", stderr.tolist())
+            raise InputError(
+                source, "sigma_stderr_S_per_cm", "one positive standard error per conductivity", stderr.tolist()
+            )
         weights = (sigma / stderr) ** 2
     return temperature, sigma, weights, sigma_stderr_S_per_cm is not None
 
@@ -272,7 +281,9 @@ def _best_hinge(x, y, weights, min_points: int) -> tuple[float, float] | None:
     best = None
     for j in range(min_points - 1, n - min_points):
         result = minimize_scalar(
-            lambda xb: _wls(_hinge_design(x, xb), y, weights)[2], bounds=(x[j], x[j + 1]), method="bounded",
+            lambda xb: _wls(_hinge_design(x, xb), y, weights)[2],
+            bounds=(x[j], x[j + 1]),
+            method="bounded",
             options={"xatol": 1e-9 * abs(x[j + 1] - x[j]) + 1e-15},
         )
         if best is None or result.fun < best[1]:
@@ -297,8 +308,15 @@ def _segment_from_hinge(x, y, weights, x_break, form, weighted, temperature, sid
     line_covariance = gradient @ covariance @ gradient.T
     mask = x <= x_break if side == "high_T" else x >= x_break
     return _line_fit(
-        x[mask], y[mask], weights[mask], theta[0] - theta[column] * x_break, theta[column], line_covariance,
-        form, weighted, temperature[mask],
+        x[mask],
+        y[mask],
+        weights[mask],
+        theta[0] - theta[column] * x_break,
+        theta[column],
+        line_covariance,
+        form,
+        weighted,
+        temperature[mask],
     )
 
 
@@ -331,7 +349,9 @@ def fit_arrhenius_with_kink(
     """
     _check_form(form, source)
     if min_points_per_side < 2:
-        raise InputError(source, "min_points_per_side", "at least 2 points on each side of a break", min_points_per_side)
+        raise InputError(
+            source, "min_points_per_side", "at least 2 points on each side of a break", min_points_per_side
+        )
     temperature, sigma, weights, weighted = _prepare(temperature_K, sigma_S_per_cm, sigma_stderr_S_per_cm, source, 3)
     single = fit_arrhenius(temperature, sigma, sigma_stderr_S_per_cm, form, source)
     order = np.argsort(1.0 / temperature)
@@ -345,23 +365,55 @@ def fit_arrhenius_with_kink(
     aicc_joined = _aicc(hinge[1], weight_sum, n, 5) if hinge else None
     split, aicc_unjoined = None, None
     for i in range(min_points_per_side - 1, n - min_points_per_side):
-        wrss = sum(_wls(np.column_stack([np.ones(part.sum()), x[part]]), y[part], weights[part])[2]
-                   for part in (np.arange(n) <= i, np.arange(n) > i))
+        wrss = sum(
+            _wls(np.column_stack([np.ones(part.sum()), x[part]]), y[part], weights[part])[2]
+            for part in (np.arange(n) <= i, np.arange(n) > i)
+        )
         if split is None or wrss < split[1]:
             split = (i, wrss)
     if split is not None:
         aicc_unjoined = _aicc(split[1], weight_sum, n, 6)
 
-    candidates = {name: value for name, value in (("joined", aicc_joined), ("unjoined", aicc_unjoined)) if value is not None}
+    candidates = {
+        name: value for name, value in (("joined", aicc_joined), ("unjoined", aicc_unjoined)) if value is not None
+    }
     if not candidates:
-        return KinkFit(False, "single", "AICc", None, None, single, None, None, aicc_single, aicc_joined, aicc_unjoined, None,
-                       min_delta_aicc, f"{n} points: too few to test for a kink (two-line AICc needs at least 7 joined, 8 unjoined, "
-                       f"and {min_points_per_side} points per side)")
+        return KinkFit(
+            False,
+            "single",
+            "AICc",
+            None,
+            None,
+            single,
+            None,
+            None,
+            aicc_single,
+            aicc_joined,
+            aicc_unjoined,
+            None,
+            min_delta_aicc,
+            f"{n} points: too few to test for a kink (two-line AICc needs at least 7 joined, 8 unjoined, "
+            f"and {min_points_per_side} points per side)",
+        )
     best = min(candidates, key=candidates.get)
     delta = aicc_single - candidates[best]
     if delta <= min_delta_aicc:
-        return KinkFit(False, "single", "AICc", None, None, single, None, None, aicc_single, aicc_joined, aicc_unjoined, delta,
-                       min_delta_aicc, f"no kink: the best two-line model ({best}) improves AICc by {delta:.2f} <= {min_delta_aicc}")
+        return KinkFit(
+            False,
+            "single",
+            "AICc",
+            None,
+            None,
+            single,
+            None,
+            None,
+            aicc_single,
+            aicc_joined,
+            aicc_unjoined,
+            delta,
+            min_delta_aicc,
+            f"no kink: the best two-line model ({best}) improves AICc by {delta:.2f} <= {min_delta_aicc}",
+        )
 
     if best == "joined":
         x_break = hinge[0]
@@ -377,14 +429,42 @@ def fit_arrhenius_with_kink(
         segments = []
         for part in (np.arange(n) <= i, np.arange(n) > i):
             theta, unscaled, _ = _wls(np.column_stack([np.ones(part.sum()), x[part]]), y[part], weights[part])
-            segments.append(_line_fit(x[part], y[part], weights[part], theta[0], theta[1], unscaled * scale, form, weighted, temperature[part]))
+            segments.append(
+                _line_fit(
+                    x[part],
+                    y[part],
+                    weights[part],
+                    theta[0],
+                    theta[1],
+                    unscaled * scale,
+                    form,
+                    weighted,
+                    temperature[part],
+                )
+            )
         high, low = segments
         bracket = (float(temperature[i + 1]), float(temperature[i]))
         break_temperature = 2.0 / (x[i] + x[i + 1])
-    note = (f"kink ({best}) near {break_temperature:.1f} K: Ea {low.Ea_eV:.3f} eV below, {high.Ea_eV:.3f} eV above; "
-            f"AICc improves by {delta:.2f}")
-    return KinkFit(True, best, "AICc", float(break_temperature), bracket, single, low, high, aicc_single, aicc_joined,
-                   aicc_unjoined, delta, min_delta_aicc, note)
+    note = (
+        f"kink ({best}) near {break_temperature:.1f} K: Ea {low.Ea_eV:.3f} eV below, {high.Ea_eV:.3f} eV above; "
+        f"AICc improves by {delta:.2f}"
+    )
+    return KinkFit(
+        True,
+        best,
+        "AICc",
+        float(break_temperature),
+        bracket,
+        single,
+        low,
+        high,
+        aicc_single,
+        aicc_joined,
+        aicc_unjoined,
+        delta,
+        min_delta_aicc,
+        note,
+    )
 
 
 def fit_vtf(
@@ -406,7 +486,9 @@ def fit_vtf(
     temperature, sigma, weights, weighted = _prepare(temperature_K, sigma_S_per_cm, sigma_stderr_S_per_cm, source, 4)
     t0_max = float(temperature.min()) - T0_margin_K
     if t0_max <= 0:
-        raise InputError(source, "temperature_K", f"temperatures above T0_margin_K = {T0_margin_K} K", float(temperature.min()))
+        raise InputError(
+            source, "temperature_K", f"temperatures above T0_margin_K = {T0_margin_K} K", float(temperature.min())
+        )
     y = np.log(sigma) + 0.5 * np.log(temperature)
     root = np.sqrt(weights)
 
@@ -427,7 +509,9 @@ def fit_vtf(
     result = least_squares(residuals, start, bounds=([-np.inf, 0.0, 0.0], [np.inf, np.inf, t0_max]), x_scale="jac")
     ln_a, b, t0 = (float(v) for v in result.x)
     wrss = float(np.sum(result.fun**2))
-    covariance = _inverse_normal(result.jac, np.ones(temperature.size)) * _covariance_scale(wrss, temperature.size - 3, weighted)
+    covariance = _inverse_normal(result.jac, np.ones(temperature.size)) * _covariance_scale(
+        wrss, temperature.size - 3, weighted
+    )
     stderr = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
     at_bound = t0 >= t0_max - 1e-6 * max(t0_max, 1.0) or t0 <= 1e-6
     ln_residuals = y - ln_a + b / (temperature - t0)

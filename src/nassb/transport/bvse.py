@@ -19,12 +19,12 @@ import math
 import pickle
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
-from nassb.core.constants import ELEMENTARY_CHARGE_C
 from nassb.chem.oxidation import element_oxidation_states
+from nassb.core.constants import ELEMENTARY_CHARGE_C
 from nassb.core.errors import DataError, InputError
 from nassb.transport.percolation import percolation_levels
 
@@ -77,13 +77,20 @@ class BVSEResult:
         from nassb.core.quantity import computed_quantities
 
         method = f"BVSE percolation barrier of {self.landscape.mobile_ion} ({self.method}; softBV parameters)"
-        return computed_quantities(method, self.settings, {
-            f"bvse_Ea_{d}D": (barrier, "eV", None)
-            for d, barrier in (("1", self.Ea_1D_eV), ("2", self.Ea_2D_eV), ("3", self.Ea_3D_eV))})
+        return computed_quantities(
+            method,
+            self.settings,
+            {
+                f"bvse_Ea_{d}D": (barrier, "eV", None)
+                for d, barrier in (("1", self.Ea_1D_eV), ("2", self.Ea_2D_eV), ("3", self.Ea_3D_eV))
+            },
+        )
 
     def to_dict(self) -> dict[str, float | None]:
-        return {key: (None if math.isinf(value) else value)
-                for key, value in (("Ea_1D_eV", self.Ea_1D_eV), ("Ea_2D_eV", self.Ea_2D_eV), ("Ea_3D_eV", self.Ea_3D_eV))}
+        return {
+            key: (None if math.isinf(value) else value)
+            for key, value in (("Ea_1D_eV", self.Ea_1D_eV), ("Ea_2D_eV", self.Ea_2D_eV), ("Ea_3D_eV", self.Ea_3D_eV))
+        }
 
 
 @dataclass(frozen=True)
@@ -92,7 +99,7 @@ class _Ion:
     charge: int
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table(name: str):
     """One of bvlain's parameter tables (a nested dict keyed by atomic number and oxidation state)."""
     from importlib.resources import files
@@ -106,15 +113,21 @@ def _parse_ion(mobile_ion: str, structure) -> _Ion:
 
     match = re.fullmatch(r"([A-Z][a-z]?)(\d*)([+-]?)", str(mobile_ion).strip())
     if match is None or not Element.is_valid_symbol(match.group(1)):
-        raise InputError(SOURCE, "mobile_ion", "an element symbol with an optional charge, e.g. 'Na' or 'Na+'", mobile_ion)
+        raise InputError(
+            SOURCE, "mobile_ion", "an element symbol with an optional charge, e.g. 'Na' or 'Na+'", mobile_ion
+        )
     element, digits, sign = match.groups()
     if sign:
         return _Ion(element, int(digits or 1) * (1 if sign == "+" else -1))
     charges = {sp.oxi_state for sp in structure.composition if sp.symbol == element}
     charge = charges.pop() if len(charges) == 1 else None
     if not charge or not float(charge).is_integer():
-        raise InputError(SOURCE, "mobile_ion", f"a charge such as '{element}+' (the structure gives no single "
-                         f"integer oxidation state for {element})", mobile_ion)
+        raise InputError(
+            SOURCE,
+            "mobile_ion",
+            f"a charge such as '{element}+' (the structure gives no single integer oxidation state for {element})",
+            mobile_ion,
+        )
     return _Ion(element, int(charge))
 
 
@@ -141,10 +154,17 @@ def with_oxidation_states(structure) -> tuple[object, str]:
     from pymatgen.analysis.bond_valence import BVAnalyzer
 
     try:
-        return BVAnalyzer(forbidden_species=list(FORBIDDEN_SPECIES)).get_oxi_state_decorated_structure(plain), "BVAnalyzer"
+        return BVAnalyzer(forbidden_species=list(FORBIDDEN_SPECIES)).get_oxi_state_decorated_structure(
+            plain
+        ), "BVAnalyzer"
     except ValueError:
-        raise InputError(SOURCE, "structure", "a charge-balanced structure, or one decorated with oxidation states "
-                         "(Structure.add_oxidation_state_by_element)", plain.composition.reduced_formula) from None
+        raise InputError(
+            SOURCE,
+            "structure",
+            "a charge-balanced structure, or one decorated with oxidation states "
+            "(Structure.add_oxidation_state_by_element)",
+            plain.composition.reduced_formula,
+        ) from None
 
 
 def _covalent_radius_A(atomic_number: int, charge: int, softbv: bool) -> float:
@@ -191,7 +211,9 @@ def _framework_terms(structure, ion: _Ion, screening_factor: float, softbv_radii
                 try:
                     p = morse_table[z][charge]
                 except KeyError:
-                    raise DataError(f"no softBV Morse parameters for {ion.element}{ion.charge:+d} - {species}") from None
+                    raise DataError(
+                        f"no softBV Morse parameters for {ion.element}{ion.charge:+d} - {species}"
+                    ) from None
                 kind.append(1)
                 params.append((p["d0"], p["alpha"], p["r_min"]))
             elif charge * ion.charge > 0:
@@ -204,7 +226,12 @@ def _framework_terms(structure, ion: _Ion, screening_factor: float, softbv_radii
             frac.append(site.frac_coords)
             weight.append(occupancy)
     if not frac:
-        raise InputError(SOURCE, "structure", f"a framework of charged ions besides {ion.element}", structure.composition.reduced_formula)
+        raise InputError(
+            SOURCE,
+            "structure",
+            f"a framework of charged ions besides {ion.element}",
+            structure.composition.reduced_formula,
+        )
     return np.array(frac), np.array(weight, float), np.array(kind), np.array(params, float)
 
 
@@ -231,7 +258,10 @@ def _stencil(step_A: np.ndarray, reach_A: float) -> tuple[np.ndarray, np.ndarray
     any radius form a prefix.
     """
     half = np.ceil(reach_A * np.linalg.norm(np.linalg.inv(step_A), axis=0)).astype(int)
-    o1, o2 = (axis.ravel() for axis in np.meshgrid(np.arange(-half[0], half[0] + 1), np.arange(-half[1], half[1] + 1), indexing="ij"))
+    o1, o2 = (
+        axis.ravel()
+        for axis in np.meshgrid(np.arange(-half[0], half[0] + 1), np.arange(-half[1], half[1] + 1), indexing="ij")
+    )
     partial = np.outer(o1, step_A[0]) + np.outer(o2, step_A[1])
     a = step_A[2] @ step_A[2]
     b = 2.0 * partial @ step_A[2]
@@ -245,8 +275,12 @@ def _stencil(step_A: np.ndarray, reach_A: float) -> tuple[np.ndarray, np.ndarray
     offsets[:, 0] = np.repeat(o1, count)
     offsets[:, 1] = np.repeat(o2, count)
     offsets[:, 2] = np.repeat(low - starts, count) + np.arange(offsets.shape[0])
-    cartesian = [offsets[:, 0] * step_A[0, k] + offsets[:, 1] * step_A[1, k] + offsets[:, 2] * step_A[2, k] for k in range(3)]
-    bins = (np.sqrt(cartesian[0] ** 2 + cartesian[1] ** 2 + cartesian[2] ** 2) / _BIN_A).astype(np.uint16 if reach_A / _BIN_A < 65000 else np.int64)
+    cartesian = [
+        offsets[:, 0] * step_A[0, k] + offsets[:, 1] * step_A[1, k] + offsets[:, 2] * step_A[2, k] for k in range(3)
+    ]
+    bins = (np.sqrt(cartesian[0] ** 2 + cartesian[1] ** 2 + cartesian[2] ** 2) / _BIN_A).astype(
+        np.uint16 if reach_A / _BIN_A < 65000 else np.int64
+    )
     order = np.argsort(bins, kind="stable")
     return offsets[order], np.stack(cartesian)[:, order].astype(np.float32), bins[order]
 
@@ -263,8 +297,15 @@ def _pair_energy_eV(distance_A: np.ndarray, kind: int, params: np.ndarray) -> np
         return prefactor / distance_A * erfc(distance_A / screening_A)
 
 
-def _grid_energy_eV(shape: tuple[int, int, int], step_A: np.ndarray, cutoff_A: float, frac: np.ndarray,
-                    weight: np.ndarray, kind: np.ndarray, params: np.ndarray) -> np.ndarray:
+def _grid_energy_eV(
+    shape: tuple[int, int, int],
+    step_A: np.ndarray,
+    cutoff_A: float,
+    frac: np.ndarray,
+    weight: np.ndarray,
+    kind: np.ndarray,
+    params: np.ndarray,
+) -> np.ndarray:
     """Sum of the pair terms of every framework ion over the periodic grid.
 
     Each ion adds its terms (float32, summed in float64) on a precomputed stencil of grid offsets around the grid
@@ -316,8 +357,15 @@ def _check_positive(name: str, value: float) -> float:
     return value
 
 
-def bvse_landscape(structure, mobile_ion: str = "Na", resolution_A: float = 0.2, *, cutoff_A: float = CUTOFF_A,
-                   screening_factor: float = SCREENING_FACTOR, softbv_radii: bool = False) -> Landscape:
+def bvse_landscape(
+    structure,
+    mobile_ion: str = "Na",
+    resolution_A: float = 0.2,
+    *,
+    cutoff_A: float = CUTOFF_A,
+    screening_factor: float = SCREENING_FACTOR,
+    softbv_radii: bool = False,
+) -> Landscape:
     """BVSE of `mobile_ion` over the framework of `structure` (a pymatgen Structure), relative to its minimum.
 
     All sites of the mobile element are removed; the rest keeps or gets oxidation states (`with_oxidation_states`).
@@ -337,9 +385,13 @@ def bvse_landscape(structure, mobile_ion: str = "Na", resolution_A: float = 0.2,
     energy = _grid_energy_eV(shape, lattice / np.array(shape)[:, None], cutoff_A, frac, weight, kind, params)
     energy -= energy[np.isfinite(energy)].min()
     settings = {
-        "resolution_A": resolution_A, "grid_shape": list(shape), "cutoff_A": cutoff_A,
-        "screening_factor": screening_factor, "covalent_radii": "softBV" if softbv_radii else "ASE",
-        "oxidation_states": oxidation_source, "mobile_charge": ion.charge,
+        "resolution_A": resolution_A,
+        "grid_shape": list(shape),
+        "cutoff_A": cutoff_A,
+        "screening_factor": screening_factor,
+        "covalent_radii": "softBV" if softbv_radii else "ASE",
+        "oxidation_states": oxidation_source,
+        "mobile_charge": ion.charge,
     }
     return Landscape(energy, lattice, _ion_label(ion), decorated.composition.reduced_formula, settings)
 
@@ -351,16 +403,29 @@ def _barriers(landscape: Landscape, method: str, max_barrier_eV: float) -> BVSER
     return BVSEResult(ea[1], ea[2], ea[3], landscape, method, settings)
 
 
-def bvse_barriers(structure, mobile_ion: str = "Na", resolution_A: float = 0.2, *, cutoff_A: float = CUTOFF_A,
-                  screening_factor: float = SCREENING_FACTOR, softbv_radii: bool = False,
-                  max_barrier_eV: float = MAX_BARRIER_EV) -> BVSEResult:
+def bvse_barriers(
+    structure,
+    mobile_ion: str = "Na",
+    resolution_A: float = 0.2,
+    *,
+    cutoff_A: float = CUTOFF_A,
+    screening_factor: float = SCREENING_FACTOR,
+    softbv_radii: bool = False,
+    max_barrier_eV: float = MAX_BARRIER_EV,
+) -> BVSEResult:
     """1D/2D/3D percolation barriers (eV) of the BVSE landscape (`bvse_landscape`, `percolation_levels`).
 
     Barriers above `max_barrier_eV` are reported as math.inf (bvlain searches up to 10 eV).
     """
     max_barrier_eV = _check_positive("max_barrier_eV", max_barrier_eV)
-    landscape = bvse_landscape(structure, mobile_ion, resolution_A, cutoff_A=cutoff_A,
-                               screening_factor=screening_factor, softbv_radii=softbv_radii)
+    landscape = bvse_landscape(
+        structure,
+        mobile_ion,
+        resolution_A,
+        cutoff_A=cutoff_A,
+        screening_factor=screening_factor,
+        softbv_radii=softbv_radii,
+    )
     return _barriers(landscape, "nassb", max_barrier_eV)
 
 
@@ -387,14 +452,29 @@ def bvlain_barriers(structure, mobile_ion: str = "Na", resolution_A: float = 0.2
         try:
             data = calculator.bvse_distribution(mobile_ion=label, resolution=resolution_A)
         except KeyError as error:
-            raise DataError(f"bvlain has no softBV parameters for {label} with {decorated.composition}: {error}") from None
+            raise DataError(
+                f"bvlain has no softBV parameters for {label} with {decorated.composition}: {error}"
+            ) from None
         barriers = calculator.percolation_barriers()
     energy = np.array(data[:-1, :-1, :-1], dtype=float)
     energy -= energy.min()
-    settings = {"resolution_A": resolution_A, "grid_shape": list(energy.shape), "cutoff_A": calculator.r_cut,
-                "max_neighbours": calculator.k, "screening_factor": SCREENING_FACTOR, "covalent_radii": "ASE",
-                "oxidation_states": oxidation_source, "mobile_charge": ion.charge, "max_barrier_eV": MAX_BARRIER_EV}
-    landscape = Landscape(energy, np.array(decorated.lattice.matrix, dtype=float), _ion_label(ion),
-                          decorated.composition.reduced_formula, settings)
+    settings = {
+        "resolution_A": resolution_A,
+        "grid_shape": list(energy.shape),
+        "cutoff_A": calculator.r_cut,
+        "max_neighbours": calculator.k,
+        "screening_factor": SCREENING_FACTOR,
+        "covalent_radii": "ASE",
+        "oxidation_states": oxidation_source,
+        "mobile_charge": ion.charge,
+        "max_barrier_eV": MAX_BARRIER_EV,
+    }
+    landscape = Landscape(
+        energy,
+        np.array(decorated.lattice.matrix, dtype=float),
+        _ion_label(ion),
+        decorated.composition.reduced_formula,
+        settings,
+    )
     ea = [float(barriers[f"E_{d}D"]) for d in (1, 2, 3)]
     return BVSEResult(*ea, landscape, "bvlain", settings)

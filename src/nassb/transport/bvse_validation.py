@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Callable
 
-BVSE_CAVEAT = "BVSE sees the framework only: a dopant that acts through the Na vacancy or interstitial count barely moves it"
+BVSE_CAVEAT = (
+    "BVSE sees the framework only: a dopant that acts through the Na vacancy or interstitial count barely moves it"
+)
 
 
 @dataclass(frozen=True)
@@ -31,24 +33,44 @@ class ValidationCase:
 
 
 CASES = (
-    ValidationCase("Na3PS4 (cubic)", "Na3PS4-cubic", ("000-0152", "002T-0019", "002T-0113"),
-                   caveat="three cubic Na3PS4 values in the seeds span 0.20-0.49 eV (glass-ceramic vs annealed)"),
+    ValidationCase(
+        "Na3PS4 (cubic)",
+        "Na3PS4-cubic",
+        ("000-0152", "002T-0019", "002T-0113"),
+        caveat="three cubic Na3PS4 values in the seeds span 0.20-0.49 eV (glass-ceramic vs annealed)",
+    ),
     ValidationCase("Na3PS4 (tetragonal)", "Na3PS4-tetragonal", ("000-0155",)),
-    ValidationCase("Na3SbS4", "Na3SbS4-cubic", ("000-0004", "002T-0119"),
-                   caveat="the seeds do not say which polymorph; the prototype is the cubic high-temperature one"),
+    ValidationCase(
+        "Na3SbS4",
+        "Na3SbS4-cubic",
+        ("000-0004", "002T-0119"),
+        caveat="the seeds do not say which polymorph; the prototype is the cubic high-temperature one",
+    ),
     ValidationCase("Na2.85P0.85W0.15S4", "Na3PS4-tetragonal", ("000-0024",), "W:P", 0.15, BVSE_CAVEAT),
     ValidationCase("Na2.8PS3.8Cl0.2", "Na3PS4-tetragonal", ("000-0026",), "Cl:S", 0.2, BVSE_CAVEAT),
-    ValidationCase("Na3P0.62As0.38S4", "Na3PS4-tetragonal", ("000-0022", "002T-0023"), "As:P", 0.38,
-                   "isovalent As on P widens the lattice, which the unrelaxed P-prototype cell does not show"),
+    ValidationCase(
+        "Na3P0.62As0.38S4",
+        "Na3PS4-tetragonal",
+        ("000-0022", "002T-0023"),
+        "As:P",
+        0.38,
+        "isovalent As on P widens the lattice, which the unrelaxed P-prototype cell does not show",
+    ),
     ValidationCase("Na2.88Sb0.88W0.12S4", "Na3SbS4-cubic", ("000-0042",), "W:Sb", 0.12, BVSE_CAVEAT),
     ValidationCase("Na2.88Sb0.88Mo0.12S4", "Na3SbS4-cubic", ("000-0040",), "Mo:Sb", 0.12, BVSE_CAVEAT),
     ValidationCase("Na3.1Ge0.1Sb0.9S4", "Na3SbS4-cubic", ("000-0050", "002T-0078"), "Ge:Sb", 0.1, BVSE_CAVEAT),
     ValidationCase("Na3.06Sb0.94Sn0.06S4", "Na3SbS4-cubic", ("000-0038",), "Sn:Sb", 0.06, BVSE_CAVEAT),
     ValidationCase("Na2.85SbS3.85Cl0.15", "Na3SbS4-cubic", ("000-0028",), "Cl:S", 0.15, BVSE_CAVEAT),
     ValidationCase("Na2.85SbS3.85Br0.15", "Na3SbS4-cubic", ("000-0030",), "Br:S", 0.15, BVSE_CAVEAT),
-    ValidationCase("Na3Zr2Si2PO12", "Na4Zr2Si3O12-rhombohedral", ("002T-0028", "002T-0040", "002T-0058", "002T-0095"), "P:Si", 1.0,
-                   "NZSP is monoclinic at room temperature; the prototype is the rhombohedral Na4Zr2Si3O12 framework at 573 K, "
-                   "and the seeds' NZSP values are of modified ceramics (coatings, additives)"),
+    ValidationCase(
+        "Na3Zr2Si2PO12",
+        "Na4Zr2Si3O12-rhombohedral",
+        ("002T-0028", "002T-0040", "002T-0058", "002T-0095"),
+        "P:Si",
+        1.0,
+        "NZSP is monoclinic at room temperature; the prototype is the rhombohedral Na4Zr2Si3O12 framework at 573 K, "
+        "and the seeds' NZSP values are of modified ceramics (coatings, additives)",
+    ),
 )
 
 
@@ -75,8 +97,14 @@ class ValidationResult:
     settings: dict
 
     def to_dict(self) -> dict:
-        return {"spearman_rho": self.spearman_rho, "spearman_p": self.spearman_p, "n": len(self.rows),
-                "outliers": list(self.outliers), "settings": self.settings, "rows": [asdict(row) for row in self.rows]}
+        return {
+            "spearman_rho": self.spearman_rho,
+            "spearman_p": self.spearman_p,
+            "n": len(self.rows),
+            "outliers": list(self.outliers),
+            "settings": self.settings,
+            "rows": [asdict(row) for row in self.rows],
+        }
 
 
 def measured_activation_energy_eV(record_ids: tuple[str, ...]) -> float:
@@ -106,8 +134,9 @@ def _lowest_percolating(result) -> tuple[float, int]:
     return math.inf, 0
 
 
-def run_validation(cases=CASES, resolution_A: float = 0.25, max_atoms: int = 160,
-                   progress: Callable[[int, int], None] | None = None) -> ValidationResult:
+def run_validation(
+    cases=CASES, resolution_A: float = 0.25, max_atoms: int = 160, progress: Callable[[int, int], None] | None = None
+) -> ValidationResult:
     """BVSE of every case against its measured Ea; Spearman rho and the outliers (module docstring)."""
     from scipy.stats import spearmanr
 
@@ -117,10 +146,20 @@ def run_validation(cases=CASES, resolution_A: float = 0.25, max_atoms: int = 160
     for done, case in enumerate(cases):
         structure, x_realised = case_structure(case, max_atoms)
         barrier, dimension = _lowest_percolating(bvse_barriers(structure, resolution_A=resolution_A))
-        rows.append(ValidationRow(
-            case.label, case.structure, structure.composition.reduced_formula, x_realised, len(structure),
-            round(barrier, 4), dimension, round(measured_activation_energy_eV(case.record_ids), 4), case.record_ids, case.caveat,
-        ))
+        rows.append(
+            ValidationRow(
+                case.label,
+                case.structure,
+                structure.composition.reduced_formula,
+                x_realised,
+                len(structure),
+                round(barrier, 4),
+                dimension,
+                round(measured_activation_energy_eV(case.record_ids), 4),
+                case.record_ids,
+                case.caveat,
+            )
+        )
         if progress is not None:
             progress(done + 1, len(cases))
     bvse = [row.Ea_bvse_eV for row in rows]
@@ -130,10 +169,16 @@ def run_validation(cases=CASES, resolution_A: float = 0.25, max_atoms: int = 160
     rank_experiment = _ranks(experiment)
     outliers = tuple(
         f"{row.label}: BVSE rank {rb:g}, measured rank {re_:g}; {row.caveat or 'no caveat recorded'}"
-        for row, rb, re_ in zip(rows, rank_bvse, rank_experiment) if abs(rb - re_) > len(rows) / 3
+        for row, rb, re_ in zip(rows, rank_bvse, rank_experiment)
+        if abs(rb - re_) > len(rows) / 3
     )
-    return ValidationResult(tuple(rows), float(rho), float(p_value), outliers,
-                            {"resolution_A": resolution_A, "max_atoms": max_atoms, "statistic": "Spearman rho (scipy.stats.spearmanr)"})
+    return ValidationResult(
+        tuple(rows),
+        float(rho),
+        float(p_value),
+        outliers,
+        {"resolution_A": resolution_A, "max_atoms": max_atoms, "statistic": "Spearman rho (scipy.stats.spearmanr)"},
+    )
 
 
 def _ranks(values: list[float]) -> list[float]:

@@ -32,8 +32,12 @@ HARD_BASE_ANIONS = ("O", "F", "Cl", "Br")
 HARD_ACID_MISMATCH = {"P": "seed 001 section 4.5: P5+ is a hard acid bound to the soft base S2-"}
 SOFT_ACID_MATCH = {"Sb": "seed 001 section 4.5: Sb5+ is a soft acid, stable with S2-"}
 HARD_ACID_DOPANTS = {
-    "Ca": "seed 000 section 4.1.1", "Mn": "seed 000 section 4.1.1", "Sn": "seed 000 section 4.1.1",
-    "Zn": "seed 000 section 4.1.1", "Ga": "seed 000 section 4.1.1", "Ge": "seed 000 section 4.1.1",
+    "Ca": "seed 000 section 4.1.1",
+    "Mn": "seed 000 section 4.1.1",
+    "Sn": "seed 000 section 4.1.1",
+    "Zn": "seed 000 section 4.1.1",
+    "Ga": "seed 000 section 4.1.1",
+    "Ge": "seed 000 section 4.1.1",
     "Ti": "seed 000 section 4.1.1",
 }
 CM3_PER_A3 = 1e-24
@@ -101,7 +105,11 @@ def antiperovskite_tolerance_factor(formula: str) -> float | None:
     halides = [e for e in amounts if e in ("F", "Cl", "Br", "I")]
     if set(amounts) != {"Na", *chalcogens, *halides} or len(chalcogens) != 1 or not halides:
         return None
-    if not (abs(amounts["Na"] - 3) < 1e-6 and abs(amounts[chalcogens[0]] - 1) < 1e-6 and abs(sum(amounts[h] for h in halides) - 1) < 1e-6):
+    if not (
+        abs(amounts["Na"] - 3) < 1e-6
+        and abs(amounts[chalcogens[0]] - 1) < 1e-6
+        and abs(sum(amounts[h] for h in halides) - 1) < 1e-6
+    ):
         return None
     r_A = sum(amounts[h] * Species(h, -1).get_shannon_radius("VI") for h in halides)
     r_B = Species(chalcogens[0], -2).get_shannon_radius("VI")
@@ -144,7 +152,9 @@ def hsab_indicator(formula: str) -> HSABIndicator:
         + [f"{e}: hard-acid dopant, {HARD_ACID_DOPANTS[e]}" for e in cations if e in HARD_ACID_DOPANTS]
         + [f"{e}: hard-base anion, seed 000 section 4.1.1" for e in anions if e in HARD_BASE_ANIONS and soft > 0]
     )
-    return HSABIndicator(round(soft, 4), round(hard, 4), round(mismatch, 4), round(dopant, 4), round(risk, 4), verdict, rules)
+    return HSABIndicator(
+        round(soft, 4), round(hard, 4), round(mismatch, 4), round(dopant, 4), round(risk, 4), verdict, rules
+    )
 
 
 def _framework_radii(structure, mobile_ion: str) -> tuple[np.ndarray, np.ndarray]:
@@ -214,7 +224,12 @@ def describe(structure, mobile_ion: str = "Na", resolution_A: float = 0.2) -> De
     """Every descriptor of the module docstring for one (possibly partially occupied) structure."""
     sites, atoms = na_sublattice(structure, mobile_ion)
     if sites == 0:
-        raise InputError("structure", "composition", f"a structure containing the mobile ion {mobile_ion}", structure.composition.reduced_formula)
+        raise InputError(
+            "structure",
+            "composition",
+            f"a structure containing the mobile ion {mobile_ion}",
+            structure.composition.reduced_formula,
+        )
     formula = structure.composition.reduced_formula
     return Descriptors(
         formula=formula,
@@ -226,5 +241,9 @@ def describe(structure, mobile_ion: str = "Na", resolution_A: float = 0.2) -> De
         bottleneck_radius_A=bottleneck_radii_A(structure, mobile_ion, resolution_A),
         tolerance_factor=antiperovskite_tolerance_factor(formula),
         hsab=hsab_indicator(structure.composition.formula.replace(" ", "")),
-        settings={"mobile_ion": mobile_ion, "resolution_A": resolution_A, "radii": "Shannon 1976 by guessed oxidation state"},
+        settings={
+            "mobile_ion": mobile_ion,
+            "resolution_A": resolution_A,
+            "radii": "Shannon 1976 by guessed oxidation state",
+        },
     )

@@ -11,8 +11,9 @@ offset (see `msd_covariance`), which keeps it positive definite when the offset 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -158,7 +159,11 @@ def msd(positions_A, times_ps: Sequence[float] | np.ndarray | None = None, max_l
 
 
 def msd_covariance(
-    lag_frames: np.ndarray, n_frames: int, n_ions: int, step_variance_A2: float, offset_variance_A2: float,
+    lag_frames: np.ndarray,
+    n_frames: int,
+    n_ions: int,
+    step_variance_A2: float,
+    offset_variance_A2: float,
 ) -> np.ndarray:
     """Covariance (A^4) of the all-origin MSD estimates at `lag_frames`, for Gaussian random walkers.
 
@@ -244,8 +249,12 @@ def diffusion_coefficient(
     end = lags[-1] if end_ps is None else float(end_ps)
     window = (lags >= start - 1e-12) & (lags <= end + 1e-12)
     if window.sum() < 3:
-        raise InputError(source, "start_ps/end_ps", f"a window holding at least 3 lags between {lags[0]:.4g} "
-                         f"and {lags[-1]:.4g} ps", (start_ps, end_ps))
+        raise InputError(
+            source,
+            "start_ps/end_ps",
+            f"a window holding at least 3 lags between {lags[0]:.4g} and {lags[-1]:.4g} ps",
+            (start_ps, end_ps),
+        )
     t, y = lags[window], msd_result.msd_A2[window]
     scale = 1.0
     if variance == "empirical":
@@ -259,8 +268,9 @@ def diffusion_coefficient(
         previous = theta[0]
         step_variance = max(theta[0], slope_floor) / DIMENSIONS * msd_result.frame_time_ps
         offset_variance = max(theta[1], 0.0) / (2 * DIMENSIONS)
-        covariance = scale * msd_covariance(msd_result.lag_frames[window], msd_result.n_frames, msd_result.n_ions,
-                                            step_variance, offset_variance)
+        covariance = scale * msd_covariance(
+            msd_result.lag_frames[window], msd_result.n_frames, msd_result.n_ions, step_variance, offset_variance
+        )
         theta, parameter_covariance, chi2 = _gls(design, y, covariance)
         if abs(theta[0] - previous) <= 1e-8 * abs(theta[0]):
             break
@@ -304,8 +314,12 @@ def nernst_einstein_sigma_S_per_cm(
             raise InputError(source, name, "a finite value above 0", value)
     if not (isinstance(charge, int) and charge != 0):
         raise InputError(source, "charge", "a non-zero integer charge number", charge)
-    sigma = carrier_density_per_cm3 * (charge * ELEMENTARY_CHARGE_C) ** 2 * d / (
-        haven_ratio * BOLTZMANN_J_PER_K * temperature)
+    sigma = (
+        carrier_density_per_cm3
+        * (charge * ELEMENTARY_CHARGE_C) ** 2
+        * d
+        / (haven_ratio * BOLTZMANN_J_PER_K * temperature)
+    )
     return float(sigma) if sigma.ndim == 0 else sigma
 
 
@@ -328,15 +342,22 @@ def md_arrhenius(
     d = np.asarray(D_cm2_per_s, dtype=float).ravel()
     d_err = np.asarray(D_stderr_cm2_per_s, dtype=float).ravel()
     if not (temperature.size == d.size == d_err.size):
-        raise InputError(source, "D_cm2_per_s", "one D and one stderr per temperature", (temperature.size, d.size,
-                                                                                         d_err.size))
+        raise InputError(
+            source, "D_cm2_per_s", "one D and one stderr per temperature", (temperature.size, d.size, d_err.size)
+        )
     if not (d > 0).all():
-        raise ModelError(f"{source}: D* <= 0 at {temperature[d <= 0].tolist()} K: no diffusion resolved there; "
-                         "run longer or leave those temperatures out")
+        raise ModelError(
+            f"{source}: D* <= 0 at {temperature[d <= 0].tolist()} K: no diffusion resolved there; "
+            "run longer or leave those temperatures out"
+        )
     sigma = nernst_einstein_sigma_S_per_cm(d, carrier_density_per_cm3, temperature, haven_ratio, charge)
     fit = fit_arrhenius(temperature, sigma, sigma * d_err / d, form="sigmaT", source=source)
-    to_d = haven_ratio * BOLTZMANN_J_PER_K * ROOM_TEMPERATURE_K / (
-        carrier_density_per_cm3 * (charge * ELEMENTARY_CHARGE_C) ** 2)
+    to_d = (
+        haven_ratio
+        * BOLTZMANN_J_PER_K
+        * ROOM_TEMPERATURE_K
+        / (carrier_density_per_cm3 * (charge * ELEMENTARY_CHARGE_C) ** 2)
+    )
     return MDArrhenius(
         Ea_eV=fit.Ea_eV,
         Ea_stderr_eV=fit.Ea_stderr_eV,

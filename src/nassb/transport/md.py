@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -72,15 +73,17 @@ class MDSettings:
             ("equilibration_ps", self.equilibration_ps >= 0, "a non-negative equilibration time"),
             ("sample_every", isinstance(self.sample_every, int) and self.sample_every >= 1, "an integer >= 1"),
             ("friction_per_fs", self.friction_per_fs > 0, "a friction above 0 fs^-1"),
-            ("supercell", len(self.supercell) == 3 and all(isinstance(n, int) and n >= 1 for n in self.supercell),
-             "three integers >= 1"),
+            (
+                "supercell",
+                len(self.supercell) == 3 and all(isinstance(n, int) and n >= 1 for n in self.supercell),
+                "three integers >= 1",
+            ),
         )
         for name, ok, expected in checks:
             if not ok:
                 raise InputError(source, name, expected, getattr(self, name))
         if self.production_steps // self.sample_every < 3:
-            raise InputError(source, "time_ps", "a production time of at least three sampling intervals",
-                             self.time_ps)
+            raise InputError(source, "time_ps", "a production time of at least three sampling intervals", self.time_ps)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -124,8 +127,9 @@ def _prepare_atoms(structure, settings: MDSettings, source: str):
     supercell = structure * settings.supercell
     mobile = np.array([site.specie.symbol == settings.mobile_ion for site in supercell])
     if not mobile.any():
-        raise InputError(source, "mobile_ion", f"an element present in {structure.composition.reduced_formula}",
-                         settings.mobile_ion)
+        raise InputError(
+            source, "mobile_ion", f"an element present in {structure.composition.reduced_formula}", settings.mobile_ion
+        )
     atoms = mlip.to_atoms(supercell)
     atoms.set_constraint(FixCom())
     return atoms, mobile
@@ -168,11 +172,19 @@ class _Checkpoint:
             stored = json.loads(str(data["fingerprint"]))
             same_cell = np.allclose(data["cell_A"], np.array(atoms.cell), rtol=0.0, atol=CELL_TOLERANCE_A)
             if stored != json.loads(json.dumps(fingerprint, sort_keys=True)) or not same_cell:
-                differences = sorted(key for key in set(stored["settings"]) | set(fingerprint["settings"])
-                                     if stored["settings"].get(key) != fingerprint["settings"].get(key))
+                differences = sorted(
+                    key
+                    for key in set(stored["settings"]) | set(fingerprint["settings"])
+                    if stored["settings"].get(key) != fingerprint["settings"].get(key)
+                )
                 what = f"settings {', '.join(differences)}" if differences else "structure"
-                raise InputError(self.path.name, what, "a checkpoint made with the same settings and structure "
-                                 "(remove it or use another path to start afresh)", stored["settings"])
+                raise InputError(
+                    self.path.name,
+                    what,
+                    "a checkpoint made with the same settings and structure "
+                    "(remove it or use another path to start afresh)",
+                    stored["settings"],
+                )
             atoms.set_positions(data["positions_A"], apply_constraint=False)
             atoms.set_momenta(data["momenta"], apply_constraint=False)
             rng.bit_generator.state = json.loads(str(data["rng_state"]))
@@ -225,8 +237,14 @@ def run_nvt(
             frames.append(atoms.get_positions()[mobile].copy())
             temperatures.append(float(atoms.get_temperature()))
 
-    dynamics = Langevin(atoms, timestep=settings.timestep_fs * units.fs, temperature_K=settings.temperature_K,
-                        friction=settings.friction_per_fs / units.fs, fixcm=False, rng=rng)
+    dynamics = Langevin(
+        atoms,
+        timestep=settings.timestep_fs * units.fs,
+        temperature_K=settings.temperature_K,
+        friction=settings.friction_per_fs / units.fs,
+        fixcm=False,
+        rng=rng,
+    )
     with mlip.quiet():
         if step == 0:
             record_if_due()
@@ -297,12 +315,21 @@ class MDConductivity:
         quantity form (`nassb.core.quantity`)."""
         from nassb.core.quantity import computed_quantities
 
-        settings = {"model": self.model, "haven_ratio": self.haven_ratio, "relaxed": self.relaxed,
-                    "n_atoms": self.n_atoms, **{key: value for key, value in self.settings[0].to_dict().items()
-                                                if key != "temperature_K"}}
+        settings = {
+            "model": self.model,
+            "haven_ratio": self.haven_ratio,
+            "relaxed": self.relaxed,
+            "n_atoms": self.n_atoms,
+            **{key: value for key, value in self.settings[0].to_dict().items() if key != "temperature_K"},
+        }
         numbers: dict[str, tuple] = {}
-        for t, d, de, s, se in zip(self.temperatures_K, self.D_cm2_per_s, self.D_stderr_cm2_per_s,
-                                   self.sigma_S_per_cm, self.sigma_stderr_S_per_cm):
+        for t, d, de, s, se in zip(
+            self.temperatures_K,
+            self.D_cm2_per_s,
+            self.D_stderr_cm2_per_s,
+            self.sigma_S_per_cm,
+            self.sigma_stderr_S_per_cm,
+        ):
             numbers[f"md_D_{t:g}K"] = (d, "cm2/s", de)
             numbers[f"md_sigma_{t:g}K"] = (s, "S/cm", se)
         arrhenius = self.arrhenius
@@ -316,11 +343,25 @@ class MDConductivity:
     def to_dict(self) -> dict[str, Any]:
         arrhenius = self.arrhenius
         table = [
-            {"temperature_K": t, "mean_temperature_K": tm, "D_cm2_per_s": d, "D_stderr_cm2_per_s": de,
-             "sigma_S_per_cm": s, "sigma_stderr_S_per_cm": se, "fit_start_ps": r.start_ps, "fit_end_ps": r.end_ps}
-            for t, tm, d, de, s, se, r in zip(self.temperatures_K, self.mean_temperatures_K, self.D_cm2_per_s,
-                                              self.D_stderr_cm2_per_s, self.sigma_S_per_cm,
-                                              self.sigma_stderr_S_per_cm, self.diffusion)
+            {
+                "temperature_K": t,
+                "mean_temperature_K": tm,
+                "D_cm2_per_s": d,
+                "D_stderr_cm2_per_s": de,
+                "sigma_S_per_cm": s,
+                "sigma_stderr_S_per_cm": se,
+                "fit_start_ps": r.start_ps,
+                "fit_end_ps": r.end_ps,
+            }
+            for t, tm, d, de, s, se, r in zip(
+                self.temperatures_K,
+                self.mean_temperatures_K,
+                self.D_cm2_per_s,
+                self.D_stderr_cm2_per_s,
+                self.sigma_S_per_cm,
+                self.sigma_stderr_S_per_cm,
+                self.diffusion,
+            )
         ]
         return {
             "D_cm2_per_s": {str(t): d for t, d in zip(self.temperatures_K, self.D_cm2_per_s)},
@@ -384,8 +425,12 @@ def md_conductivity(
         structure = relaxed.structure
         if not relaxed.converged:
             relax_note = f"the {mlip.model_name(calculator)} relaxation did not converge in {relaxed.steps} steps; "
-    settings = [MDSettings(t, time_ps, timestep_fs, equilibration_ps, sample_every, seed, tuple(supercell),
-                           friction_per_fs, mobile_ion) for t in temperatures]
+    settings = [
+        MDSettings(
+            t, time_ps, timestep_fs, equilibration_ps, sample_every, seed, tuple(supercell), friction_per_fs, mobile_ion
+        )
+        for t in temperatures
+    ]
     for s in settings:
         s.validate(source)
     grand_total = sum(s.total_steps for s in settings)
@@ -399,21 +444,23 @@ def md_conductivity(
         done_before += s.total_steps
         trajectories.append(trajectory)
         curves.append(diffusion.msd(trajectory))
-        fits.append(diffusion.diffusion_coefficient(curves[-1], start_ps=fit_start_ps,
-                                                    variance=variance))
+        fits.append(diffusion.diffusion_coefficient(curves[-1], start_ps=fit_start_ps, variance=variance))
 
     first = trajectories[0]
     density = first.n_mobile / (first.volume_A3 * A3_IN_CM3)
     d_values = np.array([f.D_cm2_per_s for f in fits])
     d_errors = np.array([f.D_stderr_cm2_per_s for f in fits])
     positive = d_values > 0
-    sigma = [diffusion.nernst_einstein_sigma_S_per_cm(d, density, t, haven_ratio) if d > 0 else None
-             for d, t in zip(d_values, temperatures)]
+    sigma = [
+        diffusion.nernst_einstein_sigma_S_per_cm(d, density, t, haven_ratio) if d > 0 else None
+        for d, t in zip(d_values, temperatures)
+    ]
     sigma_err = [s * e / d if s is not None else None for s, d, e in zip(sigma, d_values, d_errors)]
     arrhenius, note = None, relax_note
     if positive.sum() >= 3 and len(set(np.array(temperatures)[positive])) >= 3:
-        arrhenius = diffusion.md_arrhenius(np.array(temperatures)[positive], d_values[positive], d_errors[positive],
-                                           density, haven_ratio)
+        arrhenius = diffusion.md_arrhenius(
+            np.array(temperatures)[positive], d_values[positive], d_errors[positive], density, haven_ratio
+        )
         if not positive.all():
             note += "Arrhenius fit without the temperatures where D* <= 0 (no diffusion resolved)"
     else:

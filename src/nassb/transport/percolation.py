@@ -107,7 +107,9 @@ def percolation_levels(field: np.ndarray) -> dict[int, float]:
     """
     field = np.asarray(field, dtype=float)
     if field.ndim != 3 or min(field.shape) < 1:
-        raise InputError("percolation_levels", "field", "a 3-D array over the periodic cell", getattr(field, "shape", None))
+        raise InputError(
+            "percolation_levels", "field", "a 3-D array over the periodic cell", getattr(field, "shape", None)
+        )
     values = np.unique(field[np.isfinite(field) | (field == -math.inf)])
     shell = _shell_indices(field.shape)
     known: dict[int, int] = {}

@@ -28,16 +28,44 @@ from nassb.echem.readers._table import Table, decode, resolve_format
 from nassb.echem.readers._text import read_par, read_text, read_zplot
 from nassb.echem.spectrum import Spectrum
 
-__all__ = ["CYCLING_FORMATS", "FORMATS", "CyclingData", "TimeSeries", "read_cycling", "read_spectra", "read_spectrum",
-           "read_time_series"]
+__all__ = [
+    "CYCLING_FORMATS",
+    "FORMATS",
+    "CyclingData",
+    "TimeSeries",
+    "read_cycling",
+    "read_spectra",
+    "read_spectrum",
+    "read_time_series",
+]
 
 FORMATS = ("biologic-mpr", "biologic-mpt", "gamry-dta", "zplot", "versastudio-par", "text")
-_EXTENSIONS = {".mpr": "biologic-mpr", ".mpt": "biologic-mpt", ".dta": "gamry-dta", ".z": "zplot",
-               ".par": "versastudio-par", ".csv": "text", ".txt": "text", ".tsv": "text", ".dat": "text",
-               ".p00": "text", ".i2b": "text"}
-_FORMAT_ALIASES = {"mpr": "biologic-mpr", "mpt": "biologic-mpt", "biologic": "biologic-mpt", "dta": "gamry-dta",
-                   "gamry": "gamry-dta", "z": "zplot", "zview": "zplot", "par": "versastudio-par",
-                   "versastudio": "versastudio-par", "csv": "text", "txt": "text"}
+_EXTENSIONS = {
+    ".mpr": "biologic-mpr",
+    ".mpt": "biologic-mpt",
+    ".dta": "gamry-dta",
+    ".z": "zplot",
+    ".par": "versastudio-par",
+    ".csv": "text",
+    ".txt": "text",
+    ".tsv": "text",
+    ".dat": "text",
+    ".p00": "text",
+    ".i2b": "text",
+}
+_FORMAT_ALIASES = {
+    "mpr": "biologic-mpr",
+    "mpt": "biologic-mpt",
+    "biologic": "biologic-mpt",
+    "dta": "gamry-dta",
+    "gamry": "gamry-dta",
+    "z": "zplot",
+    "zview": "zplot",
+    "par": "versastudio-par",
+    "versastudio": "versastudio-par",
+    "csv": "text",
+    "txt": "text",
+}
 
 
 def _sniff(text: str) -> str | None:
@@ -79,7 +107,12 @@ def _load_table(path: str | Path, format: str | None, purpose: str) -> Table:
 
 def _check_sign(imag_sign: str | None) -> None:
     if imag_sign not in (None, "negative", "positive"):
-        raise InputError("imag_sign", "imag_sign", "'negative' (file stores Z''), 'positive' (file stores -Z'') or None (detect)", imag_sign)
+        raise InputError(
+            "imag_sign",
+            "imag_sign",
+            "'negative' (file stores Z''), 'positive' (file stores -Z'') or None (detect)",
+            imag_sign,
+        )
 
 
 def read_spectra(path: str | Path, imag_sign: str | None = None, format: str | None = None) -> list[Spectrum]:
@@ -93,8 +126,12 @@ def read_spectrum(path: str | Path, imag_sign: str | None = None, format: str | 
     """The one impedance spectrum in the file (an InputError if it holds several: use read_spectra)."""
     spectra = read_spectra(path, imag_sign, format)
     if len(spectra) > 1:
-        raise InputError(str(path), "spectra", f"a file with one spectrum; it holds {len(spectra)} "
-                         "(use read_spectra to read them all)", len(spectra))
+        raise InputError(
+            str(path),
+            "spectra",
+            f"a file with one spectrum; it holds {len(spectra)} (use read_spectra to read them all)",
+            len(spectra),
+        )
     return spectra[0]
 
 

@@ -42,7 +42,9 @@ class TimeSeries:
     def __post_init__(self) -> None:
         arrays = [np.asarray(a, dtype=float) for a in (self.time_s, self.current_A, self.voltage_V)]
         if any(a.ndim != 1 or a.shape != arrays[0].shape for a in arrays):
-            raise InputError(self.source, "time_s/current_A/voltage_V", "three 1-D arrays of equal length", [a.shape for a in arrays])
+            raise InputError(
+                self.source, "time_s/current_A/voltage_V", "three 1-D arrays of equal length", [a.shape for a in arrays]
+            )
         if arrays[0].size < 2:
             raise InputError(self.source, "time_s", "at least 2 points", arrays[0].size)
         for name, array in zip(("time_s", "current_A", "voltage_V"), arrays):
@@ -64,8 +66,12 @@ def _require_finite(table: Table, columns: dict[str, np.ndarray], rows: np.ndarr
         bad = np.flatnonzero(~np.isfinite(values[rows]))
         if bad.size:
             row = rows[bad[0]]
-            raise InputError(table.source, f"{table.row_word} {table.row_labels[row]}, column '{name}'",
-                             "a finite number (no NaN or inf)", float(values[row]))
+            raise InputError(
+                table.source,
+                f"{table.row_word} {table.row_labels[row]}, column '{name}'",
+                "a finite number (no NaN or inf)",
+                float(values[row]),
+            )
 
 
 def _majority_sign(frequency: np.ndarray, stored_imag: np.ndarray) -> str:
@@ -118,8 +124,12 @@ def spectra_from_table(table: Table, imag_sign: str | None) -> list[Spectrum]:
     """Every impedance sweep of the table, in the Z'' < 0 (capacitive) convention."""
     roles = table.roles or find_roles(table.names, SPECTRUM_ALIASES)
     if not has_spectrum_columns(roles):
-        raise InputError(table.source, "columns", "frequency with Z' and Z'' (or |Z| and phase); recognised names: "
-                         + expected_columns(SPECTRUM_ALIASES), table.names)
+        raise InputError(
+            table.source,
+            "columns",
+            "frequency with Z' and Z'' (or |Z| and phase); recognised names: " + expected_columns(SPECTRUM_ALIASES),
+            table.names,
+        )
     cartesian = "real" in roles and ("imag" in roles or "neg_imag" in roles)
     if cartesian:
         imag_role = "imag" if "imag" in roles else "neg_imag"
@@ -145,8 +155,12 @@ def spectra_from_table(table: Table, imag_sign: str | None) -> list[Spectrum]:
     nonpositive = rows[frequency[rows] <= 0]
     if nonpositive.size:
         row = nonpositive[0]
-        raise InputError(table.source, f"{table.row_word} {table.row_labels[row]}, column '{used['frequency']}'",
-                         "a strictly positive frequency", float(frequency[row]))
+        raise InputError(
+            table.source,
+            f"{table.row_word} {table.row_labels[row]}, column '{used['frequency']}'",
+            "a strictly positive frequency",
+            float(frequency[row]),
+        )
     if imag_sign is not None:
         sign, how = imag_sign, "argument"
     elif table.trust_imag_header or imag_role == "neg_imag":
@@ -176,12 +190,20 @@ def series_from_table(table: Table) -> TimeSeries:
     """Time, current and voltage columns of the table, in s, A and V (for an EC-Lab galvanostatic file
     without a measured-current column, the applied current 'control/mA')."""
     roles = find_roles(table.names, SERIES_ALIASES)
-    setpoint = [j for j, name in enumerate(table.names) if split_name(name)[0] == "control" and split_name(name)[1] in ("A", "mA", "µA", "uA")]
+    setpoint = [
+        j
+        for j, name in enumerate(table.names)
+        if split_name(name)[0] == "control" and split_name(name)[1] in ("A", "mA", "µA", "uA")
+    ]
     if "current" not in roles and setpoint:
         roles["current"] = setpoint[0]  # galvanostatic EC-Lab files without an I column: the applied current
     if not has_series_columns(roles):
-        raise InputError(table.source, "columns", "time, current and voltage columns; recognised names: "
-                         + expected_columns(SERIES_ALIASES), table.names)
+        raise InputError(
+            table.source,
+            "columns",
+            "time, current and voltage columns; recognised names: " + expected_columns(SERIES_ALIASES),
+            table.names,
+        )
     columns = {table.names[roles[r]]: _column(table, roles[r]) for r in ("time", "current", "voltage")}
     _require_finite(table, columns, np.arange(len(table)))
     time, current, voltage = columns.values()

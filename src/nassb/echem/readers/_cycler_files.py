@@ -67,7 +67,10 @@ def orient_current(current: np.ndarray, state: np.ndarray, stored: str) -> tuple
         out = current.copy()
         out[discharge] = -np.abs(out[discharge])
         out[state == 1] = np.abs(out[state == 1])
-        return out, f"{CHARGE_POSITIVE}; the file's discharge rows carry positive current: set to -|I| (charge rows +|I|)"
+        return (
+            out,
+            f"{CHARGE_POSITIVE}; the file's discharge rows carry positive current: set to -|I| (charge rows +|I|)",
+        )
     return current, f"{CHARGE_POSITIVE}; {stored}"
 
 
@@ -102,13 +105,17 @@ def read_biologic(path: Path, fmt: str) -> RawCycling:
     elif "control/V/mA" in names and mode is not None:
         potentiostatic = dq_current if dq is not None else (get("<I>/mA") if "<I>/mA" in names else np.zeros_like(time))
         current_mA = np.where(mode == 1, get("control/V/mA"), np.where(mode == 3, 0.0, potentiostatic))
-        columns["current_A"] = "control/V/mA (applied, galvanostatic rows); 0 on rest rows; dq/dt on potentiostatic rows"
+        columns["current_A"] = (
+            "control/V/mA (applied, galvanostatic rows); 0 on rest rows; dq/dt on potentiostatic rows"
+        )
     elif "control/mA" in names:
         current_mA, columns["current_A"] = get("control/mA"), "control/mA (applied)"
     elif not {"control/V/mA", "dq/mA.h", "dQ/C"} & set(names):
         current_mA, columns["current_A"] = np.zeros_like(time), "none in the file (open-circuit record): 0"
     else:
-        raise InputError(source, "columns", "a current column: 'I/mA', '<I>/mA', or 'control/V/mA' with the mode flags", names)
+        raise InputError(
+            source, "columns", "a current column: 'I/mA', '<I>/mA', or 'control/V/mA' with the mode flags", names
+        )
     cycle, cycle_rule = get("cycle number"), "instrument: EC-Lab 'cycle number'"
     if cycle is None and "half cycle" in names:
         cycle, cycle_rule = get("half cycle") // 2 + 1, "instrument: EC-Lab half cycle // 2 + 1 (EC-Lab's cycle number)"
@@ -135,17 +142,39 @@ def read_biologic(path: Path, fmt: str) -> RawCycling:
     if mode is not None:
         metadata["control_mode_codes"] = "EC-Lab mode: 1 galvanostatic, 2 potentiostatic, 3 rest"
     return RawCycling(
-        source, time, get(voltage_name), current_mA * 1e-3, lambda i: f"{table.row_word} {table.row_labels[i]}", columns,
-        f"{CHARGE_POSITIVE}; EC-Lab's convention (I > 0 anodic), kept as stored", cycle=cycle, cycle_rule=cycle_rule,
-        step=get("Ns"), mode_keys=() if mode is None else (mode,),
+        source,
+        time,
+        get(voltage_name),
+        current_mA * 1e-3,
+        lambda i: f"{table.row_word} {table.row_labels[i]}",
+        columns,
+        f"{CHARGE_POSITIVE}; EC-Lab's convention (I > 0 anodic), kept as stored",
+        cycle=cycle,
+        cycle_rule=cycle_rule,
+        step=get("Ns"),
+        mode_keys=() if mode is None else (mode,),
         state=None if mode is None else np.where(mode == 3, 0.0, np.nan),
-        counters_mAh=counters, energy_mWh={n: get(n) * 1e3 for n in energy}, split_capacity_mAh=split, metadata=metadata)
+        counters_mAh=counters,
+        energy_mWh={n: get(n) * 1e3 for n in energy},
+        split_capacity_mAh=split,
+        metadata=metadata,
+    )
 
 
 # ----------------------------------------------------------------------------------------------- Arbin .res
 
-_ARBIN_COLUMNS = ("Data_Point", "Test_Time", "Step_Index", "Cycle_Index", "Current", "Voltage",
-                  "Charge_Capacity", "Discharge_Capacity", "Charge_Energy", "Discharge_Energy")
+_ARBIN_COLUMNS = (
+    "Data_Point",
+    "Test_Time",
+    "Step_Index",
+    "Cycle_Index",
+    "Current",
+    "Voltage",
+    "Charge_Capacity",
+    "Discharge_Capacity",
+    "Charge_Energy",
+    "Discharge_Energy",
+)
 
 
 def _ole_date(days: float) -> str:
@@ -163,50 +192,93 @@ def read_arbin_res(path: Path) -> RawCycling:
     try:
         from access_parser import AccessParser
     except ImportError:
-        raise InputError(source, "format", f"the 'access-parser' package to read Arbin .res files (pip install access-parser), "
-                         f"or {export_hint}", "access-parser is not installed") from None
+        raise InputError(
+            source,
+            "format",
+            f"the 'access-parser' package to read Arbin .res files (pip install access-parser), or {export_hint}",
+            "access-parser is not installed",
+        ) from None
     quiet = logging.getLogger("access_parser")
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)
     try:
         db = AccessParser(source)
         if "Channel_Normal_Table" not in db.catalog:
-            raise InputError(source, "tables", f"an Arbin .res database with a Channel_Normal_Table (else {export_hint})", sorted(db.catalog))
+            raise InputError(
+                source,
+                "tables",
+                f"an Arbin .res database with a Channel_Normal_Table (else {export_hint})",
+                sorted(db.catalog),
+            )
         rows = pd.DataFrame(db.parse_table("Channel_Normal_Table"))
         header = db.parse_table("Global_Table") if "Global_Table" in db.catalog else {}
     except InputError:
         raise
     except Exception as exc:  # access-parser raises ValueError/struct.error/AttributeError/... on damaged files
-        raise InputError(source, "file", f"a complete Arbin .res file (an MS Access database); if it is damaged, {export_hint}",
-                         f"{type(exc).__name__}: {' '.join(str(exc).split())}") from None
+        raise InputError(
+            source,
+            "file",
+            f"a complete Arbin .res file (an MS Access database); if it is damaged, {export_hint}",
+            f"{type(exc).__name__}: {' '.join(str(exc).split())}",
+        ) from None
     finally:
         quiet.setLevel(level)
     missing = [c for c in _ARBIN_COLUMNS if c not in rows.columns]
     if rows.empty or missing:
-        raise InputError(source, "Channel_Normal_Table", f"data rows with the columns {', '.join(_ARBIN_COLUMNS)}",
-                         f"missing {missing}" if missing else "no rows")
+        raise InputError(
+            source,
+            "Channel_Normal_Table",
+            f"data rows with the columns {', '.join(_ARBIN_COLUMNS)}",
+            f"missing {missing}" if missing else "no rows",
+        )
     if rows["Test_ID"].nunique() > 1:
-        raise InputError(source, "Channel_Normal_Table", "one test per .res file (export each test separately)",
-                         f"{rows['Test_ID'].nunique()} Test_IDs")
+        raise InputError(
+            source,
+            "Channel_Normal_Table",
+            "one test per .res file (export each test separately)",
+            f"{rows['Test_ID'].nunique()} Test_IDs",
+        )
     rows = rows.sort_values("Data_Point", kind="stable").reset_index(drop=True)
     col = {c: rows[c].to_numpy(dtype=float) for c in _ARBIN_COLUMNS}
     metadata: dict[str, Any] = {"format": "arbin-res", "instrument": "Arbin (.res database)"}
-    for key, name in (("Test_Name", "test_name"), ("Schedule_File_Name", "schedule"), ("Channel_Number", "channel"),
-                      ("Creator", "creator"), ("Software_Version", "software_version"), ("Item_ID", "item_id")):
+    for key, name in (
+        ("Test_Name", "test_name"),
+        ("Schedule_File_Name", "schedule"),
+        ("Channel_Number", "channel"),
+        ("Creator", "creator"),
+        ("Software_Version", "software_version"),
+        ("Item_ID", "item_id"),
+    ):
         if header.get(key) and header[key][0] not in ("", None):
             metadata[name] = header[key][0]
     if header.get("Start_DateTime"):
         metadata["date"] = _ole_date(header["Start_DateTime"][0])
     points = col["Data_Point"]
     return RawCycling(
-        source, col["Test_Time"], col["Voltage"], col["Current"], lambda i: f"Channel_Normal_Table Data_Point {points[i]:.0f}",
-        {"time_s": "Test_Time", "voltage_V": "Voltage", "current_A": "Current", "cycle": "Cycle_Index", "step": "Step_Index"},
-        f"{CHARGE_POSITIVE}; Arbin's convention, kept as stored", cycle=col["Cycle_Index"], cycle_rule="instrument: Arbin Cycle_Index",
-        step=col["Step_Index"], counters_mAh={c: col[c] * 1e3 for c in ("Charge_Capacity", "Discharge_Capacity")},
+        source,
+        col["Test_Time"],
+        col["Voltage"],
+        col["Current"],
+        lambda i: f"Channel_Normal_Table Data_Point {points[i]:.0f}",
+        {
+            "time_s": "Test_Time",
+            "voltage_V": "Voltage",
+            "current_A": "Current",
+            "cycle": "Cycle_Index",
+            "step": "Step_Index",
+        },
+        f"{CHARGE_POSITIVE}; Arbin's convention, kept as stored",
+        cycle=col["Cycle_Index"],
+        cycle_rule="instrument: Arbin Cycle_Index",
+        step=col["Step_Index"],
+        counters_mAh={c: col[c] * 1e3 for c in ("Charge_Capacity", "Discharge_Capacity")},
         energy_mWh={c: col[c] * 1e3 for c in ("Charge_Energy", "Discharge_Energy")},
-        split_capacity_mAh={"charge_capacity_mAh": col["Charge_Capacity"] * 1e3,
-                            "discharge_capacity_mAh": col["Discharge_Capacity"] * 1e3},
-        metadata=metadata)
+        split_capacity_mAh={
+            "charge_capacity_mAh": col["Charge_Capacity"] * 1e3,
+            "discharge_capacity_mAh": col["Discharge_Capacity"] * 1e3,
+        },
+        metadata=metadata,
+    )
 
 
 # ----------------------------------------------------------------------------------------------- Neware
@@ -219,8 +291,13 @@ def read_neware(path: Path) -> RawCycling:
     try:
         import NewareNDA
     except ImportError:
-        raise InputError(source, "format", "the 'NewareNDA' package to read Neware .nda/.ndax files (pip install NewareNDA), "
-                         "or a CSV export from Neware's BTS software", "NewareNDA is not installed") from None
+        raise InputError(
+            source,
+            "format",
+            "the 'NewareNDA' package to read Neware .nda/.ndax files (pip install NewareNDA), "
+            "or a CSV export from Neware's BTS software",
+            "NewareNDA is not installed",
+        ) from None
     quiet = logging.getLogger("newarenda")
     level = quiet.level
     try:
@@ -228,9 +305,13 @@ def read_neware(path: Path) -> RawCycling:
             warnings.simplefilter("ignore")
             df = NewareNDA.read(str(path), log_level="CRITICAL")
     except Exception as exc:  # EOFError/BadZipFile/struct.error/KeyError/... on damaged or truncated files
-        raise InputError(source, "file", "a complete Neware .nda/.ndax file that NewareNDA can decode (if it is truncated or "
-                         "damaged, export the test as CSV from Neware's BTS software)",
-                         f"{type(exc).__name__}: {' '.join(str(exc).split())}") from None
+        raise InputError(
+            source,
+            "file",
+            "a complete Neware .nda/.ndax file that NewareNDA can decode (if it is truncated or "
+            "damaged, export the test as CSV from Neware's BTS software)",
+            f"{type(exc).__name__}: {' '.join(str(exc).split())}",
+        ) from None
     finally:
         quiet.setLevel(level)
     if df.empty:
@@ -244,21 +325,43 @@ def read_neware(path: Path) -> RawCycling:
     state = state_from_labels(status)
     current, sign = orient_current(df["Current(mA)"].to_numpy(dtype=float) * 1e-3, state, "NewareNDA's signed current")
     _, status_code = np.unique(status, return_inverse=True)
-    num = {c: df[c].to_numpy(dtype=float) for c in ("Charge_Capacity(mAh)", "Discharge_Capacity(mAh)",
-                                                    "Charge_Energy(mWh)", "Discharge_Energy(mWh)")}
-    metadata: dict[str, Any] = {"format": "neware-nda", "instrument": f"Neware ({path.suffix.lower()} via NewareNDA "
-                                f"{getattr(NewareNDA, '__version__', '')})".replace(" )", ")")}
+    num = {
+        c: df[c].to_numpy(dtype=float)
+        for c in ("Charge_Capacity(mAh)", "Discharge_Capacity(mAh)", "Charge_Energy(mWh)", "Discharge_Energy(mWh)")
+    }
+    metadata: dict[str, Any] = {
+        "format": "neware-nda",
+        "instrument": f"Neware ({path.suffix.lower()} via NewareNDA {getattr(NewareNDA, '__version__', '')})".replace(
+            " )", ")"
+        ),
+    }
     if "Timestamp" in df.columns:
         metadata["date"] = str(df["Timestamp"].iloc[0])
     index = df["Index"].to_numpy() if "Index" in df.columns else np.arange(1, len(df) + 1)
     return RawCycling(
-        source, offsets[run] + step_time, df["Voltage"].to_numpy(dtype=float), current, lambda i: f"record {index[i]}",
-        {"time_s": "Time (step time, summed over steps)", "voltage_V": "Voltage", "current_A": "Current(mA)",
-         "cycle": "Cycle", "step": "Step"}, sign, cycle=df["Cycle"].to_numpy(dtype=float),
+        source,
+        offsets[run] + step_time,
+        df["Voltage"].to_numpy(dtype=float),
+        current,
+        lambda i: f"record {index[i]}",
+        {
+            "time_s": "Time (step time, summed over steps)",
+            "voltage_V": "Voltage",
+            "current_A": "Current(mA)",
+            "cycle": "Cycle",
+            "step": "Step",
+        },
+        sign,
+        cycle=df["Cycle"].to_numpy(dtype=float),
         cycle_rule="instrument: NewareNDA 'Cycle' (Neware's 'charge first' count: a new cycle at each charge after a discharge)",
-        step=step, mode_keys=(status_code.astype(float),), state=state,
+        step=step,
+        mode_keys=(status_code.astype(float),),
+        state=state,
         counters_mAh={c: num[c] for c in ("Charge_Capacity(mAh)", "Discharge_Capacity(mAh)")},
         energy_mWh={c: num[c] for c in ("Charge_Energy(mWh)", "Discharge_Energy(mWh)")},
-        split_capacity_mAh={"charge_capacity_mAh": num["Charge_Capacity(mAh)"],
-                            "discharge_capacity_mAh": num["Discharge_Capacity(mAh)"]},
-        metadata=metadata)
+        split_capacity_mAh={
+            "charge_capacity_mAh": num["Charge_Capacity(mAh)"],
+            "discharge_capacity_mAh": num["Discharge_Capacity(mAh)"],
+        },
+        metadata=metadata,
+    )

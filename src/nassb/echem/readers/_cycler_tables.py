@@ -36,22 +36,53 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "steptype": ("steptype", "status", "stepname", "stepmode", "state", "md", "type"),
     "capacity": ("capacity", "cap", "(q-qo)", "q", "amphr"),
     "charge_capacity": ("chargecapacity", "chgcap", "chgcapacity", "chargecap", "qcharge", "capacitycharge"),
-    "discharge_capacity": ("dischargecapacity", "dchgcap", "dchgcapacity", "dischargecap", "qdischarge", "capacitydischarge"),
+    "discharge_capacity": (
+        "dischargecapacity",
+        "dchgcap",
+        "dchgcapacity",
+        "dischargecap",
+        "qdischarge",
+        "capacitydischarge",
+    ),
     "energy": ("energy", "|energy|", "watthr"),
     "charge_energy": ("chargeenergy", "chgenergy", "energycharge"),
     "discharge_energy": ("dischargeenergy", "dchgenergy", "energydischarge"),
 }
 # unit kind -> normalised unit -> factor to s, A, V, mAh, mWh; the first entry is the default for a bare name
 _UNITS: dict[str, dict[str, float]] = {
-    "time": {"s": 1.0, "sec": 1.0, "secs": 1.0, "seconds": 1.0, "ms": 1e-3, "min": 60.0, "mins": 60.0, "h": 3600.0,
-             "hr": 3600.0, "hrs": 3600.0, "hour": 3600.0, "hours": 3600.0, "d": 86400.0, "day": 86400.0, "days": 86400.0},
+    "time": {
+        "s": 1.0,
+        "sec": 1.0,
+        "secs": 1.0,
+        "seconds": 1.0,
+        "ms": 1e-3,
+        "min": 60.0,
+        "mins": 60.0,
+        "h": 3600.0,
+        "hr": 3600.0,
+        "hrs": 3600.0,
+        "hour": 3600.0,
+        "hours": 3600.0,
+        "d": 86400.0,
+        "day": 86400.0,
+        "days": 86400.0,
+    },
     "current": {"a": 1.0, "ma": 1e-3, "ua": 1e-6, "na": 1e-9},
     "voltage": {"v": 1.0, "mv": 1e-3},
     "capacity": {"ah": 1e3, "mah": 1.0, "uah": 1e-3, "c": 1 / 3.6, "mc": 1e-3 / 3.6},
     "energy": {"wh": 1e3, "mwh": 1.0, "uwh": 1e-3, "kwh": 1e6, "j": 1 / 3.6, "mj": 1e-3 / 3.6},
 }
-_KIND = {"time": "time", "current": "current", "voltage": "voltage", "capacity": "capacity", "charge_capacity": "capacity",
-         "discharge_capacity": "capacity", "energy": "energy", "charge_energy": "energy", "discharge_energy": "energy"}
+_KIND = {
+    "time": "time",
+    "current": "current",
+    "voltage": "voltage",
+    "capacity": "capacity",
+    "charge_capacity": "capacity",
+    "discharge_capacity": "capacity",
+    "energy": "energy",
+    "charge_energy": "energy",
+    "discharge_energy": "energy",
+}
 _ALL_UNITS = {u for table in _UNITS.values() for u in table}
 _HEADER_SCAN = 200
 
@@ -104,8 +135,13 @@ def _header_error(source: str, best: list[str] | None) -> InputError:
     got = "no header row"
     if best is not None:
         got = f"missing {', '.join(_missing(find_cycling_roles(best)))} among {best}"
-    return InputError(source, "column headers", "a header row naming time (or a date-time), voltage and current; "
-                      "recognised names (case, spaces, '_', '.' and units ignored): " + expected_header(), got)
+    return InputError(
+        source,
+        "column headers",
+        "a header row naming time (or a date-time), voltage and current; "
+        "recognised names (case, spaces, '_', '.' and units ignored): " + expected_header(),
+        got,
+    )
 
 
 class _Columns:
@@ -124,7 +160,9 @@ class _Columns:
         values = pd.to_numeric(text, errors="coerce")
         bad = np.flatnonzero(values.isna().to_numpy() & text.notna().to_numpy() & (text != "").fillna(False).to_numpy())
         if bad.size:
-            raise InputError(self.source, f"{self.row_label(int(bad[0]))}, column '{self.names[j]}'", "a number", text.iloc[bad[0]])
+            raise InputError(
+                self.source, f"{self.row_label(int(bad[0]))}, column '{self.names[j]}'", "a number", text.iloc[bad[0]]
+            )
         return values.to_numpy(dtype=float)
 
     def seconds(self, j: int, factor: Callable[[], float]) -> tuple[np.ndarray, str]:
@@ -134,7 +172,9 @@ class _Columns:
 
         series = self.frame.iloc[:, j]
         if pd.api.types.is_datetime64_any_dtype(series):
-            return ((series - series.iloc[0]) / pd.Timedelta(seconds=1)).to_numpy(dtype=float), "s from the first row (date-times)"
+            return ((series - series.iloc[0]) / pd.Timedelta(seconds=1)).to_numpy(
+                dtype=float
+            ), "s from the first row (date-times)"
         text = series.astype("string").str.strip()
         if pd.api.types.is_numeric_dtype(series) or pd.to_numeric(text, errors="coerce").notna().mean() > 0.5:
             return self.numbers(j) * factor(), ""
@@ -144,12 +184,18 @@ class _Columns:
             pass
         try:
             stamps = pd.to_datetime(text, format="mixed")
-            return ((stamps - stamps.iloc[0]) / pd.Timedelta(seconds=1)).to_numpy(dtype=float), "s from the first row (date-times)"
+            return ((stamps - stamps.iloc[0]) / pd.Timedelta(seconds=1)).to_numpy(
+                dtype=float
+            ), "s from the first row (date-times)"
         except (ValueError, TypeError):
             pass
         bad = int(np.flatnonzero(pd.to_timedelta(text, errors="coerce").isna().to_numpy())[0])
-        raise InputError(self.source, f"{self.row_label(bad)}, column '{self.names[j]}'",
-                         "a time: a number, a duration such as '12:34:56', or a date-time", text.iloc[bad])
+        raise InputError(
+            self.source,
+            f"{self.row_label(bad)}, column '{self.names[j]}'",
+            "a time: a number, a duration such as '12:34:56', or a date-time",
+            text.iloc[bad],
+        )
 
 
 def _raw_from_frame(columns: _Columns, roles: dict[str, int], metadata: dict[str, Any]) -> RawCycling:
@@ -171,7 +217,9 @@ def _raw_from_frame(columns: _Columns, roles: dict[str, int], metadata: dict[str
             units[role] = f"{default} (assumed: no unit in the header)"
             return _UNITS[kind][default]
         if unit not in _UNITS[kind]:
-            raise InputError(source, f"column '{names[roles[role]]}'", f"a {kind} unit ({', '.join(_UNITS[kind])})", unit)
+            raise InputError(
+                source, f"column '{names[roles[role]]}'", f"a {kind} unit ({', '.join(_UNITS[kind])})", unit
+            )
         units[role] = unit
         return _UNITS[kind][unit]
 
@@ -190,11 +238,17 @@ def _raw_from_frame(columns: _Columns, roles: dict[str, int], metadata: dict[str
         if not all(re.fullmatch(r"[-+0-9.eE]*", x) for x in labels[:100]):
             state = state_from_labels(labels)
             mode_keys = (pd.factorize(labels)[0].astype(float),)
-    counter = {role: columns.numbers(roles[role]) * factor(role) for role in
-               ("capacity", "charge_capacity", "discharge_capacity", "energy", "charge_energy", "discharge_energy") if role in roles}
+    counter = {
+        role: columns.numbers(roles[role]) * factor(role)
+        for role in ("capacity", "charge_capacity", "discharge_capacity", "energy", "charge_energy", "discharge_energy")
+        if role in roles
+    }
     split = None
     if "charge_capacity" in counter and "discharge_capacity" in counter:
-        split = {"charge_capacity_mAh": counter["charge_capacity"], "discharge_capacity_mAh": counter["discharge_capacity"]}
+        split = {
+            "charge_capacity_mAh": counter["charge_capacity"],
+            "discharge_capacity_mAh": counter["discharge_capacity"],
+        }
         capacities = {used[r]: counter[r] for r in ("charge_capacity", "discharge_capacity")}
     else:
         capacities = {used["capacity"]: counter["capacity"]} if "capacity" in counter else {}
@@ -207,8 +261,11 @@ def _raw_from_frame(columns: _Columns, roles: dict[str, int], metadata: dict[str
     elif split is not None and not (current < 0).any():
         grows = np.diff(split["discharge_capacity_mAh"], prepend=split["discharge_capacity_mAh"][0]) > 0
         steady = np.diff(split["charge_capacity_mAh"], prepend=split["charge_capacity_mAh"][0]) <= 0
-        current, sign = orient_current(current, np.where(grows & steady, -1.0, np.nan),
-                                     "as stored (checked against the charge/discharge capacity columns)")
+        current, sign = orient_current(
+            current,
+            np.where(grows & steady, -1.0, np.nan),
+            "as stored (checked against the charge/discharge capacity columns)",
+        )
     else:
         sign = f"{CHARGE_POSITIVE}; assumed as stored (no step-type column to check it against)"
     cycle = columns.numbers(roles["cycle"]) if "cycle" in roles else None
@@ -217,11 +274,26 @@ def _raw_from_frame(columns: _Columns, roles: dict[str, int], metadata: dict[str
     if empty:
         metadata["ignored_empty_columns"] = [names[j] for r, j in columns_roles.items() if r in empty]
     return RawCycling(
-        source, time, voltage, current, columns.row_label,
-        {{"time": "time_s", "datetime": "time_s", "voltage": "voltage_V", "current": "current_A"}.get(r, r): n for r, n in used.items()},
-        sign, cycle=cycle, cycle_rule=f"instrument: column '{used['cycle']}'" if cycle is not None else "",
-        step=step, mode_keys=mode_keys, state=state, counters_mAh=capacities, energy_mWh=energies,
-        split_capacity_mAh=split, metadata=metadata)
+        source,
+        time,
+        voltage,
+        current,
+        columns.row_label,
+        {
+            {"time": "time_s", "datetime": "time_s", "voltage": "voltage_V", "current": "current_A"}.get(r, r): n
+            for r, n in used.items()
+        },
+        sign,
+        cycle=cycle,
+        cycle_rule=f"instrument: column '{used['cycle']}'" if cycle is not None else "",
+        step=step,
+        mode_keys=mode_keys,
+        state=state,
+        counters_mAh=capacities,
+        energy_mWh=energies,
+        split_capacity_mAh=split,
+        metadata=metadata,
+    )
 
 
 def _split_fields(line: str, sep: str | None) -> list[str]:
@@ -251,15 +323,24 @@ def read_csv_cycling(path: Path, text: str) -> RawCycling:
     if header is None:
         raise _header_error(source, best)
     at, sep, names, roles = header
-    first = next((line for line in lines[at + 1:] if line.strip()), "")
+    first = next((line for line in lines[at + 1 :] if line.strip()), "")
     decimal = "," if sep != "," and re.search(r"\d,\d", first) else "."
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep if sep is not None else r"\s+", header=None, skiprows=at + 1,
-                            names=list(range(len(names))), index_col=False, decimal=decimal, skip_blank_lines=False,
-                            engine="c" if sep is not None else "python")
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep if sep is not None else r"\s+",
+            header=None,
+            skiprows=at + 1,
+            names=list(range(len(names))),
+            index_col=False,
+            decimal=decimal,
+            skip_blank_lines=False,
+            engine="c" if sep is not None else "python",
+        )
     except (ValueError, pd.errors.ParserError) as exc:
-        raise InputError(source, "data", f"rows of {len(names)} fields separated like the header row",
-                         " ".join(str(exc).split())) from None
+        raise InputError(
+            source, "data", f"rows of {len(names)} fields separated like the header row", " ".join(str(exc).split())
+        ) from None
     frame = frame.dropna(how="all")
     lines_of = frame.index.to_numpy() + at + 2
     frame = frame.reset_index(drop=True)
@@ -279,10 +360,16 @@ def read_xlsx_cycling(path: Path) -> RawCycling:
     try:
         sheets = pd.read_excel(path, sheet_name=None, header=None)
     except ImportError:
-        raise InputError(source, "format", "the 'openpyxl' package to read .xlsx files (pip install openpyxl), or a CSV export",
-                         "openpyxl is not installed") from None
+        raise InputError(
+            source,
+            "format",
+            "the 'openpyxl' package to read .xlsx files (pip install openpyxl), or a CSV export",
+            "openpyxl is not installed",
+        ) from None
     except Exception as exc:  # zipfile.BadZipFile, KeyError, ValueError on damaged workbooks
-        raise InputError(source, "file", "a readable .xlsx workbook", f"{type(exc).__name__}: {' '.join(str(exc).split())}") from None
+        raise InputError(
+            source, "file", "a readable .xlsx workbook", f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+        ) from None
     found, best = [], None
     for sheet, frame in sheets.items():
         for r in range(min(30, len(frame))):
@@ -300,7 +387,7 @@ def read_xlsx_cycling(path: Path) -> RawCycling:
     for sheet, r, fields, _, frame in found:
         if fields != names:
             continue
-        part = frame.iloc[r + 1:].dropna(how="all")
+        part = frame.iloc[r + 1 :].dropna(how="all")
         parts.append(part)
         labels += [(sheet, int(k) + 1) for k in part.index]
     frame = pd.concat(parts, ignore_index=True).infer_objects()

@@ -27,21 +27,47 @@ if TYPE_CHECKING:
     import pandas as pd
 
 CYCLING_FORMATS = ("biologic-mpr", "biologic-mpt", "arbin-res", "neware-nda", "csv", "xlsx")
-_EXTENSIONS = {".mpr": "biologic-mpr", ".mpt": "biologic-mpt", ".res": "arbin-res", ".nda": "neware-nda",
-               ".ndax": "neware-nda", ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
-_FORMAT_ALIASES = {"mpr": "biologic-mpr", "mpt": "biologic-mpt", "biologic": "biologic-mpt", "res": "arbin-res",
-                   "arbin": "arbin-res", "nda": "neware-nda", "ndax": "neware-nda", "neware": "neware-nda",
-                   "text": "csv", "txt": "csv", "excel": "xlsx"}
+_EXTENSIONS = {
+    ".mpr": "biologic-mpr",
+    ".mpt": "biologic-mpt",
+    ".res": "arbin-res",
+    ".nda": "neware-nda",
+    ".ndax": "neware-nda",
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+}
+_FORMAT_ALIASES = {
+    "mpr": "biologic-mpr",
+    "mpt": "biologic-mpt",
+    "biologic": "biologic-mpt",
+    "res": "arbin-res",
+    "arbin": "arbin-res",
+    "nda": "neware-nda",
+    "ndax": "neware-nda",
+    "neware": "neware-nda",
+    "text": "csv",
+    "txt": "csv",
+    "excel": "xlsx",
+}
 REQUIRED_COLUMNS = ("time_s", "voltage_V", "current_A", "cycle", "step")
 # |I| at or below this fraction of the file's largest |I| counts as rest when the instrument gives no mode
 REST_FRACTION = 1e-5
-CYCLE_RULE_DERIVED = ("derived: cycle 1 from the first row; a new cycle begins at the first charge row that follows "
-                      "a discharge (rests in between belong to the earlier cycle)")
-STEP_RULE = ("a new step at each change of the instrument's step index or control mode, of the cycle, or of the "
-             f"direction of the current (rest, charge, discharge; |I| <= {REST_FRACTION:g} x max |I| is rest unless "
-             "the row lies inside an instrument step that carries current)")
-CAPACITY_RULE = ("capacity_mAh / energy_mWh: charge / energy passed since the start of the step (>= 0), from the "
-                 "instrument's own counters; charge_/discharge_capacity_mAh as the file reports them")
+CYCLE_RULE_DERIVED = (
+    "derived: cycle 1 from the first row; a new cycle begins at the first charge row that follows "
+    "a discharge (rests in between belong to the earlier cycle)"
+)
+STEP_RULE = (
+    "a new step at each change of the instrument's step index or control mode, of the cycle, or of the "
+    f"direction of the current (rest, charge, discharge; |I| <= {REST_FRACTION:g} x max |I| is rest unless "
+    "the row lies inside an instrument step that carries current)"
+)
+CAPACITY_RULE = (
+    "capacity_mAh / energy_mWh: charge / energy passed since the start of the step (>= 0), from the "
+    "instrument's own counters; charge_/discharge_capacity_mAh as the file reports them"
+)
 
 
 @dataclass(frozen=True)
@@ -90,16 +116,23 @@ def read_cycling(path: str | Path, format: str | None = None) -> CyclingData:
         raw = read_xlsx_cycling(path)
     else:
         text = decode(path)
-        raw = read_biologic(path, "biologic-mpt") if text.startswith("EC-Lab ASCII FILE") else read_csv_cycling(path, text)
+        raw = (
+            read_biologic(path, "biologic-mpt")
+            if text.startswith("EC-Lab ASCII FILE")
+            else read_csv_cycling(path, text)
+        )
     return _assemble(raw)
 
 
 def _require_finite(raw: RawCycling, name: str, values: np.ndarray) -> None:
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
-        raise InputError(raw.source, f"{raw.row_label(int(bad[0]))}, column '{raw.columns.get(name, name)}'",
-                         f"a finite number in every data row (no NaN or empty field; {bad.size} such rows)",
-                         float(values[bad[0]]))
+        raise InputError(
+            raw.source,
+            f"{raw.row_label(int(bad[0]))}, column '{raw.columns.get(name, name)}'",
+            f"a finite number in every data row (no NaN or empty field; {bad.size} such rows)",
+            float(values[bad[0]]),
+        )
 
 
 def _runs(*keys: np.ndarray) -> np.ndarray:
@@ -155,17 +188,25 @@ def _assemble(raw: RawCycling) -> CyclingData:
         raise InputError(raw.source, "data", "at least one data row", "none")
     for name, values in (("time_s", raw.time_s), ("voltage_V", raw.voltage_V), ("current_A", raw.current_A)):
         _require_finite(raw, name, values)
-    for name, values in (("cycle", raw.cycle), ("step", raw.step), *raw.counters_mAh.items(), *raw.energy_mWh.items(),
-                         *(raw.split_capacity_mAh or {}).items()):
+    for name, values in (
+        ("cycle", raw.cycle),
+        ("step", raw.step),
+        *raw.counters_mAh.items(),
+        *raw.energy_mWh.items(),
+        *(raw.split_capacity_mAh or {}).items(),
+    ):
         if values is not None:
             _require_finite(raw, name, values)
-    metadata = dict(raw.metadata, file=raw.source, columns=dict(raw.columns), current_sign=raw.current_sign,
-                    step_rule=STEP_RULE)
+    metadata = dict(
+        raw.metadata, file=raw.source, columns=dict(raw.columns), current_sign=raw.current_sign, step_rule=STEP_RULE
+    )
     state = _direction(raw)
     if raw.cycle is not None:
         cycle = np.rint(raw.cycle).astype(int)
         if cycle.min() < 0:
-            raise InputError(raw.source, f"column '{raw.columns.get('cycle', 'cycle')}'", "cycle indices >= 0", int(cycle.min()))
+            raise InputError(
+                raw.source, f"column '{raw.columns.get('cycle', 'cycle')}'", "cycle indices >= 0", int(cycle.min())
+            )
         offset = 1 if cycle.min() == 0 else 0
         metadata["cycle_rule"] = raw.cycle_rule + (" (+1: the file counts from 0)" if offset else "")
         cycle = cycle + offset
@@ -175,13 +216,21 @@ def _assemble(raw: RawCycling) -> CyclingData:
     keys = [state, cycle, *(k for k in (raw.step, *raw.mode_keys) if k is not None)]
     change = _runs(*keys)
     step = 1 + np.cumsum(change)
-    table = pd.DataFrame({"time_s": raw.time_s.astype(float), "voltage_V": raw.voltage_V.astype(float),
-                          "current_A": raw.current_A.astype(float), "cycle": cycle.astype(np.int64),
-                          "step": step.astype(np.int64)})
+    table = pd.DataFrame(
+        {
+            "time_s": raw.time_s.astype(float),
+            "voltage_V": raw.voltage_V.astype(float),
+            "current_A": raw.current_A.astype(float),
+            "cycle": cycle.astype(np.int64),
+            "step": step.astype(np.int64),
+        }
+    )
     starts = np.concatenate([[0], np.flatnonzero(change)])
     for column, counters in (("capacity_mAh", raw.counters_mAh), ("energy_mWh", raw.energy_mWh)):
         if counters:
-            table[column] = sum(_since_step_start(np.asarray(c, dtype=float), starts, step - 1) for c in counters.values())
+            table[column] = sum(
+                _since_step_start(np.asarray(c, dtype=float), starts, step - 1) for c in counters.values()
+            )
     if raw.split_capacity_mAh:
         for column, values in raw.split_capacity_mAh.items():
             table[column] = np.asarray(values, dtype=float)

@@ -14,7 +14,9 @@ def read_dta(path: Path, purpose: str, text: str | None = None) -> Table:
     source = str(path)
     lines = (decode(path) if text is None else text).splitlines()
     if not lines or lines[0].strip() != "EXPLAIN":
-        raise InputError(source, "line 1", "'EXPLAIN' (a Gamry Framework .DTA file)", lines[0][:60] if lines else "an empty file")
+        raise InputError(
+            source, "line 1", "'EXPLAIN' (a Gamry Framework .DTA file)", lines[0][:60] if lines else "an empty file"
+        )
     header: dict[str, str] = {}
     tables: dict[str, tuple[list[str], int, int]] = {}
     i = 1
@@ -33,11 +35,19 @@ def read_dta(path: Path, purpose: str, text: str | None = None) -> Table:
     wanted = ["ZCURVE"] if purpose == "spectrum" else [name for name in tables if re.fullmatch(r"CURVE\d*", name)]
     wanted = [name for name in wanted if name in tables]
     if not wanted:
-        expected = "a ZCURVE table (impedance)" if purpose == "spectrum" else "a CURVE table (chronoamperometry/potentiometry)"
+        expected = (
+            "a ZCURVE table (impedance)" if purpose == "spectrum" else "a CURVE table (chronoamperometry/potentiometry)"
+        )
         raise InputError(source, "tables", expected, sorted(tables) or "no TABLE blocks")
     numbered = [(k + 1, lines[k]) for name in wanted for k in range(tables[name][1], tables[name][2])]
-    table = text_table(source, tables[wanted[0]][0], numbered, lambda line: line.split("\t")[1:], decimal_comma=True,
-                       trust_imag_header=True)
+    table = text_table(
+        source,
+        tables[wanted[0]][0],
+        numbered,
+        lambda line: line.split("\t")[1:],
+        decimal_comma=True,
+        trust_imag_header=True,
+    )
     table.metadata = {
         "format": "gamry-dta",
         "instrument": f"Gamry {header.get('PSTAT', '')}".strip(),
@@ -49,4 +59,3 @@ def read_dta(path: Path, purpose: str, text: str | None = None) -> Table:
     if header.get("EXPERIMENTABORTED") == "T":
         table.metadata["aborted"] = True
     return table
-

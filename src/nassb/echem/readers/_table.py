@@ -8,9 +8,10 @@ alias table below, so a new instrument format only has to produce a `Table`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -39,8 +40,23 @@ SERIES_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 _PREFIX = {"m": 1e-3, "µ": 1e-6, "μ": 1e-6, "u": 1e-6, "n": 1e-9, "k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9}
-_BASE = {"hz": 1.0, "ohm": 1.0, "ohms": 1.0, "ω": 1.0, "s": 1.0, "sec": 1.0, "min": 60.0, "h": 3600.0,
-         "a": 1.0, "v": 1.0, "deg": 1.0, "°": 1.0, "rad": 1.0, "°c": 1.0, "k": 1.0}
+_BASE = {
+    "hz": 1.0,
+    "ohm": 1.0,
+    "ohms": 1.0,
+    "ω": 1.0,
+    "s": 1.0,
+    "sec": 1.0,
+    "min": 60.0,
+    "h": 3600.0,
+    "a": 1.0,
+    "v": 1.0,
+    "deg": 1.0,
+    "°": 1.0,
+    "rad": 1.0,
+    "°c": 1.0,
+    "k": 1.0,
+}
 
 
 def unit_factor(unit: str) -> float | None:
@@ -105,7 +121,11 @@ def has_series_columns(roles: dict[str, int]) -> bool:
 
 def expected_columns(aliases: dict[str, tuple[str, ...]]) -> str:
     """A one-line description of the header names a reader recognises, for error messages."""
-    shown = {role: ", ".join(opts[:6]) for role, opts in aliases.items() if role not in ("neg_imag", "neg_phase", "temperature")}
+    shown = {
+        role: ", ".join(opts[:6])
+        for role, opts in aliases.items()
+        if role not in ("neg_imag", "neg_phase", "temperature")
+    }
     return "; ".join(f"{role}: {opts}" for role, opts in shown.items())
 
 
@@ -194,16 +214,26 @@ class Table:
             try:
                 out[i] = to_float(token, self.decimal_comma)
             except ValueError:
-                raise InputError(self.source, f"{self.row_word} {self.row_labels[i]}, column '{self.names[j]}'",
-                                 "a number", token or "an empty field") from None
+                raise InputError(
+                    self.source,
+                    f"{self.row_word} {self.row_labels[i]}, column '{self.names[j]}'",
+                    "a number",
+                    token or "an empty field",
+                ) from None
         return out
 
     def __len__(self) -> int:
         return len(self.row_labels)
 
 
-def text_table(source: str, names: list[str], numbered_lines: Iterable[tuple[int, str]],
-               split: Callable[[str], list[str]], decimal_comma: bool, **kwargs: Any) -> Table:
+def text_table(
+    source: str,
+    names: list[str],
+    numbered_lines: Iterable[tuple[int, str]],
+    split: Callable[[str], list[str]],
+    decimal_comma: bool,
+    **kwargs: Any,
+) -> Table:
     """A Table of (line number, line) data lines: blank lines and lines with no number at all
     (repeated headers, comment lines) are skipped; every other line is a data row."""
     rows, labels = [], []
@@ -214,11 +244,19 @@ def text_table(source: str, names: list[str], numbered_lines: Iterable[tuple[int
         if any(is_number(f, decimal_comma) for f in fields):
             rows.append(fields)
             labels.append(number)
-    return Table(source, names, np.asarray(labels, dtype=int), "line", text_rows=rows, decimal_comma=decimal_comma, **kwargs)
+    return Table(
+        source, names, np.asarray(labels, dtype=int), "line", text_rows=rows, decimal_comma=decimal_comma, **kwargs
+    )
 
 
-def resolve_format(path: Path, format: str | None, formats: Iterable[str], aliases: dict[str, str],
-                   extensions: dict[str, str], kind: str = "") -> str:
+def resolve_format(
+    path: Path,
+    format: str | None,
+    formats: Iterable[str],
+    aliases: dict[str, str],
+    extensions: dict[str, str],
+    kind: str = "",
+) -> str:
     """The reader format of `path`: `format` (or its alias) when given, else the one its extension maps to.
 
     Raises an InputError naming the file when the file is missing or the format cannot be decided.
@@ -233,6 +271,10 @@ def resolve_format(path: Path, format: str | None, formats: Iterable[str], alias
         return fmt
     fmt = extensions.get(path.suffix.lower())
     if fmt is None:
-        raise InputError(str(path), "extension", f"{kind}one of {', '.join(sorted(extensions))} (or pass format=, one of "
-                         f"{', '.join(formats)})", path.suffix or "no extension")
+        raise InputError(
+            str(path),
+            "extension",
+            f"{kind}one of {', '.join(sorted(extensions))} (or pass format=, one of {', '.join(formats)})",
+            path.suffix or "no extension",
+        )
     return fmt

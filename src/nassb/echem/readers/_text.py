@@ -4,8 +4,8 @@ Autolab Z60W exports, and VersaStudio .par files."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from nassb.core.errors import InputError
 from nassb.echem.readers._table import (
@@ -56,13 +56,17 @@ def read_text(path: Path, purpose: str, text: str | None = None) -> Table:
     a header-less block of exactly three columns f, Z', Z''."""
     source = str(path)
     lines = (decode(path) if text is None else text).splitlines()
-    aliases, complete = (SPECTRUM_ALIASES, has_spectrum_columns) if purpose == "spectrum" else (SERIES_ALIASES, has_series_columns)
+    aliases, complete = (
+        (SPECTRUM_ALIASES, has_spectrum_columns) if purpose == "spectrum" else (SERIES_ALIASES, has_series_columns)
+    )
     min_width = 3 if purpose == "spectrum" else 2
     first = next((i for i, line in enumerate(lines) if _numeric_width(line) >= min_width), None)
     if first is None:
         raise InputError(source, "data", f"a table of numbers (at least {min_width} columns per row)", "no such rows")
-    header_at = next((i for i in range(first - 1, -1, -1) if complete(find_roles(_header_names(lines[i]), aliases))), None)
-    preamble = lines[:first if header_at is None else header_at]
+    header_at = next(
+        (i for i in range(first - 1, -1, -1) if complete(find_roles(_header_names(lines[i]), aliases))), None
+    )
+    preamble = lines[: first if header_at is None else header_at]
     split, comma = _data_splitter(lines[first])
     width = _numeric_width(lines[first])
     roles = None
@@ -72,18 +76,27 @@ def read_text(path: Path, purpose: str, text: str | None = None) -> Table:
         last = next((line for line in reversed(preamble) if line.strip()), "")
         if purpose == "series" or (re.search(r"[A-Za-z]", last) and len(_header_names(last)) >= width):
             what = "frequency, Z' and Z'' (or |Z| and phase)" if purpose == "spectrum" else "time, current and voltage"
-            raise InputError(source, "column headers", f"a header row naming {what}; recognised names "
-                             f"(case, units and spaces ignored): {expected_columns(aliases)}",
-                             _header_names(last) if last.strip() else "no header row")
+            raise InputError(
+                source,
+                "column headers",
+                f"a header row naming {what}; recognised names "
+                f"(case, units and spaces ignored): {expected_columns(aliases)}",
+                _header_names(last) if last.strip() else "no header row",
+            )
         if width != 3:
-            raise InputError(source, f"line {first + 1}", "3 columns (f, Z', Z'') in a file without a header row", f"{width} columns")
+            raise InputError(
+                source, f"line {first + 1}", "3 columns (f, Z', Z'') in a file without a header row", f"{width} columns"
+            )
         names = ["column 1", "column 2", "column 3"]
         roles = {"frequency": 0, "real": 1, "imag": 2}
     start = first if header_at is None else header_at + 1
     # between the header row and the first data row, lines with fewer than two numbers are a units
     # row, a point count or a comment (P00, RelaxIS exports); from the first data row on, every line counts
-    numbered = [(n + 1, lines[n]) for n in range(start, len(lines))
-                if n >= first or sum(is_number(f, comma) for f in split(lines[n]) if f.strip()) >= 2]
+    numbered = [
+        (n + 1, lines[n])
+        for n in range(start, len(lines))
+        if n >= first or sum(is_number(f, comma) for f in split(lines[n]) if f.strip()) >= 2
+    ]
     header = header_dict(preamble)
     metadata = {"format": "text", "header": header}
     title = next((line.strip() for line in preamble if line.strip()), "")
@@ -104,7 +117,12 @@ def read_zplot(path: Path, text: str | None = None) -> Table:
     lines = (decode(path) if text is None else text).splitlines()
     marks = [i for i, line in enumerate(lines) if line.strip() == "End Comments" or ("Freq" in line and "Z'" in line)]
     if not marks:
-        raise InputError(source, "header", "an 'End Comments' line or a column header line with Freq and Z' (a ZPlot .z file)", "neither")
+        raise InputError(
+            source,
+            "header",
+            "an 'End Comments' line or a column header line with Freq and Z' (a ZPlot .z file)",
+            "neither",
+        )
     start = marks[-1] + 1
     data = next((line for line in lines[start:] if line.strip()), "")
     split: Splitter = (lambda s: s.split(",")) if "," in data else (lambda s: s.split())
@@ -112,8 +130,15 @@ def read_zplot(path: Path, text: str | None = None) -> Table:
     metadata = {"format": "zplot", "instrument": lines[0].strip().strip('"'), "header": header}
     if "Date" in header:
         metadata["date"] = header["Date"]
-    return text_table(source, list(_ZPLOT_COLUMNS), enumerate(lines[start:], start=start + 1), split, False,
-                      metadata=metadata, trust_imag_header=True)
+    return text_table(
+        source,
+        list(_ZPLOT_COLUMNS),
+        enumerate(lines[start:], start=start + 1),
+        split,
+        False,
+        metadata=metadata,
+        trust_imag_header=True,
+    )
 
 
 def read_par(path: Path, purpose: str, text: str | None = None) -> Table:
@@ -131,7 +156,7 @@ def read_par(path: Path, purpose: str, text: str | None = None) -> Table:
         elif re.fullmatch(r"</Segment\d+>", line.strip()):
             inside = False
         elif inside and line.startswith("Definition="):
-            definition = [n.strip() for n in line[len("Definition="):].split(",")]
+            definition = [n.strip() for n in line[len("Definition=") :].split(",")]
             inside = complete(find_roles(definition, aliases)) and (names is None or definition == names)
             names = definition if inside else names
         elif inside and names is not None:
@@ -140,5 +165,8 @@ def read_par(path: Path, purpose: str, text: str | None = None) -> Table:
         raise InputError(source, "segments", "a <SegmentN> block whose Definition= names the needed columns", "none")
     block = re.search(r"<Instrument>\n(.*?)</Instrument>", "\n".join(lines), re.DOTALL)
     instrument = dict(line.split("=", 1) for line in (block.group(1).splitlines() if block else []) if "=" in line)
-    metadata = {"format": "versastudio-par", "instrument": f"{instrument.get('Type', '')} {instrument.get('Model', '')}".strip()}
+    metadata = {
+        "format": "versastudio-par",
+        "instrument": f"{instrument.get('Type', '')} {instrument.get('Model', '')}".strip(),
+    }
     return text_table(source, names, numbered, lambda s: s.split(","), False, metadata=metadata, trust_imag_header=True)
