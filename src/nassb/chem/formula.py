@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+import math
+import re
 
-def parse_formula(formula: str):
-    """Parse a formula with pymatgen; return the `Composition` or None if it does not parse."""
+MAX_ATOMS_PER_FORMULA = 1000.0  # a formula unit of a battery material has tens of atoms; 1e400 is a typo
+_ZERO_AMOUNT = re.compile(r"(?:[A-Z][a-z]?|\))0(?:\.0*)?(?![.\d])")
+
+
+def formula_problem(formula: str) -> str | None:
+    """Why `formula` is not a usable chemical formula, or None when it is (zero, infinite or absurd amounts,
+    symbols pymatgen does not know)."""
     from pymatgen.core import Composition
 
+    if _ZERO_AMOUNT.search(formula):
+        return "an amount of zero (leave the element out instead)"
     try:
         composition = Composition(formula)
-    except (ValueError, KeyError):
+    except (ValueError, KeyError) as error:
+        return str(error)
+    amounts = list(composition.values())
+    if not amounts or composition.num_atoms <= 0:
+        return "no atoms"
+    if not all(math.isfinite(amount) for amount in amounts) or composition.num_atoms > MAX_ATOMS_PER_FORMULA:
+        return f"amounts that sum to at most {MAX_ATOMS_PER_FORMULA:g} atoms per formula unit"
+    return None
+
+
+def parse_formula(formula: str):
+    """Parse a formula with pymatgen; return the `Composition`, or None if it does not parse or has zero, infinite
+    or absurd amounts (`formula_problem` says which)."""
+    from pymatgen.core import Composition
+
+    if formula_problem(formula) is not None:
         return None
-    return composition if composition.num_atoms > 0 else None
+    return Composition(formula)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 
+from nassb.cli._output import console, harden_commands, make_console
 from nassb.cli.cell import cell_app, evaluate
 from nassb.cli.cycling import cycling_app
 from nassb.cli.db import db_app
@@ -31,12 +32,46 @@ app.add_typer(cell_app, name="cell")
 app.add_typer(material_app, name="material")
 app.add_typer(interface_app, name="interface")
 app.command("evaluate")(evaluate)
+harden_commands(app, db_app, eis_app, dc_app, cycling_app, cell_app, material_app, interface_app)
+
+
+def _print_version(requested: bool) -> None:
+    if requested:
+        from importlib.metadata import version
+
+        console.print(f"nassb {version('nassb')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: bool = typer.Option(
+        False, "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
+    ),
+) -> None:
+    """nassb: a workbench for all-solid-state sodium batteries."""
+
+
+_USAGE_ERROR = typer.BadParameter.__mro__[1]  # Click's UsageError (typer vendors Click and exports BadParameter only)
+assert _USAGE_ERROR.__name__ == "UsageError"
+
+
+def _fail(message: str, code: int = 2) -> None:
+    make_console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    sys.exit(code)
 
 
 def main() -> None:
-    """Entry point: run the app; a `NassbError` becomes one red line on stderr and exit code 2."""
+    """Entry point: run the app; a user mistake (a `NassbError`, or an option Click refuses) becomes one red line
+    on stderr and exit code 2, an interrupt exit code 130."""
     try:
-        app()
+        code = app(standalone_mode=False)
     except NassbError as error:
-        Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False)
-        sys.exit(2)
+        _fail(str(error))
+    except _USAGE_ERROR as error:
+        command = error.ctx.command_path if error.ctx is not None else "nassb"
+        _fail(f"{command}: {error.format_message()} (see '{command} --help')")
+    except (typer.Abort, KeyboardInterrupt):
+        _fail("interrupted; no output was written", 130)
+    else:
+        sys.exit(code if isinstance(code, int) else 0)

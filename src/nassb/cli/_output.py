@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import math
+import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from nassb.core.errors import InputError
-from nassb.core.io import write_text_atomic
+from nassb.core.io import check_output_path, output_transaction, write_text_atomic
 
-console = Console()
+PIPED_WIDTH = 250  # columns when the output is not a terminal: tables are not cut to 80 columns
+
+
+def make_console(stderr: bool = False) -> Console:
+    """A Rich console at the terminal's width, or PIPED_WIDTH columns when the stream is not a terminal."""
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(stderr=stderr, width=None if stream.isatty() else PIPED_WIDTH)
+
+
+console = make_console()
 
 THERMO_SCHEME_HELP = (
     "Energy scale: mp2020 (the MP2020-corrected scale of the shipped energies) or gga (MP2020 anion "
@@ -47,7 +61,7 @@ def parse_positive_numbers(text: str, option: str, example: str, minimum_count: 
         values = [float(part) for part in text.split(",") if part.strip()]
     except ValueError:
         raise InputError("command line", option, expected, text) from None
-    if len(values) < minimum_count or any(not value > 0 for value in values):
+    if len(values) < minimum_count or any(not (value > 0 and math.isfinite(value)) for value in values):
         raise InputError("command line", option, expected, text)
     return values
 
@@ -103,3 +117,103 @@ def write_figures_and_json(
         console.print(f"wrote {prefix}.png and .html")
     if json_path is not None:
         write_json(json_path, data)
+
+
+def output_check(option: str, directory: bool = False, suffixes: tuple[str, ...] = ()):
+    """A Typer callback that checks an output path (`check_output_path`) before the command computes anything."""
+
+    def callback(value: Path | None) -> Path | None:
+        if value is not None:
+            for target in [Path(f"{value}{suffix}") for suffix in suffixes] or [value]:
+                check_output_path(target, option, directory)
+        return value
+
+    return callback
+
+
+def json_option(help_text: str = "Also write the results to this JSON file.") -> Any:
+    """The `--json FILE` option, checked before the command runs."""
+    return typer.Option(None, "--json", help=help_text, callback=output_check("--json"))
+
+
+def output_dir_option(default: Path | None, help_text: str, *names: str) -> Any:
+    """An output folder option (`--output-dir/-o` unless `names` are given), checked before the command runs."""
+    names = names or ("--output-dir", "-o")
+    return typer.Option(default, *names, help=help_text, callback=output_check(names[0], directory=True))
+
+
+def output_file_option(default: Path | None, help_text: str, *names: str, suffixes: tuple[str, ...] = ()) -> Any:
+    """An output file option (or a prefix completed by `suffixes`), checked before the command runs."""
+    return typer.Option(default, *names, help=help_text, callback=output_check(names[0], suffixes=suffixes))
+
+
+# option -> (lowest allowed, whether the lowest is allowed, highest allowed); every other number must be finite
+NUMBER_RULES: dict[str, tuple[float, bool, float]] = {
+    "--c-rate": (0.0, False, math.inf),
+    "--min-separator-um": (0.0, False, math.inf),
+    "--min-utilisation": (0.0, False, 1.0),
+    "--grid-points": (2.0, True, math.inf),
+    "--mass-mg": (0.0, False, math.inf),
+    "--area-cm2": (0.0, False, math.inf),
+    "--thickness-cm": (0.0, False, math.inf),
+    "--electrons": (0.0, False, math.inf),
+    "--theoretical-mAh-g": (0.0, False, math.inf),
+    "--R-bulk-ohm": (0.0, True, math.inf),
+    "--R0-ohm": (0.0, False, math.inf),
+    "--Rss-ohm": (0.0, False, math.inf),
+    "--voltage-limit-V": (0.0, False, math.inf),
+    "--sigma-ion": (0.0, False, math.inf),
+    "--tmin-K": (0.0, True, math.inf),
+    "--tmax-K": (0.0, True, math.inf),
+    "--derivative": (1.0, True, 2.0),
+    "--extend-decades": (0.0, True, 10.0),
+    "--mu": (0.0, False, 1.0),
+    "--threshold": (0.0, False, math.inf),
+    "--resolution": (0.05, True, 2.0),
+    "--md-time-ps": (0.0, False, math.inf),
+    "--step": (0.0, False, math.inf),
+    "--tail-fraction": (0.0, False, 1.0),
+}
+
+
+def _number_check(option: str):
+    low, low_allowed, high = NUMBER_RULES.get(option, (-math.inf, True, math.inf))
+
+    def callback(value):
+        if value is None:
+            return value
+        above = value >= low if low_allowed else value > low
+        if not (math.isfinite(value) and above and value <= high):
+            bound = ("[" if low_allowed else "(") + f"{low:g}, {high:g}" + ("]" if math.isfinite(high) else ")")
+            raise InputError("command line", option, f"a finite number in {bound}", value)
+        return value
+
+    return callback
+
+
+def _transactional(command):
+    """Run a command in one output transaction: its files are renamed into place together, or none on failure."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        with output_transaction():
+            return command(*args, **kwargs)
+
+    return run
+
+
+def harden_commands(*apps: typer.Typer) -> None:
+    """Give every command of `apps` one output transaction and a range check on each numeric option (`NUMBER_RULES`;
+    finite at least) that has no callback of its own."""
+    for app in apps:
+        for info in app.registered_commands:
+            for parameter in inspect.signature(info.callback).parameters.values():
+                option = parameter.default
+                if isinstance(option, typer.models.OptionInfo) and option.callback is None and _is_number(parameter):
+                    option.callback = _number_check(next(name for name in option.param_decls if name.startswith("--")))
+            info.callback = _transactional(info.callback)
+
+
+def _is_number(parameter: inspect.Parameter) -> bool:
+    annotation = str(parameter.annotation)
+    return annotation in ("float", "int", "float | None", "int | None", "Optional[float]", "Optional[int]")

@@ -6,18 +6,26 @@ from enum import Enum
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from nassb.cli._output import format_number, parse_positive_numbers, progress_bar, save_figures, write_json
+from nassb.cli._output import (
+    console,
+    format_number,
+    json_option,
+    output_dir_option,
+    output_file_option,
+    parse_positive_numbers,
+    progress_bar,
+    save_figures,
+    write_json,
+)
 from nassb.core.errors import InputError
 from nassb.core.units import convert
 
 cell_app = typer.Typer(help="Cell design: stack energy, simulated rate capability, optimisation.", no_args_is_help=True)
-console = Console()
 
 _DESIGN = typer.Argument(..., help="Cell design TOML file (see examples/cells/).")
-_JSON = typer.Option(None, "--json", help="Also write the results to this JSON file.")
+_JSON = json_option("Also write the results to this JSON file.")
 _RATES = typer.Option(None, "--c-rates", help="Comma-separated C-rates, e.g. 0.1,0.5,1,2 (default: the design's).")
 
 
@@ -99,9 +107,7 @@ def _interface_table(checks) -> Table:
 @cell_app.command("energy")
 def energy(
     design_file: Path = _DESIGN,
-    output_dir: Path | None = typer.Option(
-        None, "--output-dir", "-o", help="Folder for the breakdown plot (PNG and HTML)."
-    ),
+    output_dir: Path | None = output_dir_option(None, "Folder for the breakdown plot (PNG and HTML)."),
     json_path: Path | None = _JSON,
 ) -> None:
     """Areal capacity, N/P ratio, Wh/kg and Wh/L at cathode, stack and cell level, mass and volume breakdown."""
@@ -140,9 +146,7 @@ def simulate(
     model: RateModel = typer.Option(
         RateModel.single_ion, "--model", help="single-ion (fast) or the PyBaMM DFN reference."
     ),
-    output_dir: Path = typer.Option(
-        Path("cell-output"), "--output-dir", "-o", help="Folder for the PNG and HTML plots."
-    ),
+    output_dir: Path = output_dir_option(Path("cell-output"), "Folder for the PNG and HTML plots."),
     json_path: Path | None = _JSON,
 ) -> None:
     """Discharge curves at several C-rates: capacity, energy, utilisation and the limiting overpotential."""
@@ -241,7 +245,7 @@ def optimize(
 
 def evaluate(
     design_file: Path = _DESIGN,
-    output: Path = typer.Option(Path("report.html"), "--output", "-o", help="The HTML report to write."),
+    output: Path = output_file_option(Path("report.html"), "The HTML report to write.", "--output", "-o"),
     json_path: Path | None = _JSON,
     c_rates: str | None = _RATES,
     simulate_rates: bool = typer.Option(

@@ -8,21 +8,19 @@ from pathlib import Path
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from nassb.cli._output import format_number, save_figures, write_json
+from nassb.cli._output import console, format_number, json_option, output_dir_option, save_figures, write_json
 from nassb.core.errors import InputError
 
 cycling_app = typer.Typer(
     help="Cycling: capacity, CE and retention; symmetric cells, shorts and critical current density.",
     no_args_is_help=True,
 )
-console = Console()
 
 _FILE = typer.Argument(..., help="Cycler file: BioLogic .mpr/.mpt, Arbin .res, Neware .nda/.ndax, CSV/XLSX export.")
-_OUTPUT = typer.Option(Path("cycling-output"), "--output-dir", "-o", help="Folder for the PNG and HTML plots.")
-_JSON = typer.Option(None, "--json", help="Also write the results to this JSON file.")
+_OUTPUT = output_dir_option(Path("cycling-output"), "Folder for the PNG and HTML plots.")
+_JSON = json_option("Also write the results to this JSON file.")
 
 
 class FirstStep(str, Enum):

@@ -7,10 +7,9 @@ from enum import Enum
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from nassb.cli._output import format_number, write_json
+from nassb.cli._output import console, format_number, json_option, output_check, output_file_option, write_json
 from nassb.core.errors import InputError
 from nassb.core.io import write_atomic, write_text_atomic
 from nassb.kb import OUTPUT_COLUMNS, RecordFilter, default_knowledge_base, select, summary_counts, to_plain_records
@@ -18,7 +17,6 @@ from nassb.kb import OUTPUT_COLUMNS, RecordFilter, default_knowledge_base, selec
 db_app = typer.Typer(help="Query, plot and export the knowledge base of the seed reviews.", no_args_is_help=True)
 plot_app = typer.Typer(help="Knowledge-base figures as PNG and interactive HTML.", no_args_is_help=True)
 db_app.add_typer(plot_app, name="plot")
-console = Console()
 
 
 class OutputFormat(str, Enum):
@@ -29,7 +27,7 @@ class OutputFormat(str, Enum):
 
 @db_app.command("list")
 def list_records(
-    json_path: Path | None = typer.Option(None, "--json", help="Also write the counts to this JSON file."),
+    json_path: Path | None = json_option("Also write the counts to this JSON file."),
 ) -> None:
     """Record counts by family and role, by seed and by flag."""
     knowledge_base = default_knowledge_base()
@@ -98,8 +96,8 @@ def query(
     seed: str | None = typer.Option(None, "--seed", help="Seed file prefix, e.g. 000."),
     exclude_flag: list[str] = typer.Option([], "--exclude-flag", help="Leave out records with this flag (repeatable)."),
     output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="How to print the records."),
-    json_path: Path | None = typer.Option(None, "--json", help="Write the records to this JSON file."),
-    csv_path: Path | None = typer.Option(None, "--csv", help="Write the records to this CSV file."),
+    json_path: Path | None = json_option("Write the records to this JSON file."),
+    csv_path: Path | None = output_file_option(None, "Write the records to this CSV file.", "--csv"),
 ) -> None:
     """Select records by family, role, property, value, temperature and text."""
     knowledge_base = default_knowledge_base()
@@ -163,8 +161,12 @@ def _print_table(selection) -> None:
 
 @plot_app.command("arrhenius")
 def plot_arrhenius(
-    output: Path = typer.Option(
-        Path("kb-arrhenius"), "-o", "--output", help="Output prefix: writes PREFIX.png and PREFIX.html."
+    output: Path = output_file_option(
+        Path("kb-arrhenius"),
+        "Output prefix: writes PREFIX.png and PREFIX.html.",
+        "--output",
+        "-o",
+        suffixes=(".png", ".html"),
     ),
     family: str | None = typer.Option(None, help="Only this family."),
 ) -> None:
@@ -182,8 +184,12 @@ def plot_arrhenius(
 
 @plot_app.command("window")
 def plot_window(
-    output: Path = typer.Option(
-        Path("kb-window"), "-o", "--output", help="Output prefix: writes PREFIX.png and PREFIX.html."
+    output: Path = output_file_option(
+        Path("kb-window"),
+        "Output prefix: writes PREFIX.png and PREFIX.html.",
+        "--output",
+        "-o",
+        suffixes=(".png", ".html"),
     ),
 ) -> None:
     """Room-temperature conductivity against the reported oxidation limit, per material."""
@@ -198,7 +204,7 @@ def plot_window(
 
 @db_app.command("export")
 def export(
-    path: Path = typer.Argument(..., help="Output file: .csv, .json or .parquet."),
+    path: Path = typer.Argument(..., help="Output file: .csv, .json or .parquet.", callback=output_check("PATH")),
 ) -> None:
     """Every record, with its normalised columns and flags, as CSV, JSON or Parquet (by suffix)."""
     selection = default_knowledge_base().records.sort_values("record_id")

@@ -6,20 +6,18 @@ from pathlib import Path
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from nassb.cli._output import save_figures, write_json
+from nassb.cli._output import console, json_option, output_dir_option, save_figures, write_json
 from nassb.core.errors import InputError
 
 dc_app = typer.Typer(
     help="DC methods: Bruce-Vincent transference number, electronic conductivity.", no_args_is_help=True
 )
-console = Console()
 
 _CA = typer.Argument(..., help="Chronoamperometry file (BioLogic .mpr/.mpt, Gamry .DTA, CSV with time/current).")
-_OUTPUT = typer.Option(Path("dc-output"), "--output-dir", "-o", help="Folder for the PNG and HTML plots.")
-_JSON = typer.Option(None, "--json", help="Also write the results to this JSON file.")
+_OUTPUT = output_dir_option(Path("dc-output"), "Folder for the PNG and HTML plots.")
+_JSON = json_option("Also write the results to this JSON file.")
 _DELTA_V = typer.Option(None, "--delta-V", help="Applied polarisation, V (default: read from the file).")
 _TAIL_FRACTION = typer.Option(0.1, "--tail-fraction", help="Last fraction of the record averaged for Iss.")
 

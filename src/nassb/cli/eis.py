@@ -8,22 +8,20 @@ from pathlib import Path
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from nassb.cli._output import format_number, save_figures, write_json
+from nassb.cli._output import console, format_number, json_option, output_dir_option, save_figures, write_json
 from nassb.core.errors import InputError
 
 eis_app = typer.Typer(
     help="Impedance spectra: circuit fits, DRT, Kramers-Kronig, Arrhenius series.", no_args_is_help=True
 )
-console = Console()
 
 _FILES = typer.Argument(..., help="Impedance files: BioLogic .mpr/.mpt, Gamry .DTA, ZView .z, CSV/TXT.")
-_OUTPUT = typer.Option(Path("eis-output"), "--output-dir", "-o", help="Folder for the PNG and HTML plots.")
+_OUTPUT = output_dir_option(Path("eis-output"), "Folder for the PNG and HTML plots.")
 _PLOTS = typer.Option(True, "--plots/--no-plots", help="Write a PNG and an HTML plot per spectrum (about 1 s each).")
-_JSON = typer.Option(None, "--json", help="Also write the results to this JSON file.")
+_JSON = json_option("Also write the results to this JSON file.")
 _IMAG_SIGN = typer.Option(
     None,
     "--imag-sign",

@@ -5,15 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from nassb.cli._output import THERMO_ENTRIES_HELP, THERMO_SCHEME_HELP, status_messages, write_figures_and_json
+from nassb.cli._output import (
+    THERMO_ENTRIES_HELP,
+    THERMO_SCHEME_HELP,
+    console,
+    json_option,
+    output_dir_option,
+    status_messages,
+    write_figures_and_json,
+)
 
 interface_app = typer.Typer(
     help="Interfaces between phases: reaction energy, products and interphase type.", no_args_is_help=True
 )
-console = Console()
 
 
 @interface_app.command("react")
@@ -22,8 +28,8 @@ def react(
     phase_b: str = typer.Argument(..., help="Phase B (e.g. Na3PS4)."),
     entries: Path | None = typer.Option(None, "--entries", help=THERMO_ENTRIES_HELP),
     scheme: str = typer.Option("mp2020", "--scheme", help=THERMO_SCHEME_HELP),
-    json_path: Path | None = typer.Option(None, "--json", help="Write the results to this JSON file."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Folder for the reaction plot (PNG, HTML)."),
+    json_path: Path | None = json_option("Write the results to this JSON file."),
+    output: Path | None = output_dir_option(None, "Folder for the reaction plot (PNG, HTML).", "--output", "-o"),
 ) -> None:
     """Most negative reaction energy between A and B, its mixing ratio and products, and the interphase type."""
     from nassb.report.thermo_figures import reaction_figures

@@ -6,13 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from nassb.cli._output import (
     THERMO_ENTRIES_HELP,
     THERMO_SCHEME_HELP,
+    console,
     format_number,
+    json_option,
+    output_dir_option,
     parse_positive_numbers,
     progress_bar,
     status_messages,
@@ -24,7 +26,6 @@ from nassb.core.errors import InputError
 material_app = typer.Typer(
     help="Materials from structure: migration barriers, descriptors, dynamics, moduli, doping.", no_args_is_help=True
 )
-console = Console()
 
 
 @material_app.command("analyse")
@@ -34,15 +35,15 @@ def analyse(
     elastic: bool = typer.Option(
         False, "--elastic", help="Elastic moduli by strain-stress with CHGNet (needs nassb[md])."
     ),
-    json_path: Path | None = typer.Option(None, "--json", help="Write the results to this JSON file."),
-    output: Path = typer.Option(Path("material"), "--output", "-o", help="Folder for the figures."),
+    json_path: Path | None = json_option("Write the results to this JSON file."),
+    output: Path = output_dir_option(Path("material"), "Folder for the figures.", "--output", "-o"),
     resolution_A: float = typer.Option(0.2, "--resolution", help="BVSE grid spacing in Angstrom."),
     md_temperatures: str = typer.Option(
         "700,850,1000", "--md-temperatures", help="MD temperatures in K, comma-separated."
     ),
     md_time_ps: float = typer.Option(20.0, "--md-time-ps", help="Production time per temperature in ps."),
-    checkpoint_dir: Path | None = typer.Option(
-        None, "--checkpoint-dir", help="Keep MD checkpoints here; a rerun continues from them."
+    checkpoint_dir: Path | None = output_dir_option(
+        None, "Keep MD checkpoints here; a rerun continues from them.", "--checkpoint-dir"
     ),
 ) -> None:
     """Na+ migration barriers (BVSE, 1D/2D/3D), descriptors, optionally MD conductivity and elastic moduli."""
@@ -119,10 +120,10 @@ def dope(
     ),
     x_range: str = typer.Option("0-0.15", "--range", help="Dopant per formula unit, 'min-max'."),
     step: float = typer.Option(0.05, "--step", help="Step in x."),
-    supercells: Path | None = typer.Option(
-        None, "--supercells", help="Write an ordered doped supercell CIF per x here (library or CIF parent)."
+    supercells: Path | None = output_dir_option(
+        None, "Write an ordered doped supercell CIF per x here (library or CIF parent).", "--supercells"
     ),
-    json_path: Path | None = typer.Option(None, "--json", help="Write the series to this JSON file."),
+    json_path: Path | None = json_option("Write the series to this JSON file."),
 ) -> None:
     """List the charge-balanced doping series with its Na vacancies (+) or interstitials (-)."""
     from nassb.chem.doping import parse_range
@@ -164,7 +165,7 @@ def list_structures() -> None:
 @material_app.command("validate-bvse")
 def validate_bvse(
     resolution_A: float = typer.Option(0.25, "--resolution", help="BVSE grid spacing in Angstrom."),
-    json_path: Path | None = typer.Option(None, "--json", help="Write the table and statistics to this JSON file."),
+    json_path: Path | None = json_option("Write the table and statistics to this JSON file."),
 ) -> None:
     """BVSE barriers of the seed electrolytes ranked against their measured Ea (knowledge base): Spearman rho, outliers."""
     from nassb.transport.bvse_validation import run_validation
@@ -194,8 +195,8 @@ def stability(
     phase: str = typer.Argument(..., help="A formula (Na3PS4), a CIF or POSCAR file, or a nassb structure name."),
     entries: Path | None = typer.Option(None, "--entries", help=THERMO_ENTRIES_HELP),
     scheme: str = typer.Option("mp2020", "--scheme", help=THERMO_SCHEME_HELP),
-    json_path: Path | None = typer.Option(None, "--json", help="Write the results to this JSON file."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Folder for the window plot (PNG, HTML)."),
+    json_path: Path | None = json_option("Write the results to this JSON file."),
+    output: Path | None = output_dir_option(None, "Folder for the window plot (PNG, HTML).", "--output", "-o"),
 ) -> None:
     """Energy above hull, decomposition products and the electrochemical window vs Na/Na+."""
     from nassb.report.thermo_figures import window_figures
@@ -235,7 +236,7 @@ def hydrolysis(
     phases: list[str] = typer.Argument(..., help="Formulas to rank, e.g. Na3PS4 Na3SbS4 Na3YCl6."),
     entries: Path | None = typer.Option(None, "--entries", help=THERMO_ENTRIES_HELP),
     scheme: str = typer.Option("mp2020", "--scheme", help=THERMO_SCHEME_HELP),
-    json_path: Path | None = typer.Option(None, "--json", help="Write the results to this JSON file."),
+    json_path: Path | None = json_option("Write the results to this JSON file."),
 ) -> None:
     """Reaction with water vapour and the H2S released, ranked from the most to the least moisture-tolerant."""
     from nassb.thermo.reactivity import hydrolysis_ranking
@@ -260,7 +261,7 @@ def hydrolysis(
 
 @material_app.command("validate-thermo")
 def validate_thermo(
-    json_path: Path | None = typer.Option(None, "--json", help="Write the validation to this JSON file."),
+    json_path: Path | None = json_option("Write the validation to this JSON file."),
 ) -> None:
     """Windows against seed 003's oxidation limits, Na reactions against seed 000, enthalpies against experiment."""
     from nassb.thermo.validation import run_validation

@@ -104,18 +104,19 @@ def exists_or_staged(target: str | Path) -> bool:
 
 
 @contextmanager
-def atomic_path(target: str | Path) -> Iterator[Path]:
+def atomic_path(target: str | Path, durable: bool = False) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; on success rename it to `target` (a symlink's target).
 
     A crash or an exception leaves the target untouched and removes the temporary file, so no half-written
-    output survives. Inside `output_transaction` the rename waits for the end of the transaction.
+    output survives. Inside `output_transaction` the rename waits for the end of the transaction, except for a
+    `durable` file (an MD checkpoint: work a failed run must not lose), which is renamed at once.
     """
     target = check_output_path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
     os.close(handle)
     temporary_path = Path(temporary)
-    staged = _TRANSACTION.get()
+    staged = None if durable else _TRANSACTION.get()
     try:
         yield temporary_path
         os.chmod(temporary_path, 0o666 & ~_current_umask())
@@ -128,9 +129,9 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
             temporary_path.unlink()
 
 
-def write_atomic(target: str | Path, writer: Callable[[Path], None]) -> Path:
-    """Call `writer(temporary_path)` and move the result to `target` atomically."""
-    with atomic_path(target) as temporary:
+def write_atomic(target: str | Path, writer: Callable[[Path], None], durable: bool = False) -> Path:
+    """Call `writer(temporary_path)` and move the result to `target` atomically (`durable`: see `atomic_path`)."""
+    with atomic_path(target, durable) as temporary:
         writer(temporary)
     return Path(target)
 

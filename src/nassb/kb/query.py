@@ -77,6 +77,15 @@ class RecordFilter:
             raise InputError("query", "--property", f"one of {', '.join(PROPERTIES)}", self.property)
         if (self.min_value is not None or self.max_value is not None) and self.property is None:
             raise InputError("query", "--min/--max", "a --property to say which canonical unit the bounds are in")
+        for option, low, high in (
+            ("--min/--max", self.min_value, self.max_value),
+            ("--tmin-K/--tmax-K", self.min_temperature_K, self.max_temperature_K),
+        ):
+            if low is not None and high is not None and low > high:
+                raise InputError("query", option, "a lower bound that does not exceed the upper bound", (low, high))
+        for option, temperature in (("--tmin-K", self.min_temperature_K), ("--tmax-K", self.max_temperature_K)):
+            if temperature is not None and not temperature >= 0:
+                raise InputError("query", option, "a temperature of at least 0 K", temperature)
 
 
 def select(knowledge_base: KnowledgeBase, query: RecordFilter) -> pd.DataFrame:

@@ -165,7 +165,7 @@ class _Checkpoint:
             with open(temporary, "wb") as handle:
                 np.savez(handle, **arrays)
 
-        write_atomic(self.path, writer)
+        write_atomic(self.path, writer, durable=True)
 
     def load(self, atoms, rng, fingerprint: dict) -> tuple[int, list, list]:
         with np.load(self.path, allow_pickle=False) as data:
