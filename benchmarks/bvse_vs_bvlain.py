@@ -114,7 +114,8 @@ def main() -> None:
             f"{memory_reference:10.0f} {memory_ours:9.0f}"
         )
     print(
-        f"total wall time: bvlain {total_reference:.1f} s, nassb {total_ours:.1f} s, ratio {total_reference / total_ours:.1f}x"
+        f"total wall time: bvlain {total_reference:.1f} s, nassb {total_ours:.1f} s, "
+        f"ratio {total_reference / total_ours:.1f}x"
     )
 
 

@@ -1,4 +1,5 @@
-"""nassb `read_cycling` + `summarise_cycling` against galvani (+ pandas) and cellpy: read-and-analyse time on the same files.
+"""nassb `read_cycling` + `summarise_cycling` against galvani (+ pandas) and cellpy: read-and-analyse time on the same
+files.
 
 Files (../shared/external): navani/*.mpr, yadg/gcpl*.mpr, yadg/mb.issue_218.mpr (BioLogic), cellpy/*.res and
 navani/arbin_example.res (Arbin), cellpy/*.csv (Neware BTS export).
@@ -158,7 +159,8 @@ def main() -> None:
     peers = peers_available()
     has_mdb = shutil.which("mdb-export") is not None
     print(
-        f"{len(files)} files under {SHARED}; best of {args.repeat} after a warm-up; one thread; nassb method={args.method}; "
+        f"{len(files)} files under {SHARED}; best of {args.repeat} after a warm-up; one thread; "
+        f"nassb method={args.method}; "
         f"pandas {pd.__version__}; " + "; ".join(f"{k} {v}" for k, v in peers.items())
     )
     if "cellpy" in peers and not has_mdb:
@@ -201,7 +203,8 @@ def main() -> None:
     for name, (t_ours, t_theirs, n) in totals.items():
         if n:
             print(
-                f"  vs {name:8s} {n:2d} files  nassb {t_ours:7.3f} s  {name} {t_theirs:7.3f} s  speed-up {t_theirs / t_ours:6.2f}x"
+                f"  vs {name:8s} {n:2d} files  nassb {t_ours:7.3f} s  {name} {t_theirs:7.3f} s  "
+                f"speed-up {t_theirs / t_ours:6.2f}x"
             )
         else:
             print(f"  vs {name:8s} no file read by both")

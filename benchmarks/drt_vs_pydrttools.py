@@ -174,7 +174,8 @@ def main() -> None:
     mem_ref = peak_memory_MiB(lambda: run_pydrttools(runs, spectra[0][1]))
     n_points = [len(s) for _, s, _ in spectra]
     print(
-        f"spectra: {len(spectra)} ({args.n} random, {len(spectra) - args.n} real), {min(n_points)}-{max(n_points)} points"
+        f"spectra: {len(spectra)} ({args.n} random, {len(spectra) - args.n} real), "
+        f"{min(n_points)}-{max(n_points)} points"
     )
     print(
         f"wall time: nassb {t_nassb:.2f} s ({1e3 * t_nassb / len(spectra):.1f} ms/spectrum), "

@@ -175,7 +175,8 @@ def main() -> None:
     real_files = sorted((SHARED / "impedance.py").glob("*.z"))
     real = [read_zplot(p) for p in real_files]
     print(
-        f"{args.n} synthetic spectra, {len(real)} real .z files ({SHARED / 'impedance.py'}); one thread; weighting: modulus"
+        f"{args.n} synthetic spectra, {len(real)} real .z files ({SHARED / 'impedance.py'}); "
+        "one thread; weighting: modulus"
     )
 
     results = {"synthetic": [], "real": []}

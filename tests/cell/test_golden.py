@@ -39,7 +39,8 @@ def _differences(expected, actual, path: str = "") -> list[str]:
     if isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):
             return [
-                f"{path}: expected a list of {len(expected)}, got {actual if not isinstance(actual, list) else len(actual)}"
+                f"{path}: expected a list of {len(expected)}, "
+                f"got {actual if not isinstance(actual, list) else len(actual)}"
             ]
         return [
             diff

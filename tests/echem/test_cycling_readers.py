@@ -39,7 +39,8 @@ def _steps(table):
 def test_biologic_mb_na_symmetric_cell(external_dir):
     """Na | NASICON | Na, Modulo Bat: 11 s rest then -78.54 uA (0.1 mA cm-2) plating on the working electrode."""
     mpt = read_cycling(external_dir / "yadg/mb.issue_218.mpt")
-    # raw first data row: time 0, Ewe -4.6560082E-005; last row: 3.561297110034066E+003, Ewe 6.7944457E-005, I -8.8837482E-002 mA
+    # raw first data row: time 0, Ewe -4.6560082E-005;
+    # last row: 3.561297110034066E+003, Ewe 6.7944457E-005, I -8.8837482E-002 mA
     _check(mpt, 3564, 0.0, 3561.297110034066, -4.6560082e-05)
     last = mpt.table.iloc[-1]
     assert last["voltage_V"] == pytest.approx(6.7944457e-05) and last["current_A"] == pytest.approx(-8.8837482e-05)

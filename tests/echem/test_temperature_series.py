@@ -19,7 +19,8 @@ def resistance(temperature, Ea_eV, prefactor_S_K_per_cm):
 
 
 def series(noise=0.02, seed=0, bulk_above_window_K=None):
-    """Bulk (Ea 0.25 eV, 1e-11 F) and grain boundary (Ea 0.45 eV, R||CPE n = 0.9 with C_eff 1e-9 F); above `bulk_above_window_K` the
+    """Bulk (Ea 0.25 eV, 1e-11 F) and grain boundary (Ea 0.45 eV, R||CPE n = 0.9 with C_eff 1e-9 F); above
+    `bulk_above_window_K` the
     bulk arc is not resolved and its resistance is given as the series intercept."""
     rng = np.random.default_rng(seed)
     rows = []

@@ -249,7 +249,8 @@ class ParameterSet:
             self.set(name, value)
 
     def set(self, name: str, value: Value) -> float:
-        """Store `value` under `name` after checking the name, the unit's dimension and the range; returns the magnitude."""
+        """Store `value` under `name` after checking the name, the unit's dimension and the range; returns the
+        magnitude."""
         self._values[name] = _check(name, value)
         return value.magnitude
 
@@ -261,7 +262,8 @@ class ParameterSet:
         return self._values[name]
 
     def get(self, name: str, unit: str | None = None) -> float:
-        """The magnitude of `name` in `unit` (any unit of the same dimension; the registry's canonical unit by default)."""
+        """The magnitude of `name` in `unit` (any unit of the same dimension; the registry's canonical unit by
+        default)."""
         value = self.value(name)
         return convert(value.magnitude, value.unit, unit or definition(name).unit)
 

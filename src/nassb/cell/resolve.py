@@ -102,7 +102,8 @@ _INDEX = re.compile(r"\[[^\]]*\]")
 
 @dataclass(frozen=True)
 class ResolvedCell:
-    """The design, its parameter set, the materials behind each role, the stack layers and the microstructure summary."""
+    """The design, its parameter set, the materials behind each role, the stack layers and the microstructure
+    summary."""
 
     design: CellDesign
     parameters: ParameterSet
@@ -294,7 +295,8 @@ def _conditions(run: _Resolution) -> None:
 
 
 def _mass_fractions(run: _Resolution, densities: dict[str, float]) -> dict[str, float]:
-    """The composite's mass fractions: as given by weight, converted from volume, or with the active share overridden."""
+    """The composite's mass fractions: as given by weight, converted from volume, or with the active share
+    overridden."""
     cathode = run.design.cathode
     basis = cathode.composition_basis
     fractions = cathode.composition.fractions()

@@ -44,7 +44,8 @@ def summary(
     first_step: FirstStep = typer.Option(
         FirstStep.charge,
         "--first-step",
-        help="'charge' for a cathode-first cell (CE = discharge/charge), 'discharge' for an anode or a cell built charged (CE = charge/discharge).",
+        help="'charge' for a cathode-first cell (CE = discharge/charge), "
+        "'discharge' for an anode or a cell built charged (CE = charge/discharge).",
     ),
     formula: str | None = typer.Option(
         None, "--formula", help="Active-material formula for the theoretical capacity, e.g. Na3V2(PO4)3."
@@ -174,8 +175,15 @@ def symmetric(
     console.print(table)
     short = result.short
     console.print(
-        f"short: {'[red]yes[/] at ' + format(short.short_time_s, '.6g') + ' s (' + str(short.criterion) + ')' if short.short_detected else 'none detected'}; "
-        f"stable for {format_number(result.stable_hours)} h ({result.stability_limit}); growth {format_number(result.growth_mV_per_h)} mV/h"
+        "short: "
+        + (
+            "[red]yes[/] at " + format(short.short_time_s, ".6g") + " s (" + str(short.criterion) + ")"
+            if short.short_detected
+            else "none detected"
+        )
+        + "; "
+        f"stable for {format_number(result.stable_hours)} h ({result.stability_limit}); "
+        f"growth {format_number(result.growth_mV_per_h)} mV/h"
     )
     title = f"{file.name}" + (f": short at {short.short_time_s:.6g} s" if short.short_detected else "")
     save_figures(

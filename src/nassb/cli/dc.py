@@ -159,7 +159,8 @@ def electronic(
         "chronoamperometry": polarisation.to_dict(),
     }
     console.print(
-        f"{ca_file.name}: dV = {1e3 * applied_V:.4g} mV, Iss = {polarisation.Iss_A:.4g} A, sigma_e = [bold]{sigma_e:.3g} S/cm[/]"
+        f"{ca_file.name}: dV = {1e3 * applied_V:.4g} mV, Iss = {polarisation.Iss_A:.4g} A, "
+        f"sigma_e = [bold]{sigma_e:.3g} S/cm[/]"
     )
     if sigma_ion is not None:
         document["t_ion"] = ionic_transference_from_conductivities(sigma_ion, sigma_e)

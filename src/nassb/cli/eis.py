@@ -144,7 +144,8 @@ def drt(
     extend_decades: float = typer.Option(
         0.0,
         "--extend-decades",
-        help="Extend the tau grid this many decades beyond the measured range (about 1 for a bulk arc at the frequency limit).",
+        help="Extend the tau grid this many decades beyond the measured range "
+        "(about 1 for a bulk arc at the frequency limit).",
     ),
     imag_sign: str | None = _IMAG_SIGN,
     output_dir: Path = _OUTPUT,
@@ -167,7 +168,8 @@ def drt(
     for label, spectrum in track(_read_all(files, imag_sign), description="DRT", console=console, transient=True):
         result = compute_drt(spectrum, method=method, derivative=derivative, extend_decades=extend_decades)
         table = Table(
-            title=f"{label}: DRT, lambda = {result.lambda_value:.3g} ({result.lambda_method}), R_inf = {result.R_inf_ohm:.4g} Ohm"
+            title=f"{label}: DRT, lambda = {result.lambda_value:.3g} ({result.lambda_method}), "
+            f"R_inf = {result.R_inf_ohm:.4g} Ohm"
         )
         for column in ("peak", "tau (s)", "f (Hz)", "R (Ohm)", "C (F)"):
             table.add_column(column, justify="right")
@@ -274,7 +276,8 @@ def arrhenius(
     output_dir: Path = _OUTPUT,
     json_path: Path | None = _JSON,
 ) -> None:
-    """Fit every spectrum of a temperature series and an Arrhenius law per contribution (bulk, grain boundary, total)."""
+    """Fit every spectrum of a temperature series and an Arrhenius law per contribution (bulk, grain boundary,
+    total)."""
     from nassb.echem.analysis import analyse_temperature_series, read_manifest
     from nassb.report.eis_figures import arrhenius_series_figures, circuit_fit_figures
 
@@ -283,7 +286,8 @@ def arrhenius(
     with console.status(f"fitting {len(entries)} spectra from the lowest temperature up"):
         result = analyse_temperature_series(entries, circuit, geometry, form.value, weighting.value, imag_sign, vtf)
     table = Table(
-        title=f"Arrhenius ({'ln(sigma T)' if form is Form.sigmaT else 'ln(sigma)'} against 1/T), {len(entries)} temperatures"
+        title=f"Arrhenius ({'ln(sigma T)' if form is Form.sigmaT else 'ln(sigma)'} against 1/T), "
+        f"{len(entries)} temperatures"
     )
     for column in ("contribution", "Ea (eV)", "sigma 298 K (S/cm)", "prefactor", "R^2", "kink"):
         table.add_column(column, justify="left" if column in ("contribution", "kink") else "right")
@@ -305,7 +309,8 @@ def arrhenius(
             law = fitted["vtf"]
             bound = " (T0 at its bound: not determined)" if law["T0_at_bound"] else ""
             vtf_lines.append(
-                f"{name} VTF: B = {law['B_K']:.4g} ± {law['B_stderr_K']:.2g} K (pseudo-Ea {law['pseudo_Ea_eV']:.3f} eV), T0 = {law['T0_K']:.4g} K{bound}"
+                f"{name} VTF: B = {law['B_K']:.4g} ± {law['B_stderr_K']:.2g} K "
+                f"(pseudo-Ea {law['pseudo_Ea_eV']:.3f} eV), T0 = {law['T0_K']:.4g} K{bound}"
             )
     console.print(table)
     for line in vtf_lines:

@@ -167,7 +167,8 @@ def validate_bvse(
     resolution_A: float = typer.Option(0.25, "--resolution", help="BVSE grid spacing in Angstrom."),
     json_path: Path | None = json_option("Write the table and statistics to this JSON file."),
 ) -> None:
-    """BVSE barriers of the seed electrolytes ranked against their measured Ea (knowledge base): Spearman rho, outliers."""
+    """BVSE barriers of the seed electrolytes ranked against their measured Ea (knowledge base): Spearman rho,
+    outliers."""
     from nassb.transport.bvse_validation import run_validation
 
     with progress_bar("BVSE of the seed electrolytes") as update:

@@ -1,4 +1,5 @@
-"""One JSON form for every computed number: {"value", "unit", "uncertainty", "method", "settings"} (`Value.to_quantity`).
+"""One JSON form for every computed number: {"value", "unit", "uncertainty", "method", "settings"}
+(`Value.to_quantity`).
 
 Result types build their headline numbers as `Value`s with a `Computation` source (`computed`) and write them
 under the key "quantities" of their JSON (`quantities_dict`, or `computed_quantities` for numbers of one method).

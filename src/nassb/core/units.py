@@ -195,7 +195,8 @@ SI_UNITS: dict[str, str] = {
 
 
 def si_unit(unit: str) -> str:
-    """The SI unit of `unit`'s dimension (``um`` -> ``m``, ``mA/cm2`` -> ``A/m2``); an InputError where none is listed."""
+    """The SI unit of `unit`'s dimension (``um`` -> ``m``, ``mA/cm2`` -> ``A/m2``); an InputError where none is
+    listed."""
     dimension = parse_unit(unit).dimension
     if dimension not in SI_UNITS:
         raise InputError("unit conversion", "unit", f"a dimension with an SI unit ({', '.join(SI_UNITS)})", unit)

@@ -351,7 +351,8 @@ def assign_contributions(
     identical interfaces; seed 002 Eq.8). With `electrodes="blocking"` (ion-blocking electrodes) an arc
     in the electrode range is not an ion-transfer resistance: it gets no ASR and stays out of
     R_interface. `classes` imposes the class of each arc (e.g. one decided for a whole temperature
-    series, see `series_classes`) instead of classifying this spectrum alone. Errors are first-order propagation of the given standard errors, inputs taken as
+    series, see `series_classes`) instead of classifying this spectrum alone. Errors are first-order propagation of the
+    given standard errors, inputs taken as
     independent (the thickness and area as exact); a result whose inputs lack a stderr gets None.
     """
     if not (thickness_cm > 0 and area_cm2 > 0):

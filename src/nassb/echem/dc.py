@@ -84,7 +84,10 @@ def bruce_vincent_transference(
     notes = []
     above = delta_V > max_delta_V
     if above:
-        message = f"dV = {delta_V * 1e3:.1f} mV exceeds {max_delta_V * 1e3:.0f} mV: the small-polarisation assumption is violated"
+        message = (
+            f"dV = {delta_V * 1e3:.1f} mV exceeds {max_delta_V * 1e3:.0f} mV: "
+            "the small-polarisation assumption is violated"
+        )
         if strict:
             raise ModelError(f"{source}: {message}")
         notes.append(message)

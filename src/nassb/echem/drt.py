@@ -229,7 +229,8 @@ def compute_drt(
     RBF centres are tau_m = 1/f_m at the measured frequencies, or `n_tau` log-spaced centres over
     the same range; `extend_decades` adds centres with the same spacing that many decades beyond
     both ends (0 by default, as pyDRTtools; about 1 lets an arc whose peak lies just above the highest
-    measured frequency, like a bulk arc at room temperature, be represented). The shape factor is epsilon = `rbf_coefficient` * FWHM / mean(delta ln tau)
+    measured frequency, like a bulk arc at room temperature, be represented). The shape factor is epsilon =
+    `rbf_coefficient` * FWHM / mean(delta ln tau)
     (pyDRTtools' "FWHM coefficient"). `method` picks lambda: "gcv" (default), "lcurve", or a
     positive number. lambda is chosen on the unconstrained ridge solution, evaluated for all lambda
     at once from one SVD (GCV: grid over LAMBDA_BOUNDS then Brent; L-curve: grid), and the

@@ -135,7 +135,8 @@ def lin_kk(
     residuals of roughly 40 % of the drift (a drift of 5 % of |Z| at the lowest frequency gives
     about 2 %). Noisier data need a larger threshold. `add_capacitance` adds a series C,
     needed for spectra without a low-frequency real-axis intercept (blocking electrodes); None (default)
-    adds it when -Z'' still rises at the lowest frequency (a capacitive tail). It is not added otherwise because a free series C also absorbs part of a
+    adds it when -Z'' still rises at the lowest frequency (a capacitive tail). It is not added otherwise because a free
+    series C also absorbs part of a
     drift and weakens the test.
     """
     if not 0.0 < c < 1.0:

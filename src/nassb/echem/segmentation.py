@@ -47,7 +47,8 @@ class HalfCycle:
     half-cycle's duration, peak = maximum (nucleation or void spike), final = median over its last 5 %;
     rise_fraction = (median over the last 10 % - median over 40-60 %) / the latter (large when the voltage
     reaches no plateau). current_A is the signed median current, direction its sign (anodic: I > 0);
-    current density and capacities are magnitudes. `current_density_mA_per_cm2`, `areal_capacity_mAh_per_cm2` and `asr_cell_ohm_cm2` (= plateau / |I| x
+    current density and capacities are magnitudes. `current_density_mA_per_cm2`, `areal_capacity_mAh_per_cm2` and
+    `asr_cell_ohm_cm2` (= plateau / |I| x
     area, both interfaces and the electrolyte together) are None without an area. `contains_short` marks
     a half-cycle cut at a short's onset (its statistics cover the time before it), `after_short` one
     that started after it.
@@ -314,7 +315,8 @@ def segment_half_cycles(
     where the sign changes, where the step index changes (when given) or where |I| moves to a new level
     (binary segmentation: a change above `level_tolerance` that stands out of the current's noise; no
     piece shorter than `min_points`). A measured current that really drifts between levels is split
-    there: pass the set-point (control) current when the cycler records it. Cycle numbers come from `cycle` or count returns to the first
+    there: pass the set-point (control) current when the cycler records it. Cycle numbers come from `cycle` or count
+    returns to the first
     half-cycle's sign.
     """
     t, v, i, step, cycle = check_cycling_arrays(

@@ -35,7 +35,8 @@ class SymmetricCellAnalysis:
     """Plating/stripping analysis of a symmetric cell.
 
     Summary quantities use the complete half-cycles at the dominant current level (most cycling time,
-    within the level tolerance) before any short; the half-cycle cut by the short only when there is no other. asymmetry_mV = anodic - cathodic median plateau overpotential.
+    within the level tolerance) before any short; the half-cycle cut by the short only when there is no other.
+    asymmetry_mV = anodic - cathodic median plateau overpotential.
     Growth rates are least-squares slopes of the plateau overpotential against the half-cycle's mid time
     and against its cycle number (one intercept per direction, so an asymmetry does not bias the slope),
     with standard errors. R_cell_ohm is the median apparent

@@ -49,7 +49,8 @@ def arrhenius_by_contribution(
     source: str = "temperature series",
 ) -> dict[str, dict[str, Any]]:
     """Per contribution: {Ea_eV, Ea_stderr_eV, prefactor, prefactor_stderr, prefactor_unit, form,
-    sigma_298K_S_per_cm, sigma_298K_stderr_S_per_cm, extrapolated_to_298K, r_squared, n_points, temperature_range_K, kink, note}.
+    sigma_298K_S_per_cm, sigma_298K_stderr_S_per_cm, extrapolated_to_298K, r_squared, n_points, temperature_range_K,
+    kink, note}.
 
     Temperatures where a contribution is not resolved (None) are left out of its fit. The fit is
     weighted by the conductivity standard errors only when every used point has one. A contribution

@@ -196,7 +196,8 @@ def doping_report(
     substitution = parse_substitution(substitute, formula)
     return {
         "parent": formula,
-        "substitution": f"{substitution.dopant}{substitution.dopant_oxidation:+d} on {substitution.host}{substitution.host_oxidation:+d}",
+        "substitution": f"{substitution.dopant}{substitution.dopant_oxidation:+d} on "
+        f"{substitution.host}{substitution.host_oxidation:+d}",
         "Na_sites_per_formula_unit": na_sites_per_fu,
         "series": series,
     }

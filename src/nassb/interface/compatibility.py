@@ -12,7 +12,8 @@ and Mo (2015, ACS Appl. Mater. Interfaces 7, 23685); ``nassb.thermo.reactivity``
 * catholyte | separator when they differ.
 
 Liquid and polymer interlayers are listed but not computed: their solvents and polymers are outside the
-solid-state reference set. A contact whose phases have no reference energies (an element outside the offline set, a liquid electrolyte) is
+solid-state reference set. A contact whose phases have no reference energies (an element outside the offline set, a
+liquid electrolyte) is
 listed with the reason instead of a result.
 """
 

@@ -10,7 +10,8 @@ and polyanionic cathodes. Heavier dopants (W, Mo, Zr, Nb, Ta, Y, ...) keep a sin
 aliovalent composition with the wrong Na count (e.g. Na3.06Sb0.88W0.12S4) is caught. pymatgen's own
 guesser is not used as a fallback: it accepts any listed state (Zr3+ in "Na3ZrCl6", P4+ in
 "Na4PS4") and so would pass the formulas this check exists to catch. Persulfides (FeS2, S2 2-)
-are therefore reported as unbalanced unless written with the cluster, Fe(S2). Metals, alloys, carbons, organics, polymers and liquids are not checked: ionic
+are therefore reported as unbalanced unless written with the cluster, Fe(S2). Metals, alloys, carbons, organics,
+polymers and liquids are not checked: ionic
 oxidation states do not describe them.
 """
 

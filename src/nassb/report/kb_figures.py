@@ -132,7 +132,8 @@ def arrhenius_figures(points: pd.DataFrame):
                     customdata=subset[_HOVER_COLUMNS].to_numpy(),
                     hovertemplate="%{customdata[1]}<br>log10 σ = %{y:.2f} at 1000/T = %{x:.3f}"
                     + (" (temperature not stated, drawn at 25 °C)" if hollow else "")
-                    + "<br>%{customdata[0]}: %{customdata[2]}, %{customdata[3]}<br>flags: %{customdata[4]}<extra></extra>",
+                    + "<br>%{customdata[0]}: %{customdata[2]}, %{customdata[3]}"
+                    "<br>flags: %{customdata[4]}<extra></extra>",
                 )
             )
     axes.scatter([], [], facecolor="none", edgecolor="grey", label="hollow: T not stated, drawn at 25 °C")

@@ -218,4 +218,7 @@ def citation(name: str) -> str:
     """One-line citation of the refinement, e.g. "Chu et al. 2016, Sci. Rep. 6, 33733, Table 3 (pristine, x = 0)"."""
     record = info(name)
     first_page = record.pages.split("-")[0]
-    return f"{_short_authors(record.authors)} {record.year}, {record.journal} {record.volume}, {first_page}, {record.locator}"
+    return (
+        f"{_short_authors(record.authors)} {record.year}, {record.journal} {record.volume}, "
+        f"{first_page}, {record.locator}"
+    )

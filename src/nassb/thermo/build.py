@@ -7,7 +7,8 @@ not the published structure of that phase). The output, ``data/reference_entries
 * experimental formation enthalpies (pymatgen's ``exp_compounds.json.gz``, the set MP2020 was fitted to: Wang et al.
   2021, Sci. Rep. 11, 15496) for compounds of the covered elements whose structure is not reachable offline; their
   energy is dH_f + sum_i n_i mu_i with the CHGNet elemental references, so they share the computed phases' scale;
-* the gases H2O, H2S, HCl and HBr (hydrolysis products of sulfides and halides) from their NIST-JANAF Gibbs energies of formation at 300 K (pymatgen's
+* the gases H2O, H2S, HCl and HBr (hydrolysis products of sulfides and halides) from their NIST-JANAF Gibbs energies of
+  formation at 300 K (pymatgen's
   ``nist_gas_gf.json``), the same way.
 
 CHGNet (Deng et al. 2023) is trained on the MPtrj energies after the Materials Project 2020 corrections (Wang et al.

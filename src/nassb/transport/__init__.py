@@ -1,1 +1,2 @@
-"""Ion transport: Arrhenius and VTF fits of conductivity against temperature (and, later, diffusion from molecular dynamics)."""
+"""Ion transport: Arrhenius and VTF fits of conductivity against temperature (and, later, diffusion from molecular
+dynamics)."""

@@ -353,7 +353,8 @@ def read_neware(path: Path) -> RawCycling:
         },
         sign,
         cycle=df["Cycle"].to_numpy(dtype=float),
-        cycle_rule="instrument: NewareNDA 'Cycle' (Neware's 'charge first' count: a new cycle at each charge after a discharge)",
+        cycle_rule="instrument: NewareNDA 'Cycle' "
+        "(Neware's 'charge first' count: a new cycle at each charge after a discharge)",
         step=step,
         mode_keys=(status_code.astype(float),),
         state=state,
