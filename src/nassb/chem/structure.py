@@ -27,6 +27,9 @@ import numpy as np
 from nassb.core.errors import InputError
 
 POSCAR_SUFFIXES = (".vasp", ".poscar")
+MIN_DISTANCE_A = 0.5  # shorter than any bond (H2: 0.74 A): two atoms on one spot
+MIN_VOLUME_PER_SITE_A3 = 1.0  # solids hold 5-50 A^3 per atom
+OCCUPANCY_TOLERANCE = 0.05
 POSCAR_NAMES = ("POSCAR", "CONTCAR")
 
 
@@ -78,6 +81,38 @@ def read_structure(path: str | Path):
     structure = structures[0]
     if not isinstance(structure, Structure) or len(structure) == 0:
         raise InputError(str(file), "content", "a structure with at least one site")
+    return check_structure(structure, str(file))
+
+
+def check_structure(structure, source: str):
+    """`structure` if it can be computed with; otherwise an InputError naming `source` and the reason.
+
+    Checked before anything reaches spglib, the BVSE grid or a calculator: finite lattice parameters and
+    coordinates, a cell of at least `MIN_VOLUME_PER_SITE_A3` per site, and no two sites closer than
+    `MIN_DISTANCE_A` unless together they hold at most one atom (split sites of a disordered refinement).
+    Sites with mixed species are allowed here: descriptors use them as published, and the force-based
+    methods order them first (`order_structure`).
+    """
+    lattice = np.asarray(structure.lattice.matrix, dtype=float)
+    if not np.all(np.isfinite(lattice)) or not np.all(np.isfinite(structure.lattice.abc + structure.lattice.angles)):
+        raise InputError(source, "lattice", "finite lattice parameters", structure.lattice.abc + structure.lattice.angles)
+    fractional = np.asarray(structure.frac_coords, dtype=float)
+    if not np.all(np.isfinite(fractional)):
+        raise InputError(source, "coordinates", "finite atomic coordinates", "NaN or infinity")
+    volume = abs(float(np.linalg.det(lattice)))
+    if volume < MIN_VOLUME_PER_SITE_A3 * len(structure):
+        raise InputError(
+            source, "lattice", f"a cell of at least {MIN_VOLUME_PER_SITE_A3:g} A^3 per site (a singular or collapsed cell)",
+            f"{volume:.3g} A^3 for {len(structure)} sites",
+        )
+    occupancy = np.array([float(site.species.num_atoms) for site in structure])
+    centres, neighbours, _images, distances = structure.get_neighbor_list(MIN_DISTANCE_A)
+    for i, j, distance in zip(centres, neighbours, distances):
+        if i < j and occupancy[i] + occupancy[j] > 1.0 + OCCUPANCY_TOLERANCE:
+            raise InputError(
+                source, "coordinates", f"atoms at least {MIN_DISTANCE_A:g} A apart",
+                f"sites {i} ({structure[i].species_string}) and {j} ({structure[j].species_string}) {distance:.3f} A apart",
+            )
     return structure
 
 
