@@ -203,8 +203,20 @@ def test_real_files_that_must_fail(external_dir):
         read_spectra(external_dir / "yadg/zir.mpr")
     with pytest.raises(InputError, match=r"MissingFreq\.mpt.*frequency"):
         read_spectra(external_dir / "impedance.py/exampleDataBioLogic_MissingFreq.mpt")
-    with pytest.raises(InputError, match=r"ca\.mpr.*'columns'.*Ewe/V"):
+    with pytest.raises(InputError, match=r"ca\.mpr.*'technique'.*time series.*nassb cycling or nassb dc"):
         read_spectra(external_dir / "yadg/ca.mpr")
+
+
+def test_a_file_of_the_other_technique_says_which_command_reads_it(external_dir):
+    from nassb.echem.readers import read_cycling, read_time_series
+
+    for read in (read_cycling, read_time_series):
+        with pytest.raises(InputError, match=r"'technique'.*holds an impedance spectrum.*nassb eis"):
+            read(external_dir / "yadg/peis.mpr")
+        with pytest.raises(InputError, match=r"'technique'.*holds an impedance spectrum.*nassb eis"):
+            read(external_dir / "impedance.py/exampleDataBioLogic.mpt")
+    with pytest.raises(InputError, match=r"'technique'.*holds a time series"):
+        read_spectra(external_dir / "yadg/gcpl.issue_149.mpt")
 
 
 # ---------------------------------------------------------------- time series

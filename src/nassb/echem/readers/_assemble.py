@@ -11,16 +11,21 @@ import numpy as np
 from nassb.core.constants import ZERO_CELSIUS_K
 from nassb.core.errors import InputError
 from nassb.echem.readers._table import (
+    IMPEDANCE,
     SERIES_ALIASES,
     SPECTRUM_ALIASES,
+    TIME_SERIES,
     Table,
     expected_columns,
     find_roles,
     has_series_columns,
     has_spectrum_columns,
+    holds_impedance,
+    impedance_only,
     split_name,
     temperature_K_from_text,
     unit_factor,
+    wrong_technique,
 )
 from nassb.echem.spectrum import Spectrum
 
@@ -123,6 +128,8 @@ def _temperature(table: Table, roles: dict[str, int], rows: np.ndarray) -> dict[
 def spectra_from_table(table: Table, imag_sign: str | None) -> list[Spectrum]:
     """Every impedance sweep of the table, in the Z'' < 0 (capacitive) convention."""
     roles = table.roles or find_roles(table.names, SPECTRUM_ALIASES)
+    if not holds_impedance(table.names) and has_series_columns(find_roles(table.names, SERIES_ALIASES)):
+        raise wrong_technique(table.source, TIME_SERIES, IMPEDANCE, "nassb cycling or nassb dc")
     if not has_spectrum_columns(roles):
         raise InputError(
             table.source,
@@ -197,6 +204,8 @@ def series_from_table(table: Table) -> TimeSeries:
     ]
     if "current" not in roles and setpoint:
         roles["current"] = setpoint[0]  # galvanostatic EC-Lab files without an I column: the applied current
+    if impedance_only(table.names, table.column):
+        raise wrong_technique(table.source, IMPEDANCE, TIME_SERIES, "nassb eis")
     if not has_series_columns(roles):
         raise InputError(
             table.source,

@@ -15,6 +15,7 @@ import numpy as np
 
 from nassb.core.errors import InputError
 from nassb.echem.readers._biologic import read_mpr, read_mpt
+from nassb.echem.readers._table import IMPEDANCE, impedance_only, wrong_technique
 
 CHARGE_POSITIVE = "positive = charge (oxidation at the working electrode)"
 
@@ -83,6 +84,8 @@ def read_biologic(path: Path, fmt: str) -> RawCycling:
     potentiostatic rows), Ns as the step index, 'cycle number' (else half cycle // 2) as the cycle."""
     table = read_mpr(path) if fmt == "biologic-mpr" else read_mpt(path)
     names, source = table.names, table.source
+    if impedance_only(names, table.column):
+        raise wrong_technique(source, IMPEDANCE, "a cycling record (time, voltage and current)", "nassb eis")
 
     def get(name: str) -> np.ndarray | None:
         return table.column(names.index(name)) if name in names else None

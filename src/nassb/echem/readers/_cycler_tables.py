@@ -24,6 +24,7 @@ from nassb.echem.readers._cycler_files import (
     orient_current,
     state_from_labels,
 )
+from nassb.echem.readers._table import IMPEDANCE, impedance_only, wrong_technique
 
 # role -> normalised header names, most specific first (a test time wins over a bare 'time')
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -345,6 +346,8 @@ def read_csv_cycling(path: Path, text: str) -> RawCycling:
     lines_of = frame.index.to_numpy() + at + 2
     frame = frame.reset_index(drop=True)
     columns = _Columns(source, frame, names, lambda k: f"line {lines_of[k]}")
+    if impedance_only(names, columns.numbers):
+        raise wrong_technique(source, IMPEDANCE, "a cycling record (time, voltage and current)", "nassb eis")
     metadata: dict[str, Any] = {"format": "csv", "instrument": _instrument(names)}
     if at:
         metadata["preamble"] = [line.strip() for line in lines[:at] if line.strip()][:20]

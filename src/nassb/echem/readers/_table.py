@@ -107,6 +107,30 @@ def find_roles(names: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[st
     return roles
 
 
+IMPEDANCE = "an impedance spectrum (frequency with Z' and Z'')"
+TIME_SERIES = "a time series (time, voltage and current: a cycling, polarisation or chronoamperometry record)"
+
+
+def holds_impedance(names: list[str]) -> bool:
+    """Whether any column is an impedance column (Z', Z'', |Z|): an impedance file, complete or not."""
+    return bool({"real", "imag", "neg_imag", "modulus"} & set(find_roles(names, SPECTRUM_ALIASES)))
+
+
+def impedance_only(names: list[str], column: Callable[[int], np.ndarray]) -> bool:
+    """Whether a table is an impedance measurement and nothing else: impedance columns and a frequency above 0 in
+    every row (a cycling record with impedance steps has frequency 0 on its DC rows)."""
+    roles = find_roles(names, SPECTRUM_ALIASES)
+    if not (holds_impedance(names) and "frequency" in roles):
+        return False
+    frequency = np.asarray(column(roles["frequency"]), dtype=float)
+    return frequency.size > 0 and bool(np.all(frequency > 0))
+
+
+def wrong_technique(source: str, holds: str, needs: str, command: str) -> InputError:
+    """The error for a file of the wrong technique: what it holds, what the command needs, which command reads it."""
+    return InputError(source, "technique", f"{needs}; this file holds {holds}: read it with {command}")
+
+
 def has_spectrum_columns(roles: dict[str, int]) -> bool:
     """A frequency column plus either (Z', Z'') or (|Z|, phase)."""
     cartesian = "real" in roles and ("imag" in roles or "neg_imag" in roles)
