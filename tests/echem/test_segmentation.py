@@ -27,3 +27,25 @@ def test_runs_leave_rests_out_and_split_at_reversals_and_step_changes():
     step = np.array([0, 1, 1, 2, 3, 3, 4, 4, 5])
     assert half_cycle_runs(current, step=step) == [(1, 3, 1), (4, 6, -1), (6, 8, 1), (8, 9, 1)]
     assert half_cycle_runs(current, rest_current_A=1.0) == []
+
+
+def _plating_stripping(current_mA: np.ndarray):
+    """1 s samples of a symmetric cell at the given current (mA), with a little noise."""
+    from nassb.echem.segmentation import segment_half_cycles
+
+    rng = np.random.default_rng(7)
+    current_A = current_mA * 1e-3 * (1 + 1e-4 * rng.standard_normal(current_mA.size))
+    time_s = np.arange(current_mA.size, dtype=float)
+    return segment_half_cycles(time_s, 0.02 * np.sign(current_A), current_A)
+
+
+def test_a_drifting_current_before_a_short_stays_one_half_cycle():
+    drift = np.r_[np.full(300, 1.0), np.linspace(1.0, 1.08, 300)]  # 8 % drift over the second half
+    assert len(_plating_stripping(np.r_[drift, -np.ones(600)])) == 2
+
+
+def test_a_real_step_in_current_starts_a_new_half_cycle():
+    step = np.r_[np.full(300, 1.0), np.full(300, 1.2)]
+    halves = _plating_stripping(np.r_[step, -np.ones(600)])
+    assert len(halves) == 3
+    assert abs(halves[1].current_A) == pytest.approx(1.2e-3, rel=1e-3)

@@ -95,14 +95,18 @@ def check_structure(structure, source: str):
     """
     lattice = np.asarray(structure.lattice.matrix, dtype=float)
     if not np.all(np.isfinite(lattice)) or not np.all(np.isfinite(structure.lattice.abc + structure.lattice.angles)):
-        raise InputError(source, "lattice", "finite lattice parameters", structure.lattice.abc + structure.lattice.angles)
+        raise InputError(
+            source, "lattice", "finite lattice parameters", structure.lattice.abc + structure.lattice.angles
+        )
     fractional = np.asarray(structure.frac_coords, dtype=float)
     if not np.all(np.isfinite(fractional)):
         raise InputError(source, "coordinates", "finite atomic coordinates", "NaN or infinity")
     volume = abs(float(np.linalg.det(lattice)))
     if volume < MIN_VOLUME_PER_SITE_A3 * len(structure):
         raise InputError(
-            source, "lattice", f"a cell of at least {MIN_VOLUME_PER_SITE_A3:g} A^3 per site (a singular or collapsed cell)",
+            source,
+            "lattice",
+            f"a cell of at least {MIN_VOLUME_PER_SITE_A3:g} A^3 per site (a singular or collapsed cell)",
             f"{volume:.3g} A^3 for {len(structure)} sites",
         )
     occupancy = np.array([float(site.species.num_atoms) for site in structure])
@@ -110,7 +114,9 @@ def check_structure(structure, source: str):
     for i, j, distance in zip(centres, neighbours, distances):
         if i < j and occupancy[i] + occupancy[j] > 1.0 + OCCUPANCY_TOLERANCE:
             raise InputError(
-                source, "coordinates", f"atoms at least {MIN_DISTANCE_A:g} A apart",
+                source,
+                "coordinates",
+                f"atoms at least {MIN_DISTANCE_A:g} A apart",
                 f"sites {i} ({structure[i].species_string}) and {j} ({structure[j].species_string}) {distance:.3f} A apart",
             )
     return structure

@@ -157,7 +157,7 @@ NUMBER_RULES: dict[str, tuple[float, bool, float]] = {
     "--area-cm2": (0.0, False, math.inf),
     "--thickness-cm": (0.0, False, math.inf),
     "--electrons": (0.0, False, math.inf),
-    "--theoretical-mAh-g": (0.0, False, math.inf),
+    "--theoretical-mAh-per-g": (0.0, False, math.inf),
     "--R-bulk-ohm": (0.0, True, math.inf),
     "--R0-ohm": (0.0, False, math.inf),
     "--Rss-ohm": (0.0, False, math.inf),

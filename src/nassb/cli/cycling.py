@@ -8,10 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from nassb.cli._output import console, format_number, json_option, output_dir_option, save_figures, write_json
-from nassb.core.errors import InputError
+from nassb.core.errors import InputError, NassbError
 
 cycling_app = typer.Typer(
     help="Cycling: capacity, CE and retention; symmetric cells, shorts and critical current density.",
@@ -57,12 +58,12 @@ def summary(
         None, "--theoretical-mAh-per-g", help="Theoretical capacity, mAh/g (instead of --formula)."
     ),
     output_dir: Path = _OUTPUT,
+    plots: bool = typer.Option(True, "--plots/--no-plots", help="Write the voltage, capacity and dQ/dV plots."),
     json_path: Path | None = _JSON,
 ) -> None:
     """Capacity per cycle, Coulombic efficiency, energy, mean voltage, retention, fade and dQ/dV."""
     from nassb.chem.capacity import theoretical_capacity_mAh_per_g
-    from nassb.echem.full_cell import differential_capacity, summarise_cycling
-    from nassb.report.cycling_figures import capacity_figures, dqdv_figures, voltage_time_figures
+    from nassb.echem.full_cell import summarise_cycling
 
     if (formula is None) != (electrons is None):
         raise InputError(
@@ -106,6 +107,18 @@ def summary(
         )
     if result.utilisation is not None:
         console.print(f"utilisation {100 * result.utilisation:.1f}% of {theoretical:.4g} mAh/g")
+    if plots:
+        _summary_figures(file, result, time_s, voltage_V, current_A, per_gram, unit, first_step.value, output_dir)
+    if json_path:
+        write_json(json_path, {"file": str(file), **result.to_dict()})
+
+
+def _summary_figures(file, result, time_s, voltage_V, current_A, per_gram, unit, first_step, output_dir) -> None:
+    """Voltage against time, capacity and CE per cycle, and dQ/dV of up to ten cycles; a dQ/dV curve that cannot
+    be computed (a half-cycle too short for the smoothing window) is skipped with a warning."""
+    from nassb.echem.full_cell import differential_capacity
+    from nassb.report.cycling_figures import capacity_figures, dqdv_figures, voltage_time_figures
+
     complete = [c for c in result.cycles if c.complete]
     save_figures(
         *voltage_time_figures(time_s - time_s[0], voltage_V, current_A, f"{file.name}"),
@@ -124,20 +137,23 @@ def summary(
         curves = []
         for c in complete[:: max(1, len(complete) // 10)]:
             for direction in ("charge", "discharge"):
-                dqdv = differential_capacity(
-                    time_s,
-                    voltage_V,
-                    current_A,
-                    cycle_number=c.cycle,
-                    direction=direction,
-                    first_step=first_step.value,
-                    source=str(file),
-                )
+                try:
+                    dqdv = differential_capacity(
+                        time_s,
+                        voltage_V,
+                        current_A,
+                        cycle_number=c.cycle,
+                        direction=direction,
+                        first_step=first_step,
+                        source=str(file),
+                    )
+                except NassbError as error:
+                    console.print(f"[yellow]warning:[/] no dQ/dV for cycle {c.cycle} {direction}: {escape(str(error))}")
+                    continue
                 curves.append((f"cycle {c.cycle} {direction}", dqdv.voltage_V, dqdv.dQdV_mAh_per_V))
-        save_figures(*dqdv_figures(curves, f"{file.name}: dQ/dV"), output_dir / f"{file.stem}-dqdv")
+        if curves:
+            save_figures(*dqdv_figures(curves, f"{file.name}: dQ/dV"), output_dir / f"{file.stem}-dqdv")
     console.print(f"plots in {output_dir}/")
-    if json_path:
-        write_json(json_path, {"file": str(file), **result.to_dict()})
 
 
 @cycling_app.command("symmetric")
@@ -183,7 +199,11 @@ def symmetric(
         )
         + "; "
         f"stable for {format_number(result.stable_hours)} h ({result.stability_limit}); "
-        f"growth {format_number(result.growth_mV_per_h)} mV/h"
+        + (
+            f"growth {format_number(result.growth_mV_per_h)} mV/h"
+            if result.growth_mV_per_h is not None
+            else "growth not determined (it needs more half-cycles at the working current than one per direction)"
+        )
     )
     title = f"{file.name}" + (f": short at {short.short_time_s:.6g} s" if short.short_detected else "")
     save_figures(

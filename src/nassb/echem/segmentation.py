@@ -200,11 +200,22 @@ def _split_levels(raw: np.ndarray, tolerance: float, min_points: int) -> list[tu
         best = int(np.argmax(contrast))
         significant = contrast[best] > (math.sqrt(2 * math.log(m)) + 3) * sigma
         relative = abs(right[best] - left[best]) / max(left[best], right[best])
-        if significant and relative > tolerance:
+        if significant and relative > tolerance and _is_step(magnitude[a:b], int(k[best]), min_points):
             stack.extend([(a, a + int(k[best])), (a + int(k[best]), b)])
         else:
             pieces.append((a, b))
     return [(0 if a == 0 else a + edge, n if b == magnitude.size else b + edge) for a, b in sorted(pieces)]
+
+
+def _is_step(magnitude: np.ndarray, split: int, min_points: int) -> bool:
+    """Whether the level change at `split` is a step and not a drift: the medians of the `min_points` samples on
+    either side of it differ by at least half the difference of the two pieces' means (a drift, such as the
+    current wandering before a short, changes the means but not the neighbours of the split)."""
+    jump = abs(
+        float(np.median(magnitude[split : split + min_points]))
+        - float(np.median(magnitude[split - min_points : split]))
+    )
+    return jump >= 0.5 * abs(float(magnitude[split:].mean()) - float(magnitude[:split].mean()))
 
 
 def _constant_current_rows(i, step, rest_current_A, level_tolerance, smooth_points, min_points):
@@ -314,8 +325,8 @@ def segment_half_cycles(
     a point rests when |I| <= rest_current_A (default 1 % of the largest |I|). A new half-cycle starts
     where the sign changes, where the step index changes (when given) or where |I| moves to a new level
     (binary segmentation: a change above `level_tolerance` that stands out of the current's noise; no
-    piece shorter than `min_points`). A measured current that really drifts between levels is split
-    there: pass the set-point (control) current when the cycler records it. Cycle numbers come from `cycle` or count
+    piece shorter than `min_points`; a gradual drift, such as the current wandering before a short, is not a
+    new level: `_is_step`). Cycle numbers come from `cycle` or count
     returns to the first
     half-cycle's sign.
     """
