@@ -109,3 +109,41 @@ def test_porosity_close_to_one_and_zero_conductivity_name_their_field():
     data = _data(TIS2)
     data["materials"] = {"Na2B10H10-3Na2B12H12": {"ionic_conductivity_S_per_cm": 0.0}}
     _refused(data, "materials.Na2B10H10-3Na2B12H12.ionic_conductivity_S_per_cm", "ionic conductivity")
+
+
+def test_a_solver_failure_names_the_unusual_parameter(monkeypatch):
+    import dataclasses
+
+    from nassb.cell import rate_model
+    from nassb.core.errors import ModelError
+
+    parameters = dataclasses.replace(resolve_cell(read_design(TIS2)).rate_parameters, solid_diffusivity_cm2_per_s=1e-25)
+
+    class FailingSolver:
+        def solve(self, *args, **kwargs):
+            import pybamm
+
+            raise pybamm.SolverError("IDA_CONV_FAIL: the corrector convergence failed repeatedly\nat t = 12.3\n...")
+
+    simulate_discharge(parameters, [0.1])  # builds the model once
+    model, _solver = next(iter(rate_model._BUILT.values()))
+    monkeypatch.setattr(rate_model, "_BUILT", {(rate_model.MESH_X, rate_model.MESH_R): (model, FailingSolver())})
+    with pytest.raises(ModelError) as caught:
+        simulate_discharge(parameters, [0.1])
+    message = str(caught.value)
+    assert "IDA_CONV_FAIL" in message and "at t = 12.3" not in message
+    assert "cathode.active.diffusivity = 1e-25 cm2/s" in message
+
+
+def test_a_cell_that_delivers_nothing_does_not_headline_its_practical_energy():
+    from nassb.evaluate import evaluate_design
+    from nassb.report.cell_report import render_report
+
+    data = _data(TIS2)
+    data["materials"] = {"TiS2": {"exchange_current_density_mA_per_cm2": 1e-30}}
+    data["cell"]["c_rates"] = [0.1, 1.0]
+    evaluation = evaluate_design(design_from_dict(data, "dead.toml"))
+    assert evaluation.delivers_nothing and evaluation.to_dict()["delivers_nothing"] is True
+    summary = render_report(evaluation).split('id="summary"')[1].split("<h2")[0]
+    assert "delivers no capacity" in summary and "Wh/kg delivered (cell)" in summary
+    assert f">{evaluation.energy.Wh_per_kg_cell:.0f}<" not in summary

@@ -34,14 +34,17 @@ def test_rock_salt_reads(tmp_path):
     assert len(read_structure(_poscar(tmp_path))) == 8
 
 
-@pytest.mark.parametrize(("a", "x", "field", "reason"), [
-    ("nan", "0.0", "lattice", "finite lattice"),
-    ("inf", "0.0", "lattice", "finite lattice"),
-    ("0.0", "0.0", "", ""),
-    ("0.5", "0.0", "lattice", "per site"),
-    ("5.64", "nan", "coordinates", "finite atomic coordinates"),
-    ("5.64", "0.51", "coordinates", "apart"),
-])
+@pytest.mark.parametrize(
+    ("a", "x", "field", "reason"),
+    [
+        ("nan", "0.0", "lattice", "finite lattice"),
+        ("inf", "0.0", "lattice", "finite lattice"),
+        ("0.0", "0.0", "", ""),
+        ("0.5", "0.0", "lattice", "per site"),
+        ("5.64", "nan", "coordinates", "finite atomic coordinates"),
+        ("5.64", "0.51", "coordinates", "apart"),
+    ],
+)
 def test_impossible_structures_are_refused(tmp_path, a, x, field, reason):
     path = _poscar(tmp_path, a, x)
     with pytest.raises(InputError) as caught:

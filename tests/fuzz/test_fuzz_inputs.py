@@ -26,9 +26,14 @@ from nassb.core.errors import NassbError
 FUZZ_EXAMPLES = int(os.environ.get("NASSB_FUZZ_EXAMPLES", "60"))
 MAX_SEED_BYTES = 200_000
 SPECTRUM_SEEDS = [
-    "impedance.py/exampleDataZPlot.z", "impedance.py/exampleDataBioLogic.mpt", "impedance.py/exampleDataGamry.DTA",
-    "impedance.py/exampleDataParstat.txt", "impedance.py/exampleData.csv", "impedance.py/exampleDataVersaStudio.par",
-    "impedance.py/exampleDataAutolab.txt", "yadg/peis.mpr",
+    "impedance.py/exampleDataZPlot.z",
+    "impedance.py/exampleDataBioLogic.mpt",
+    "impedance.py/exampleDataGamry.DTA",
+    "impedance.py/exampleDataParstat.txt",
+    "impedance.py/exampleData.csv",
+    "impedance.py/exampleDataVersaStudio.par",
+    "impedance.py/exampleDataAutolab.txt",
+    "yadg/peis.mpr",
 ]
 CYCLING_SEEDS = ["yadg/gcpl.issue_149.mpt", "yadg/mb.issue_95.mpr", "yadg/mb.issue_95.mpt"]
 STRUCTURE_SUFFIXES = (".cif", ".vasp", ".poscar")
@@ -44,7 +49,8 @@ def _structure_seeds() -> list[Path]:
     folder = EXTERNAL / "structures"
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in STRUCTURE_SUFFIXES and p.stat().st_size < MAX_SEED_BYTES)
+    files = folder.rglob("*")
+    return sorted(p for p in files if p.suffix.lower() in STRUCTURE_SUFFIXES and p.stat().st_size < MAX_SEED_BYTES)
 
 
 @st.composite
@@ -55,7 +61,7 @@ def mutations(draw, data: bytes) -> bytes:
         size = len(data)
         if kind == "flip" and size:
             index = draw(st.integers(0, size - 1))
-            data = data[:index] + bytes([data[index] ^ (1 << draw(st.integers(0, 7)))]) + data[index + 1:]
+            data = data[:index] + bytes([data[index] ^ (1 << draw(st.integers(0, 7)))]) + data[index + 1 :]
         elif kind == "truncate":
             data = data[: draw(st.integers(0, size))]
         elif kind == "insert":
@@ -63,16 +69,16 @@ def mutations(draw, data: bytes) -> bytes:
             data = data[:index] + draw(st.binary(min_size=1, max_size=16)) + data[index:]
         elif kind == "delete" and size:
             start = draw(st.integers(0, size - 1))
-            data = data[:start] + data[start + draw(st.integers(1, 64)):]
+            data = data[:start] + data[start + draw(st.integers(1, 64)) :]
         elif kind == "number":
             numbers = list(NUMBER.finditer(data))
             if numbers:
                 match = numbers[draw(st.integers(0, len(numbers) - 1))]
-                data = data[: match.start()] + draw(st.sampled_from(WEIRD_NUMBERS)) + data[match.end():]
+                data = data[: match.start()] + draw(st.sampled_from(WEIRD_NUMBERS)) + data[match.end() :]
         elif kind == "lines":
             lines = data.split(b"\n")
             index = draw(st.integers(0, max(0, len(lines) - 1)))
-            lines = lines[:index] + lines[index:index + 1] * draw(st.integers(0, 3)) + lines[index + 1:]
+            lines = lines[:index] + lines[index : index + 1] * draw(st.integers(0, 3)) + lines[index + 1 :]
             data = b"\n".join(lines)
     return data
 
@@ -92,8 +98,12 @@ def _fuzz(seeds: list[Path], reader, check=None):
         pytest.skip("no seed files in ../shared/external")
     contents = {seed: seed.read_bytes() for seed in seeds}
 
-    @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=FUZZ_EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(st.data())
     def run(data):
         seed = data.draw(st.sampled_from(seeds))

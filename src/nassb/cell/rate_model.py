@@ -136,6 +136,37 @@ RATE_MODEL_INPUTS: dict[str, tuple[str, str]] = {
 }
 
 
+# where the solver has been seen to converge; a failure names the inputs outside these ranges
+USUAL_RANGES: dict[str, tuple[float, float]] = {
+    "cathode_thickness_cm": (1e-4, 0.5),
+    "particle_radius_cm": (1e-6, 5e-3),
+    "solid_diffusivity_cm2_per_s": (1e-16, 1e-6),
+    "exchange_current_density_mA_per_cm2": (1e-6, 1e3),
+    "ionic_conductivity_eff_S_per_cm": (1e-8, 1.0),
+    "electronic_conductivity_eff_S_per_cm": (1e-8, 1e6),
+    "separator_resistance_ohm_cm2": (0.0, 1e5),
+    "active_volume_fraction": (0.05, 0.95),
+}
+
+
+def solver_failure(p: RateModelParameters, c_rate: float, error: Exception, model: str = "rate model") -> ModelError:
+    """A short ModelError for a solver that found no solution: its first line, and the cell parameters whose values
+    lie outside `USUAL_RANGES` (the likely cause), or all the model's inputs when none does."""
+    first_line = next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
+    unusual = [
+        f"{RATE_MODEL_INPUTS[name][0]} = {getattr(p, name):.3g} {RATE_MODEL_INPUTS[name][1]} "
+        f"(usual {low:g} to {high:g})"
+        for name, (low, high) in USUAL_RANGES.items()
+        if not low <= getattr(p, name) <= high
+    ]
+    hint = (
+        ("outside their usual range: " + "; ".join(unusual))
+        if unusual
+        else ("none is outside its usual range; check " + ", ".join(name for name, _ in RATE_MODEL_INPUTS.values()))
+    )
+    return ModelError(f"{model}: no solution at {c_rate:g}C ({first_line[:160]}); parameters {hint}")
+
+
 def rate_model_parameters(parameters) -> RateModelParameters:
     """The rate model's inputs read by name from a cell `ParameterSet` (`nassb.cell.parameters`)."""
     return RateModelParameters(
@@ -412,7 +443,7 @@ def _solve_single_ion(p: RateModelParameters, c_rate: float) -> DischargeResult:
         solution = solver.solve(model, [0.0, _end_time_s(p, c_rate)], inputs=inputs)
     except pybamm.SolverError as error:
         if "at initial conditions" not in str(error):
-            raise ModelError(f"rate model: no solution at {c_rate:g}C ({error})") from error
+            raise solver_failure(p, c_rate, error) from error
         # Below the cut-off from the start: report the initial state (no capacity) and its losses.
         solution = solver.solve(model, [0.0, 1e-6], inputs=dict(inputs, **{"V_min [V]": -1e3}))
         eta = {key: float(solution[key].data[0]) for key in OVERPOTENTIAL_KEYS}
@@ -543,7 +574,7 @@ def _solve_dfn(p: RateModelParameters, c_rate: float) -> DischargeResult:
     try:
         solution = simulation.solve([0.0, _end_time_s(p, c_rate)])
     except pybamm.SolverError as error:
-        raise ModelError(f"DFN reference: no solution at {c_rate:g}C ({error})") from error
+        raise solver_failure(p, c_rate, error, "DFN reference") from error
     time_s = solution.t
     eta = dfn_overpotentials(p, solution, 0.5 * time_s[-1])
     return _result(p, c_rate, time_s, solution["Voltage [V]"].entries, eta)

@@ -549,8 +549,8 @@ def _composite_networks(run: _Resolution) -> dict[str, float]:
         kappa_eff, params.get("cathode.areal_capacity", "mAh/cm2"), sigma_eff_S_per_cm=sigma_electronic
     )
     summary["ionic penetration depth at 1C, 0.1 V allowed (um)"] = convert(depth_cm, "cm", "um")
-    summary["utilisation estimate at 1C from the penetration depth"] = microstructure.utilisation_from_penetration(
-        depth_cm, params.get("cathode.thickness", "cm")
+    summary["ohmic penetration depth / thickness at 1C (0.1 V spread; the rate model gives the utilisation)"] = (
+        microstructure.utilisation_from_penetration(depth_cm, params.get("cathode.thickness", "cm"))
     )
     return summary
 

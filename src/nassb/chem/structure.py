@@ -117,7 +117,8 @@ def check_structure(structure, source: str):
                 source,
                 "coordinates",
                 f"atoms at least {MIN_DISTANCE_A:g} A apart",
-                f"sites {i} ({structure[i].species_string}) and {j} ({structure[j].species_string}) {distance:.3f} A apart",
+                f"sites {i} ({structure[i].species_string}) and {j} ({structure[j].species_string}) "
+                f"{distance:.3f} A apart",
             )
     return structure
 

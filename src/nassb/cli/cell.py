@@ -89,7 +89,7 @@ def _rate_table(points) -> Table:
             format_number(point.current_density_mA_per_cm2, 3),
             f"{point.capacity_mAh_per_g:.1f}",
             f"{convert(point.utilisation, '1', '%'):.0f} %",
-            f"{point.energy_Wh_per_kg:.0f}",
+            format_number(point.energy_Wh_per_kg, 3),
             PROCESS_LABELS[point.limiting_process],
         )
     return table
@@ -233,7 +233,7 @@ def optimize(
             f"{point.active_wt_percent:.1f}",
             f"{point.active_loading_mg_per_cm2:.2f}",
             f"{point.separator_um:.0f}",
-            f"{point.energy_Wh_per_kg:.0f}",
+            format_number(point.energy_Wh_per_kg, 3),
             f"{point.energy_Wh_per_L:.0f}",
             f"{convert(point.utilisation, '1', '%'):.0f} %",
         )
@@ -261,6 +261,11 @@ def evaluate(
     with progress_bar("simulating the rate capability") as update:
         evaluation = evaluate_design(design, parse_c_rates(c_rates), simulate=simulate_rates, progress=update)
     console.print(f"[bold]{design.cell.name}[/]")
+    if evaluation.delivers_nothing:
+        console.print(
+            "[bold red]the cell delivers no capacity at any simulated rate[/]: the energies below are what its "
+            "practical capacity would give, not what it delivers"
+        )
     console.print(_energy_table(evaluation.energy))
     if evaluation.rate:
         console.print(_rate_table(evaluation.rate))

@@ -460,7 +460,13 @@ def _summarise(arcs, contributions, thickness_cm, area_cm2, symmetric, electrode
     elif bulk_source == "series intercept":
         notes.append("R_bulk from the series intercept (bulk arc above the frequency window)")
     gb = by_kind.get("grain_boundary")
-    if gb is None:
+    if gb is None and bulk_source == "series intercept":
+        notes.append(
+            "no grain-boundary arc resolved: the series intercept holds the bulk and any grain-boundary arc above the "
+            "frequency window, so 'bulk' here is bulk + grain boundary; a temperature series (nassb eis arrhenius) "
+            "splits them where the colder spectra resolve both arcs"
+        )
+    elif gb is None:
         notes.append("no grain-boundary arc resolved: sigma_total uses R_bulk alone")
 
     sigma_specific = sigma_specific_err = None

@@ -22,6 +22,7 @@ from nassb.core.errors import InputError
 from nassb.interface.compatibility import check_interfaces
 
 LITERATURE_CELLS_SHOWN = 8
+NOTHING_DELIVERED_UTILISATION = 0.01  # below 1 % of the practical capacity at every simulated rate
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,12 @@ class Evaluation:
     literature_cells: list[dict[str, Any]] = field(default_factory=list)
     interfaces: list[Any] = field(default_factory=list)
 
+    @property
+    def delivers_nothing(self) -> bool:
+        """True when the simulation delivers (almost) no capacity at any rate: the design does not discharge, and
+        the energy at its practical capacity must not be shown as its headline."""
+        return bool(self.rate) and max(point.utilisation for point in self.rate) < NOTHING_DELIVERED_UTILISATION
+
     def to_dict(self) -> dict[str, Any]:
         resolved = self.resolved
         return {
@@ -96,6 +103,7 @@ class Evaluation:
             "rate_model": {key: value for key, value in resolved.rate_parameters.__dict__.items()},
             "reference": self.reference,
             "literature_cells": self.literature_cells,
+            "delivers_nothing": self.delivers_nothing,
             "interfaces": [check.to_dict() for check in self.interfaces],
             "parameters": resolved.parameters.to_dict(),
             "provenance": [{"quantity": name, **value.to_dict()} for name, value in resolved.provenance],

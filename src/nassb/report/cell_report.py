@@ -116,6 +116,7 @@ def render_report(evaluation) -> str:
         literature=evaluation.literature_cells,
         provenance=provenance,
         interfaces=evaluation.interfaces,
+        delivers_nothing=evaluation.delivers_nothing,
         defaults=[row for row in provenance if row["kind"] == "default"],
         figures=figures,
         process_labels=PROCESS_LABELS,
