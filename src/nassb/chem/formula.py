@@ -36,3 +36,19 @@ def parse_formula(formula: str):
     if formula_problem(formula) is not None:
         return None
     return Composition(formula)
+
+
+# Reduced formulas that hide a dimer anion: a 1:1 alkali chalcogenide holds X2(2-) (persulfide, perselenide), as
+# pymatgen already writes Na2O2 for the peroxide. Value: (formula as written, reduced formula units in one unit).
+DIMER_ANION_FORMULAS: dict[str, tuple[str, int]] = {
+    f"{alkali}{chalcogen}": (f"{alkali}2{chalcogen}2", 2)
+    for alkali in ("Li", "Na", "K")
+    for chalcogen in ("S", "Se", "Te")
+}
+
+
+def display_formula(composition) -> tuple[str, int]:
+    """The formula to print for a phase (Na2S2, not pymatgen's reduced 'NaS') and how many reduced formula units
+    one unit of it holds (2 for Na2S2), so that amounts per reduced unit can be divided by it."""
+    reduced = composition.reduced_formula
+    return DIMER_ANION_FORMULAS.get(reduced, (reduced, 1))

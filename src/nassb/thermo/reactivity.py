@@ -11,9 +11,13 @@ cases (Na3PS4 | Na -> Na2S + Na3P; Na3SbS4 | Na -> Na2S + Na3Sb, a mixed conduct
 * type III, passivating: the products conduct ions but not electrons.
 
 The electronic-conductor rule (nassb's, written down here): a product conducts electrons when every element in it
-is a metal or a metalloid (pymatgen ``Element.is_metal`` / ``is_metalloid``): elemental metals (Y, Zr, Sn),
-metalloids (Sb, As) and their alloys and Zintl phases with Na (Na3Sb, Na3As, NaSn). A product that contains a
-non-metal (P, S, O, H, B... and the halogens) is an electronic insulator (Na2S, Na3P, NaCl, Na2O, NaH).
+is a metal or a conducting metalloid (pymatgen ``Element.is_metal`` / ``is_metalloid``, less B and Si):
+elemental metals (Y, Zr, Sn), the semimetals Sb and As and their alloys and Zintl phases with Na (Na3Sb, Na3As,
+NaSn). Boron and silicon are semiconductors with intrinsic resistivities of about 1e6 and 2e5 Ohm cm at room
+temperature (CRC Handbook of Chemistry and Physics, "Electrical resistivity of pure metals" and semiconductor
+tables), so a product of B or Si (Na | closo-borate -> NaH + B) does not make an interphase electronically
+conducting. A product that contains a non-metal (P, S, O, H and the halogens) is an electronic insulator (Na2S,
+Na3P, NaCl, Na2O, NaH).
 
 A reactant without an entry of its own (a doped or mixed composition such as Na2.8PS3.8Cl0.2) reacts as its
 equilibrium phase mixture at the hull energy (flagged in the result's entries).
@@ -30,10 +34,12 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from nassb.chem.formula import display_formula
 from nassb.thermo.entries import available_entries, element_set, phase_diagram, provenance, system_entries
 from nassb.thermo.stability import Target, resolve_target
 
 REACTION_TOLERANCE_EV_PER_ATOM = 1e-3
+SEMICONDUCTING_METALLOIDS = ("B", "Si")  # wide-gap semiconductors as elements (module docstring)
 HULL_FLAG = "no entry of this composition: it reacts as its equilibrium phase mixture at the hull energy"
 TYPE_RULES = {
     "I": "stable: no reaction energy below -1 meV/atom",
@@ -43,10 +49,13 @@ TYPE_RULES = {
 
 
 def is_electronic_conductor(formula: str) -> bool:
-    """True when every element of `formula` is a metal or metalloid (the rule of the module docstring)."""
+    """True when every element of `formula` is a metal or a conducting metalloid (the rule of the module docstring)."""
     from pymatgen.core import Composition
 
-    return all(el.is_metal or el.is_metalloid for el in Composition(formula).elements)
+    return all(
+        el.is_metal or (el.is_metalloid and el.symbol not in SEMICONDUCTING_METALLOIDS)
+        for el in Composition(formula).elements
+    )
 
 
 def interface_type(reaction_energy_eV_per_atom: float, products: Iterable[str]) -> str:
@@ -124,7 +133,7 @@ def _reactant(text: str, entries: list, progress=None, scheme: str = "mp2020") -
 
 
 def _products(reaction, per) -> dict[str, float]:
-    """Product reduced formula -> formula units per formula unit of the reactant `per` (a Composition)."""
+    """Product formula (`display_formula`) -> its formula units per formula unit of reactant `per` (a Composition)."""
     reactant = next(
         comp for comp in reaction.reactants if comp.fractional_composition.almost_equals(per.fractional_composition)
     )
@@ -135,9 +144,24 @@ def _products(reaction, per) -> dict[str, float]:
             reaction.get_coeff(composition) * scale * composition.num_atoms / composition.reduced_composition.num_atoms
         )
         if amount > 1e-9:
-            formula = composition.reduced_formula
-            products[formula] = round(products.get(formula, 0.0) + float(amount), 4)
+            formula, reduced_units = display_formula(composition)
+            products[formula] = round(products.get(formula, 0.0) + float(amount) / reduced_units, 4)
     return products
+
+
+def _reaction_text(reaction) -> str:
+    """pymatgen's reaction written with `display_formula` names and amounts ('... -> 0.4 Na2S2', not '0.8 NaS')."""
+
+    def side(compositions) -> str:
+        terms = []
+        for composition in compositions:
+            formula, reduced_units = display_formula(composition)
+            amount = abs(reaction.get_coeff(composition)) * composition.num_atoms
+            amount /= composition.reduced_composition.num_atoms * reduced_units
+            terms.append(formula if abs(amount - 1) < 1e-9 else f"{amount:.4g} {formula}")
+        return " + ".join(terms)
+
+    return f"{side(reaction.reactants)} -> {side(reaction.products)}"
 
 
 def react_targets(a: Target, b: Target, entries: Iterable) -> InterfaceReaction:
@@ -175,13 +199,18 @@ def react_targets(a: Target, b: Target, entries: Iterable) -> InterfaceReaction:
         reaction_energy_eV_per_atom=round(min(energy, 0.0), 6) + 0.0,
         ratio=round(molar_x, 6),
         mol_A_per_mol_B=round(molar_x / (1 - molar_x), 6) if molar_x < 1 else None,
-        reaction=str(reaction) if kind != "I" else "no reaction",
+        reaction=_reaction_text(reaction) if kind != "I" else "no reaction",
         products=products,
         interface_type=kind,
         interface_rule=TYPE_RULES[kind],
         electronic_conductors=sorted(formula for formula in products if is_electronic_conductor(formula)),
         kinks=[
-            Kink(round(float(molar[index]), 6), round(float(kink[1]), 6), round(float(kink[2]), 6), str(kink[3]))
+            Kink(
+                round(float(molar[index]), 6),
+                round(float(kink[1]), 6),
+                round(float(kink[2]), 6),
+                _reaction_text(kink[3]),
+            )
             for index, kink in enumerate(kinks)
         ],
         entries={"A": provenance(a.entry), "B": provenance(b.entry)},

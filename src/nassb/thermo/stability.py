@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nassb.chem.formula import display_formula
 from nassb.core.errors import InputError, ModelError
 from nassb.thermo.entries import (
     available_entries,
@@ -203,7 +204,7 @@ def _integer_formula(composition) -> str:
 def _decomposition(diagram, composition) -> dict[str, float]:
     decomposition = diagram.get_decomposition(composition)
     return {
-        entry.composition.reduced_formula: round(float(amount), 6)
+        display_formula(entry.composition)[0]: round(float(amount), 6)
         for entry, amount in sorted(decomposition.items(), key=lambda item: -item[1])
     }
 
@@ -248,7 +249,7 @@ def electrochemical_window(entry, entries: Iterable) -> Window:
         WindowStep(
             voltage_V=round(step["element_reference"].energy_per_atom - float(step["chempot"]), 6) + 0.0,
             na_per_formula_unit=round(float(step["evolution"]), 6) + 0.0,
-            phases=sorted({item.composition.reduced_formula for item in step["entries"]}),
+            phases=sorted({display_formula(item.composition)[0] for item in step["entries"]}),
         )
         for step in profile
     ]
