@@ -20,6 +20,9 @@ def formula_problem(formula: str) -> str | None:
         composition = Composition(formula)
     except (ValueError, KeyError) as error:
         return str(error)
+    unknown = [str(element) for element in composition.elements if type(element).__name__ == "DummySpecies"]
+    if unknown:
+        return f"element symbols only ({', '.join(unknown)} is not an element)"
     amounts = list(composition.values())
     if not amounts or composition.num_atoms <= 0:
         return "no atoms"
