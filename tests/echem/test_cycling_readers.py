@@ -329,3 +329,13 @@ def test_nan_and_text_rows_are_named(tmp_path):
     path.write_text("time/s,Ewe/V,I/mA\n0,3.0,1\n1,3.1,overload\n")
     with pytest.raises(InputError, match="'overload'"):
         read_cycling(path)
+
+
+def test_an_ec_lab_export_with_its_header_but_no_rows_is_refused(external_dir, tmp_path):
+    """Found by fuzzing: the header alone used to raise an IndexError."""
+    text = (external_dir / "yadg/gcpl.issue_149.mpt").read_bytes()
+    header_end = text.index(b"Ewe/V") + len(b"Ewe/V")
+    cut = tmp_path / "header-only.mpt"
+    cut.write_bytes(text[: text.index(b"\n", header_end) if b"\n" in text[header_end:] else len(text)])
+    with pytest.raises(InputError, match="header-only.mpt"):
+        read_cycling(cut)

@@ -29,6 +29,7 @@ from nassb.core.errors import InputError
 POSCAR_SUFFIXES = (".vasp", ".poscar")
 MIN_DISTANCE_A = 0.5  # shorter than any bond (H2: 0.74 A): two atoms on one spot
 MIN_VOLUME_PER_SITE_A3 = 1.0  # solids hold 5-50 A^3 per atom
+MAX_CELL_WIDTH_A = 500.0  # the widest supercells nassb builds are tens of A; BVSE grids scale with the volume
 OCCUPANCY_TOLERANCE = 0.05
 POSCAR_NAMES = ("POSCAR", "CONTCAR")
 
@@ -88,7 +89,8 @@ def check_structure(structure, source: str):
     """`structure` if it can be computed with; otherwise an InputError naming `source` and the reason.
 
     Checked before anything reaches spglib, the BVSE grid or a calculator: finite lattice parameters and
-    coordinates, a cell of at least `MIN_VOLUME_PER_SITE_A3` per site, and no two sites closer than
+    coordinates, a cell of at least `MIN_VOLUME_PER_SITE_A3` per site whose widths lie between `MIN_DISTANCE_A`
+    and `MAX_CELL_WIDTH_A`, and no two sites closer than
     `MIN_DISTANCE_A` unless together they hold at most one atom (split sites of a disordered refinement).
     Sites with mixed species are allowed here: descriptors use them as published, and the force-based
     methods order them first (`order_structure`).
@@ -109,10 +111,16 @@ def check_structure(structure, source: str):
             f"a cell of at least {MIN_VOLUME_PER_SITE_A3:g} A^3 per site (a singular or collapsed cell)",
             f"{volume:.3g} A^3 for {len(structure)} sites",
         )
-    occupancy = np.array([float(site.species.num_atoms) for site in structure])
-    centres, neighbours, _images, distances = structure.get_neighbor_list(MIN_DISTANCE_A)
-    for i, j, distance in zip(centres, neighbours, distances):
-        if i < j and occupancy[i] + occupancy[j] > 1.0 + OCCUPANCY_TOLERANCE:
+    widths = volume / np.linalg.norm(np.cross(lattice[[1, 2, 0]], lattice[[2, 0, 1]]), axis=1)
+    if widths.max() > MAX_CELL_WIDTH_A or widths.min() < MIN_DISTANCE_A:
+        raise InputError(
+            source,
+            "lattice",
+            f"cell widths between {MIN_DISTANCE_A:g} and {MAX_CELL_WIDTH_A:g} A (a crystal cell)",
+            f"{widths.min():.3g} to {widths.max():.3g} A",
+        )
+    for i, j, distance in _close_pairs(lattice, fractional % 1.0, MIN_DISTANCE_A):
+        if structure[i].species.num_atoms + structure[j].species.num_atoms > 1.0 + OCCUPANCY_TOLERANCE:
             raise InputError(
                 source,
                 "coordinates",
@@ -121,6 +129,24 @@ def check_structure(structure, source: str):
                 f"{distance:.3f} A apart",
             )
     return structure
+
+
+def _close_pairs(lattice: np.ndarray, fractional: np.ndarray, cutoff_A: float) -> list[tuple[int, int, float]]:
+    """Pairs of distinct sites (i < j) closer than `cutoff_A` through any periodic image, by a k-d tree over the
+    3 x 3 x 3 images (exact when every cell width is at least the cutoff); memory grows with the site count only."""
+    from scipy.spatial import cKDTree
+
+    shifts = np.array(list(itertools.product((-1, 0, 1), repeat=3)), dtype=float)
+    images = (fractional[None, :, :] + shifts[:, None, :]).reshape(-1, 3) @ lattice
+    owners = np.tile(np.arange(len(fractional)), len(shifts))
+    tree = cKDTree(images)
+    pairs = []
+    for i, point in enumerate(fractional @ lattice):
+        for k in tree.query_ball_point(point, cutoff_A):
+            j = int(owners[k])
+            if i < j:
+                pairs.append((i, j, float(np.linalg.norm(images[k] - point))))
+    return pairs
 
 
 def _site_groups(structure) -> dict[tuple, list[int]]:

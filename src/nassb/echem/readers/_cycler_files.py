@@ -94,6 +94,8 @@ def read_biologic(path: Path, fmt: str) -> RawCycling:
     voltage_name = next((n for n in ("Ewe/V", "<Ewe>/V", "Ecell/V") if n in names), None)
     if time is None or voltage_name is None:
         raise InputError(source, "columns", "'time/s' and 'Ewe/V' (an EC-Lab data file)", names)
+    if time.size == 0:
+        raise InputError(source, "data", "at least one data row after the column header", "no rows")
     columns = {"time_s": "time/s", "voltage_V": voltage_name}
     mode = get("mode")
     if mode is None and "flags" in names:
