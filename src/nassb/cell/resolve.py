@@ -644,7 +644,6 @@ def _plated_sodium(run: _Resolution) -> Layer:
 def _anode(run: _Resolution) -> Layer:
     anode = run.design.anode
     material = anode.material_name
-    _check_sodium_anode(run)
     if material is not None:
         run.role("anode", material, "anode.material")
     if anode.type == "alloy":
@@ -839,6 +838,7 @@ def resolve_cell(design: CellDesign, knowledge_base=None, overrides: Mapping[str
     """Resolve every parameter of `design` (overrides, by parameter name, replace design inputs) and build its stack."""
     run = _Resolution(design, knowledge_base, overrides)
     _conditions(run)
+    _check_sodium_anode(run)
     _cathode(run)
     _active_material(run)
     separator = _separator(run)

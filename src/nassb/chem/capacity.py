@@ -18,15 +18,17 @@ COULOMB_PER_MAH = 3.6
 
 def molar_mass_g_per_mol(formula: str) -> float:
     """Molar mass in g/mol of a formula pymatgen can parse (`Na3V2(PO4)3`, `C16H6O4`)."""
-    from pymatgen.core import Composition
+    from nassb.chem.formula import formula_problem, parse_formula
 
-    try:
-        composition = Composition(formula)
-        mass = float(composition.weight)
-    except (ValueError, KeyError, AttributeError) as error:
+    problem = formula_problem(str(formula))
+    if problem is not None:
         raise InputError(
-            "formula", "formula", "a chemical formula of real elements, such as Na3V2(PO4)3", formula
-        ) from error
+            "formula",
+            "formula",
+            f"a chemical formula of real elements, such as Na3V2(PO4)3 (this one has {problem})",
+            formula,
+        )
+    mass = float(parse_formula(str(formula)).weight)
     if not mass > 0:
         raise InputError("formula", "formula", "a formula with at least one atom", formula)
     return mass

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from nassb.core.errors import InputError
 from nassb.echem.readers._table import (
+    IMPEDANCE,
     SERIES_ALIASES,
     SPECTRUM_ALIASES,
+    TIME_SERIES,
     Table,
     decode,
     expected_columns,
@@ -18,8 +20,10 @@ from nassb.echem.readers._table import (
     has_series_columns,
     has_spectrum_columns,
     header_dict,
+    holds_impedance,
     is_number,
     text_table,
+    wrong_technique,
 )
 
 Splitter = Callable[[str], list[str]]
@@ -74,6 +78,10 @@ def read_text(path: Path, purpose: str, text: str | None = None) -> Table:
         names = _header_names(lines[header_at])
     else:
         last = next((line for line in reversed(preamble) if line.strip()), "")
+        if purpose == "spectrum" and has_series_columns(find_roles(_header_names(last), SERIES_ALIASES)):
+            raise wrong_technique(source, TIME_SERIES, IMPEDANCE, "nassb cycling or nassb dc")
+        if purpose == "series" and holds_impedance(_header_names(last)):
+            raise wrong_technique(source, IMPEDANCE, TIME_SERIES, "nassb eis")
         if purpose == "series" or (re.search(r"[A-Za-z]", last) and len(_header_names(last)) >= width):
             what = "frequency, Z' and Z'' (or |Z| and phase)" if purpose == "spectrum" else "time, current and voltage"
             raise InputError(
