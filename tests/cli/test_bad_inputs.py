@@ -309,6 +309,7 @@ def test_bad_input_is_one_clear_line_and_exit_code_2(arguments, expected, bad_fi
         pytest.skip(f"external test data not found at {EXTERNAL}")
     out = tmp_path / "out"
     out.mkdir()
+    monkeypatch.chdir(out)  # default output folders (eis-output, cycling-output...) land in `out` too
     monkeypatch.setattr(sys, "argv", ["nassb", *(_fill(argument, out, bad_files) for argument in arguments)])
     with pytest.raises(SystemExit) as exit_:
         main()
