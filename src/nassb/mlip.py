@@ -123,11 +123,7 @@ def from_atoms(atoms: Any, template: Any):
 
 
 def relax(
-    structure: Any,
-    calculator: Any,
-    fmax_eV_per_A: float = 0.05,
-    max_steps: int = 500,
-    relax_cell: bool = True,
+    structure: Any, calculator: Any, fmax_eV_per_A: float = 0.05, max_steps: int = 500, relax_cell: bool = True
 ) -> RelaxResult:
     """Relax positions (and, with `relax_cell`, the cell) with the ASE `calculator` and ASE FIRE.
 

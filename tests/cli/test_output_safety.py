@@ -1,6 +1,5 @@
 """A command's outputs are all-or-nothing, a symlinked output keeps its link, and piped tables are not cut."""
 
-
 import pytest
 from conftest import REPO_ROOT
 from typer.testing import CliRunner

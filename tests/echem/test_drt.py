@@ -6,14 +6,7 @@ import numpy as np
 import pytest
 
 from nassb.core.errors import InputError
-from nassb.echem.drt import (
-    LAMBDA_BOUNDS,
-    _integral,
-    _penalty_matrix,
-    _rbf_matrices,
-    _RidgeSpectrum,
-    compute_drt,
-)
+from nassb.echem.drt import LAMBDA_BOUNDS, _integral, _penalty_matrix, _rbf_matrices, _RidgeSpectrum, compute_drt
 from nassb.echem.spectrum import Spectrum
 
 F_HZ = np.logspace(6, -2, 81)

@@ -24,11 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nassb.core.constants import (
-    FARADAY_C_PER_MOL,
-    GAS_CONSTANT_J_PER_MOL_K,
-    ROOM_TEMPERATURE_K,
-)
+from nassb.core.constants import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K, ROOM_TEMPERATURE_K
 from nassb.core.errors import InputError, ModelError
 from nassb.core.units import convert
 

@@ -26,9 +26,7 @@ class OutputFormat(str, Enum):
 
 
 @db_app.command("list")
-def list_records(
-    json_path: Path | None = json_option("Also write the counts to this JSON file."),
-) -> None:
+def list_records(json_path: Path | None = json_option("Also write the counts to this JSON file.")) -> None:
     """Record counts by family and role, by seed and by flag."""
     knowledge_base = default_knowledge_base()
     records = knowledge_base.records

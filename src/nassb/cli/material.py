@@ -261,9 +261,7 @@ def hydrolysis(
 
 
 @material_app.command("validate-thermo")
-def validate_thermo(
-    json_path: Path | None = json_option("Write the validation to this JSON file."),
-) -> None:
+def validate_thermo(json_path: Path | None = json_option("Write the validation to this JSON file.")) -> None:
     """Windows against seed 003's oxidation limits, Na reactions against seed 000, enthalpies against experiment."""
     from nassb.thermo.validation import run_validation
 

@@ -2,15 +2,7 @@
 
 from nassb.core.errors import DataError, InputError, ModelError, NassbError
 from nassb.core.units import UNITS, Unit, convert, convert_difference, parse_unit
-from nassb.core.value import (
-    Computation,
-    DocumentedDefault,
-    KnowledgeBaseRecord,
-    Literature,
-    Source,
-    UserInput,
-    Value,
-)
+from nassb.core.value import Computation, DocumentedDefault, KnowledgeBaseRecord, Literature, Source, UserInput, Value
 
 __all__ = [
     "UNITS",

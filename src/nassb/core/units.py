@@ -221,10 +221,7 @@ def convert(magnitude: float, from_unit: str, to_unit: str) -> float:
     source, target = parse_unit(from_unit), parse_unit(to_unit)
     if source.dimension != target.dimension:
         raise InputError(
-            "unit conversion",
-            "unit",
-            f"a unit of dimension '{source.dimension}'",
-            f"{to_unit} ({target.dimension})",
+            "unit conversion", "unit", f"a unit of dimension '{source.dimension}'", f"{to_unit} ({target.dimension})"
         )
     if source.offset == 0.0 and target.offset == 0.0:
         return magnitude * (source.factor / target.factor)

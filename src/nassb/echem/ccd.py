@@ -17,13 +17,7 @@ import numpy as np
 from nassb.core.errors import InputError
 from nassb.core.quantity import computed, quantities_dict
 from nassb.core.value import Value
-from nassb.echem.segmentation import (
-    HalfCycle,
-    check_area,
-    check_cycling_arrays,
-    jsonable,
-    segmentation_settings,
-)
+from nassb.echem.segmentation import HalfCycle, check_area, check_cycling_arrays, jsonable, segmentation_settings
 from nassb.echem.shorts import ShortCircuit, ShortCriteria, before_short, half_cycles_cut_at_short
 
 

@@ -8,47 +8,18 @@ from dataclasses import dataclass
 import pandas as pd
 
 from nassb.core.errors import InputError
-from nassb.kb.schema import FAMILIES, OTHER_PROPERTY, PROPERTIES, ROLES
+from nassb.kb.schema import COLUMNS, FAMILIES, OTHER_PROPERTY, PROPERTIES, ROLES
 from nassb.kb.store import KnowledgeBase
 
-OUTPUT_COLUMNS = (
-    "record_id",
-    "system",
-    "formula",
-    "family",
-    "role",
-    "property",
-    "value",
-    "value_max",
-    "unit",
-    "qualifier",
-    "value_canonical",
-    "value_max_canonical",
-    "canonical_unit",
-    "temperature_K",
-    "temperature",
-    "temperature_unit",
-    "pressure_MPa",
-    "thickness_um",
-    "loading_mg_per_cm2",
-    "current",
-    "cycles",
-    "liquid_uL",
-    "voltage_window_V",
-    "conditions",
-    "method",
-    "cell_id",
-    "cathode",
-    "electrolyte",
-    "anode",
-    "interlayer",
-    "seed_file",
-    "locator",
-    "ref",
-    "flags",
-    "duplicate_of",
-    "charge_check",
-    "note",
+# the record's columns as exported: the printed forms left out, the loader's computed columns added after
+# the column they derive from
+_PRINTED_ONLY = ("formula_printed", "value_printed")
+_COMPUTED_AFTER = {
+    "qualifier": ("value_canonical", "value_max_canonical", "canonical_unit", "temperature_K"),
+    "flags": ("duplicate_of", "charge_check"),
+}
+OUTPUT_COLUMNS = tuple(
+    name for column in COLUMNS if column not in _PRINTED_ONLY for name in (column, *_COMPUTED_AFTER.get(column, ()))
 )
 
 

@@ -42,32 +42,6 @@ COLUMNS = (
     "note",
 )
 
-FAMILIES = (
-    "nasicon",
-    "beta_alumina",
-    "layered_oxide",
-    "anti_perovskite",
-    "sulfide",
-    "selenide",
-    "halide",
-    "oxyhalide",
-    "hydride",
-    "polymer",
-    "composite",
-    "liquid",
-    "ionic_liquid",
-    "oxide",
-    "polyanionic",
-    "prussian_blue",
-    "conversion",
-    "organic",
-    "all_in_one",
-    "metal",
-    "alloy",
-    "carbon",
-    "other",
-)
-
 ELECTROLYTE_FAMILIES = (
     "nasicon",
     "beta_alumina",
@@ -82,6 +56,20 @@ ELECTROLYTE_FAMILIES = (
     "composite",
     "liquid",
     "ionic_liquid",
+)
+
+FAMILIES = (
+    *ELECTROLYTE_FAMILIES,
+    "oxide",
+    "polyanionic",
+    "prussian_blue",
+    "conversion",
+    "organic",
+    "all_in_one",
+    "metal",
+    "alloy",
+    "carbon",
+    "other",
 )
 
 ROLES = (

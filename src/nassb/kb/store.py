@@ -22,16 +22,7 @@ from nassb.core.errors import DataError, InputError
 from nassb.core.units import convert, parse_unit
 from nassb.core.value import KnowledgeBaseRecord, Value
 from nassb.kb.reactions import load_reactions
-from nassb.kb.schema import (
-    COLUMNS,
-    FAMILIES,
-    METHODS,
-    OTHER_PROPERTY,
-    PROPERTIES,
-    QUALIFIERS,
-    ROLES,
-    TRANSCRIBER_FLAGS,
-)
+from nassb.kb.schema import COLUMNS, FAMILIES, METHODS, OTHER_PROPERTY, PROPERTIES, QUALIFIERS, ROLES, TRANSCRIBER_FLAGS
 from nassb.kb.validate import CHARGE_CHECK_EXEMPT_FAMILIES, check_charge_balance
 
 RECORDS_DIR = Path(__file__).parent / "records"

@@ -186,11 +186,7 @@ def kk_figures(spectrum: Spectrum, residual_real: np.ndarray, residual_imag: np.
 
 
 def drt_figures(
-    tau_s: np.ndarray,
-    gamma_ohm: np.ndarray,
-    peak_tau_s: Sequence[float],
-    peak_labels: Sequence[str],
-    title: str,
+    tau_s: np.ndarray, gamma_ohm: np.ndarray, peak_tau_s: Sequence[float], peak_labels: Sequence[str], title: str
 ):
     """gamma(ln tau) in Ohm against tau, peaks marked with their resistance and capacitance."""
     plt, go, _ = plotting_modules()

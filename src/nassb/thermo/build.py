@@ -191,10 +191,7 @@ def _nabh4(species: dict[str, str]):
     a, boron_hydrogen_A = 6.15, 1.21
     x = boron_hydrogen_A / (math.sqrt(3) * a)
     return Structure.from_spacegroup(
-        "F-43m",
-        Lattice.cubic(a),
-        ["Na", "B", "H"],
-        [[0, 0, 0], [0.5, 0.5, 0.5], [0.5 + x, 0.5 + x, 0.5 + x]],
+        "F-43m", Lattice.cubic(a), ["Na", "B", "H"], [[0, 0, 0], [0.5, 0.5, 0.5], [0.5 + x, 0.5 + x, 0.5 + x]]
     )
 
 

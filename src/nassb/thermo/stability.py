@@ -19,14 +19,7 @@ from typing import Any
 
 from nassb.chem.formula import display_formula
 from nassb.core.errors import InputError, ModelError
-from nassb.thermo.entries import (
-    available_entries,
-    element_set,
-    on_scheme,
-    phase_diagram,
-    provenance,
-    system_entries,
-)
+from nassb.thermo.entries import available_entries, element_set, on_scheme, phase_diagram, provenance, system_entries
 
 WORKING_ION = "Na"
 EVOLUTION_TOLERANCE = 1e-6

@@ -377,27 +377,8 @@ def fit_arrhenius_with_kink(
     candidates = {
         name: value for name, value in (("joined", aicc_joined), ("unjoined", aicc_unjoined)) if value is not None
     }
-    if not candidates:
-        return KinkFit(
-            False,
-            "single",
-            "AICc",
-            None,
-            None,
-            single,
-            None,
-            None,
-            aicc_single,
-            aicc_joined,
-            aicc_unjoined,
-            None,
-            min_delta_aicc,
-            f"{n} points: too few to test for a kink (two-line AICc needs at least 7 joined, 8 unjoined, "
-            f"and {min_points_per_side} points per side)",
-        )
-    best = min(candidates, key=candidates.get)
-    delta = aicc_single - candidates[best]
-    if delta <= min_delta_aicc:
+
+    def single_line(delta: float | None, reason: str) -> KinkFit:
         return KinkFit(
             False,
             "single",
@@ -412,7 +393,20 @@ def fit_arrhenius_with_kink(
             aicc_unjoined,
             delta,
             min_delta_aicc,
-            f"no kink: the best two-line model ({best}) improves AICc by {delta:.2f} <= {min_delta_aicc}",
+            reason,
+        )
+
+    if not candidates:
+        return single_line(
+            None,
+            f"{n} points: too few to test for a kink (two-line AICc needs at least 7 joined, 8 unjoined, "
+            f"and {min_points_per_side} points per side)",
+        )
+    best = min(candidates, key=candidates.get)
+    delta = aicc_single - candidates[best]
+    if delta <= min_delta_aicc:
+        return single_line(
+            delta, f"no kink: the best two-line model ({best}) improves AICc by {delta:.2f} <= {min_delta_aicc}"
         )
 
     if best == "joined":

@@ -159,11 +159,7 @@ def msd(positions_A, times_ps: Sequence[float] | np.ndarray | None = None, max_l
 
 
 def msd_covariance(
-    lag_frames: np.ndarray,
-    n_frames: int,
-    n_ions: int,
-    step_variance_A2: float,
-    offset_variance_A2: float,
+    lag_frames: np.ndarray, n_frames: int, n_ions: int, step_variance_A2: float, offset_variance_A2: float
 ) -> np.ndarray:
     """Covariance (A^4) of the all-origin MSD estimates at `lag_frames`, for Gaussian random walkers.
 

@@ -18,12 +18,7 @@ from typing import Any
 import numpy as np
 
 from nassb.core.errors import InputError
-from nassb.echem.readers._cycler_files import (
-    CHARGE_POSITIVE,
-    RawCycling,
-    orient_current,
-    state_from_labels,
-)
+from nassb.echem.readers._cycler_files import CHARGE_POSITIVE, RawCycling, orient_current, state_from_labels
 from nassb.echem.readers._table import IMPEDANCE, impedance_only, wrong_technique
 
 # role -> normalised header names, most specific first (a test time wins over a bare 'time')

@@ -14,12 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nassb.core.errors import InputError
-from nassb.echem.readers._cycler_files import (
-    RawCycling,
-    read_arbin_res,
-    read_biologic,
-    read_neware,
-)
+from nassb.echem.readers._cycler_files import RawCycling, read_arbin_res, read_biologic, read_neware
 from nassb.echem.readers._cycler_tables import read_csv_cycling, read_xlsx_cycling
 from nassb.echem.readers._table import decode, resolve_format
 
