@@ -148,31 +148,21 @@ def output_file_option(default: Path | None, help_text: str, *names: str, suffix
 
 
 # option -> (lowest allowed, whether the lowest is allowed, highest allowed); every other number must be finite
+POSITIVE_OPTIONS = (
+    "--c-rate --min-separator-um --mass-mg --area-cm2 --thickness-cm --electrons --theoretical-mAh-per-g --R0-ohm "
+    "--Rss-ohm --voltage-limit-V --sigma-ion --threshold --md-time-ps --step"
+).split()
+NON_NEGATIVE_OPTIONS = ("--R-bulk-ohm", "--tmin-K", "--tmax-K")
 NUMBER_RULES: dict[str, tuple[float, bool, float]] = {
-    "--c-rate": (0.0, False, math.inf),
-    "--min-separator-um": (0.0, False, math.inf),
+    **{option: (0.0, False, math.inf) for option in POSITIVE_OPTIONS},
+    **{option: (0.0, True, math.inf) for option in NON_NEGATIVE_OPTIONS},
     "--min-utilisation": (0.0, False, 1.0),
+    "--mu": (0.0, False, 1.0),
+    "--tail-fraction": (0.0, False, 1.0),
     "--grid-points": (2.0, True, math.inf),
-    "--mass-mg": (0.0, False, math.inf),
-    "--area-cm2": (0.0, False, math.inf),
-    "--thickness-cm": (0.0, False, math.inf),
-    "--electrons": (0.0, False, math.inf),
-    "--theoretical-mAh-per-g": (0.0, False, math.inf),
-    "--R-bulk-ohm": (0.0, True, math.inf),
-    "--R0-ohm": (0.0, False, math.inf),
-    "--Rss-ohm": (0.0, False, math.inf),
-    "--voltage-limit-V": (0.0, False, math.inf),
-    "--sigma-ion": (0.0, False, math.inf),
-    "--tmin-K": (0.0, True, math.inf),
-    "--tmax-K": (0.0, True, math.inf),
     "--derivative": (1.0, True, 2.0),
     "--extend-decades": (0.0, True, 10.0),
-    "--mu": (0.0, False, 1.0),
-    "--threshold": (0.0, False, math.inf),
     "--resolution": (0.05, True, 2.0),
-    "--md-time-ps": (0.0, False, math.inf),
-    "--step": (0.0, False, math.inf),
-    "--tail-fraction": (0.0, False, 1.0),
 }
 
 

@@ -157,16 +157,15 @@ def _print_table(selection) -> None:
     console.print(table)
 
 
+def _prefix_option(default: str):
+    return output_file_option(
+        Path(default), "Output prefix: writes PREFIX.png and PREFIX.html.", "--output", "-o", suffixes=(".png", ".html")
+    )
+
+
 @plot_app.command("arrhenius")
 def plot_arrhenius(
-    output: Path = output_file_option(
-        Path("kb-arrhenius"),
-        "Output prefix: writes PREFIX.png and PREFIX.html.",
-        "--output",
-        "-o",
-        suffixes=(".png", ".html"),
-    ),
-    family: str | None = typer.Option(None, help="Only this family."),
+    output: Path = _prefix_option("kb-arrhenius"), family: str | None = typer.Option(None, help="Only this family.")
 ) -> None:
     """log10 sigma against 1000/T for every conductivity in the knowledge base, coloured by family."""
     from nassb.report.figures import write_png_and_html
@@ -181,15 +180,7 @@ def plot_arrhenius(
 
 
 @plot_app.command("window")
-def plot_window(
-    output: Path = output_file_option(
-        Path("kb-window"),
-        "Output prefix: writes PREFIX.png and PREFIX.html.",
-        "--output",
-        "-o",
-        suffixes=(".png", ".html"),
-    ),
-) -> None:
+def plot_window(output: Path = _prefix_option("kb-window")) -> None:
     """Room-temperature conductivity against the reported oxidation limit, per material."""
     from nassb.report.figures import write_png_and_html
     from nassb.report.kb_figures import window_figures, window_points

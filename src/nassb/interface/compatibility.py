@@ -81,20 +81,15 @@ def stack_contacts(design, parameters) -> list[tuple[str, str, str, str]]:
         for side in ("anode", "cathode")
     }
     contacts = []
-    previous, previous_label = anode, f"anode ({design.anode.material or anode})"
-    for layer in interlayers["anode"]:
-        formula = resolver.formula(layer.material)
-        contacts.append(
-            (f"{previous_label} | {layer.type} interlayer ({layer.material})", previous, formula, _skip_reason(layer))
-        )
-        previous, previous_label = formula, f"{layer.type} interlayer ({layer.material})"
-    contacts.append(
-        (
-            f"{previous_label} | separator ({design.separator.material})",
-            previous,
-            separator,
-            _skip_reason(*interlayers["anode"][-1:]),
-        )
+    _chain(
+        contacts,
+        resolver,
+        anode,
+        f"anode ({design.anode.material or anode})",
+        interlayers["anode"],
+        " interlayer",
+        separator,
+        f"separator ({design.separator.material})",
     )
 
     cathode = design.cathode
@@ -106,18 +101,16 @@ def stack_contacts(design, parameters) -> list[tuple[str, str, str, str]]:
     if other is not None:
         states.append(other)
     for state, formula in states:
-        label = f"cathode {cathode.active} ({state}: {formula})"
-        for layer in interlayers["cathode"]:
-            coating = resolver.formula(layer.material)
-            contacts.append((f"{label} | {layer.type} ({layer.material})", formula, coating, _skip_reason(layer)))
-            formula, label = coating, f"{layer.type} ({layer.material})"
-        contacts.append(
-            (
-                f"{label} | {'catholyte' if cathode.catholyte else 'separator'} ({partner_name})",
-                formula,
-                partner,
-                _skip_reason(*interlayers["cathode"][-1:]),
-            )
+        end = f"{'catholyte' if cathode.catholyte else 'separator'} ({partner_name})"
+        _chain(
+            contacts,
+            resolver,
+            formula,
+            f"cathode {cathode.active} ({state}: {formula})",
+            interlayers["cathode"],
+            "",
+            partner,
+            end,
         )
     if cathode.catholyte and partner != separator:
         contacts.append(
@@ -127,6 +120,19 @@ def stack_contacts(design, parameters) -> list[tuple[str, str, str, str]]:
     for label, a, b, reason in contacts:
         unique.setdefault((a, b), (label, reason))
     return [(label, a, b, reason) for (a, b), (label, reason) in unique.items()]
+
+
+def _chain(
+    contacts: list, resolver, formula: str, label: str, layers: list, layer_word: str, end_formula: str, end_label: str
+) -> None:
+    """Append the contacts from a phase (`formula`, `label`) through `layers` (interlayers of one side) to the end
+    phase; each interlayer is named '{type}{layer_word} ({material})'."""
+    for layer in layers:
+        layer_formula = resolver.formula(layer.material)
+        layer_label = f"{layer.type}{layer_word} ({layer.material})"
+        contacts.append((f"{label} | {layer_label}", formula, layer_formula, _skip_reason(layer)))
+        formula, label = layer_formula, layer_label
+    contacts.append((f"{label} | {end_label}", formula, end_formula, _skip_reason(*layers[-1:])))
 
 
 def _skip_reason(*layers) -> str:

@@ -29,6 +29,16 @@ def _colour(index: int) -> str:
     return _COLOURS[index % len(_COLOURS)]
 
 
+def _finish(static, axis, interactive, title: str, xlabel: str, ylabel: str, legend_size: int | None = None):
+    """Title and axis labels on both figures (and the static legend); returns the pair."""
+    axis.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    if legend_size is not None:
+        axis.legend(fontsize=legend_size)
+    static.tight_layout()
+    interactive.update_layout(title=title, xaxis_title=xlabel, yaxis_title=ylabel)
+    return static, interactive
+
+
 def discharge_figures(discharges, active_loading_mg_per_cm2: float, title: str):
     """Voltage against specific capacity (mAh per g of active material) at each C-rate."""
     plt, go, _ = plotting_modules()
@@ -41,11 +51,7 @@ def discharge_figures(discharges, active_loading_mg_per_cm2: float, title: str):
         interactive.add_trace(
             go.Scatter(x=capacity, y=discharge.voltage_V, mode="lines", name=label, line=dict(color=_colour(index)))
         )
-    axis.set(xlabel="capacity (mAh/g active)", ylabel="cell voltage (V)", title=title)
-    axis.legend(fontsize=8)
-    static.tight_layout()
-    interactive.update_layout(title=title, xaxis_title="capacity (mAh/g active)", yaxis_title="cell voltage (V)")
-    return static, interactive
+    return _finish(static, axis, interactive, title, "capacity (mAh/g active)", "cell voltage (V)", legend_size=8)
 
 
 def rate_capability_figures(
@@ -83,17 +89,9 @@ def rate_capability_figures(
                 marker=dict(symbol="square", size=10, color=_colour(5)),
             )
         )
-    axis.set(xlabel="C-rate (1/h)", ylabel="capacity (mAh/g active)", title=title, ylim=(0, None))
-    axis.legend(fontsize=8)
-    static.tight_layout()
-    interactive.update_layout(
-        title=title,
-        xaxis_title="C-rate (1/h)",
-        yaxis_title="capacity (mAh/g active)",
-        xaxis_type="log",
-        yaxis_rangemode="tozero",
-    )
-    return static, interactive
+    axis.set(ylim=(0, None))
+    interactive.update_layout(xaxis_type="log", yaxis_rangemode="tozero")
+    return _finish(static, axis, interactive, title, "C-rate (1/h)", "capacity (mAh/g active)", legend_size=8)
 
 
 def overpotential_figures(rate_points, title: str):
@@ -108,13 +106,8 @@ def overpotential_figures(rate_points, title: str):
         axis.bar(labels, values, bottom=bottom, color=_colour(index), label=name)
         interactive.add_trace(go.Bar(x=labels, y=values, name=name, marker_color=_colour(index)))
         bottom += values
-    axis.set(xlabel="C-rate", ylabel="overpotential at half discharge (mV)", title=title)
-    axis.legend(fontsize=7)
-    static.tight_layout()
-    interactive.update_layout(
-        barmode="stack", title=title, xaxis_title="C-rate", yaxis_title="overpotential at half discharge (mV)"
-    )
-    return static, interactive
+    interactive.update_layout(barmode="stack")
+    return _finish(static, axis, interactive, title, "C-rate", "overpotential at half discharge (mV)", legend_size=7)
 
 
 def ragone_figures(rate_points, title: str, theoretical_Wh_per_kg: float | None = None):
@@ -152,16 +145,8 @@ def ragone_figures(rate_points, title: str, theoretical_Wh_per_kg: float | None 
                 line=dict(color="grey", dash="dash"),
             )
         )
-    axis.set(xlabel="specific power (W/kg cell)", ylabel="specific energy (Wh/kg cell)", title=title)
-    static.tight_layout()
-    interactive.update_layout(
-        title=title,
-        xaxis_title="specific power (W/kg cell)",
-        yaxis_title="specific energy (Wh/kg cell)",
-        xaxis_type="log",
-        yaxis_type="log",
-    )
-    return static, interactive
+    interactive.update_layout(xaxis_type="log", yaxis_type="log")
+    return _finish(static, axis, interactive, title, "specific power (W/kg cell)", "specific energy (Wh/kg cell)")
 
 
 def breakdown_figures(mass_shares: dict[str, float], volume_shares: dict[str, float], title: str):
