@@ -132,3 +132,10 @@ def test_layers_carry_roles_in_stacking_order():
     assert roles.index("CATHODE") < roles.index("SEPARATOR") < roles.index("ANODE")
     separator = next(layer for layer in resolved.layers if layer.role.name == "SEPARATOR")
     assert separator.thickness_cm == pytest.approx(resolved.parameters.get("separator.thickness", "cm"))
+
+
+def test_a_field_left_out_of_the_file_is_the_schemas_default_not_user_input():
+    parameters = resolve_cell(read_design(TIS2)).parameters
+    porosity = parameters.value("cathode.porosity")  # not written in the TiS2 example
+    assert isinstance(porosity.source, DocumentedDefault) and "schema's default" in porosity.source.justification
+    assert isinstance(parameters.value("cell.temperature").source, UserInput)  # temperature_C = 30 is written

@@ -201,6 +201,20 @@ class ResolvedCell:
         return self.materials[max(prefixes, key=len)] if prefixes else None
 
 
+def _written_in_file(design: CellDesign, toml_path: str) -> bool:
+    """Whether the design file sets `toml_path` (``interlayer[0].thickness_um``) itself rather than leaving it to the
+    schema's default (pydantic's `model_fields_set` along the path)."""
+    node = design
+    for part in toml_path.split("."):
+        name, _, index = part.partition("[")
+        if name not in node.model_fields_set:
+            return False
+        node = getattr(node, name)
+        if index:
+            node = node[int(index.rstrip("]"))]
+    return True
+
+
 class _Resolution:
     """One resolution pass: fills the parameter set, each value with its source."""
 
@@ -215,10 +229,14 @@ class _Resolution:
         return self.parameters.set(name, value)
 
     def given(self, name: str, magnitude: float, unit: str, toml_path: str) -> float:
-        """A design input, unless `overrides` replaces it; the magnitude in `unit`."""
+        """A design input, unless `overrides` replaces it; the magnitude in `unit`. A field the file leaves out
+        takes the design schema's default, recorded as a documented default."""
         if name in self.overrides:
             self.set(name, self.overrides[name])
             return self.parameters.get(name, unit)
+        if not _written_in_file(self.design, toml_path):
+            justification = f"the design schema's default for {toml_path} (nassb.cell.design): not given in the file"
+            return self.set(name, Value(magnitude, unit, DocumentedDefault(justification)))
         return self.set(name, Value(magnitude, unit, UserInput(self.design.source, toml_path)))
 
     def default(self, name: str, key: str) -> float:
