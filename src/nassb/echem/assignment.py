@@ -445,6 +445,22 @@ def assign_contributions(
     return Assignment(tuple(contributions), summary)
 
 
+def _arc_fields(label: str, sigma_label: str, contribution: Contribution | None) -> dict[str, float | None]:
+    """AssignmentSummary's R (Ohm), its standard error, C (F) and sigma (S/cm, with its standard error) of one
+    assigned arc, named R_{label}_ohm ... sigma_{sigma_label}_S_per_cm; all None when the arc is not resolved."""
+    names = (
+        f"R_{label}_ohm",
+        f"R_{label}_stderr_ohm",
+        f"C_{label}_F",
+        f"sigma_{sigma_label}_S_per_cm",
+        f"sigma_{sigma_label}_stderr_S_per_cm",
+    )
+    if contribution is None:
+        return dict.fromkeys(names)
+    c = contribution
+    return dict(zip(names, (c.R_ohm, c.R_stderr_ohm, c.C_F, c.sigma_S_per_cm, c.sigma_stderr_S_per_cm)))
+
+
 def _sum_errors(stderrs: Sequence[float | None]) -> float | None:
     return None if any(s is None for s in stderrs) else math.sqrt(sum(s**2 for s in stderrs))
 
@@ -503,16 +519,8 @@ def _summarise(arcs, contributions, thickness_cm, area_cm2, symmetric, electrode
         symmetric=symmetric,
         electrodes=electrodes,
         bulk_source=bulk_source,
-        R_bulk_ohm=None if bulk is None else bulk.R_ohm,
-        R_bulk_stderr_ohm=None if bulk is None else bulk.R_stderr_ohm,
-        C_bulk_F=None if bulk is None else bulk.C_F,
-        sigma_bulk_S_per_cm=None if bulk is None else bulk.sigma_S_per_cm,
-        sigma_bulk_stderr_S_per_cm=None if bulk is None else bulk.sigma_stderr_S_per_cm,
-        R_gb_ohm=None if gb is None else gb.R_ohm,
-        R_gb_stderr_ohm=None if gb is None else gb.R_stderr_ohm,
-        C_gb_F=None if gb is None else gb.C_F,
-        sigma_gb_total_S_per_cm=None if gb is None else gb.sigma_S_per_cm,
-        sigma_gb_total_stderr_S_per_cm=None if gb is None else gb.sigma_stderr_S_per_cm,
+        **_arc_fields("bulk", "bulk", bulk),
+        **_arc_fields("gb", "gb_total", gb),
         sigma_gb_specific_S_per_cm=sigma_specific,
         sigma_gb_specific_stderr_S_per_cm=sigma_specific_err,
         sigma_total_S_per_cm=sigma_total,

@@ -17,7 +17,7 @@ import numpy as np
 from nassb.core.errors import InputError
 from nassb.core.quantity import computed, quantities_dict
 from nassb.core.value import Value
-from nassb.echem.segmentation import HalfCycle, check_area, check_cycling_arrays, jsonable, segmentation_settings
+from nassb.echem.segmentation import HalfCycle, SegmentationOptions, check_area, check_cycling_arrays, jsonable
 from nassb.echem.shorts import ShortCircuit, ShortCriteria, before_short, half_cycles_cut_at_short
 
 
@@ -152,19 +152,9 @@ def critical_current_density(
     check_area(area_cm2, source, required=True)
     if voltage_limit_V is not None and not voltage_limit_V > 0:
         raise InputError(source, "voltage_limit_V", "a positive voltage", voltage_limit_V)
+    options = SegmentationOptions(ocv_V, rest_current_A, level_tolerance, plateau_window)
     half_cycles, short = half_cycles_cut_at_short(
-        t,
-        v,
-        i,
-        area_cm2=area_cm2,
-        step=step,
-        cycle=None,
-        ocv_V=ocv_V,
-        criteria=criteria,
-        rest_current_A=rest_current_A,
-        level_tolerance=level_tolerance,
-        plateau_window=plateau_window,
-        source=source,
+        t, v, i, area_cm2=area_cm2, step=step, cycle=None, options=options, criteria=criteria, source=source
     )
     if not half_cycles:
         raise InputError(source, "current_A", "constant-current steps (no current flows)", None)
@@ -252,7 +242,7 @@ def critical_current_density(
         short=short,
         area_cm2=area_cm2,
         R_bulk_ohm=R_bulk_ohm,
-        segmentation=segmentation_settings(ocv_V, rest_current_A, level_tolerance, plateau_window),
+        segmentation=options.settings(),
         voltage_limit_V=voltage_limit_V,
         divergence_fraction=divergence_fraction,
     )

@@ -47,6 +47,7 @@ from nassb.echem.peaks import basin_boundaries, prominent_peaks
 from nassb.echem.spectrum import Spectrum
 
 WEIGHTINGS = ("modulus", "proportional", "unit")
+DEFAULT_WEIGHTING = "modulus"
 FIT_METHOD = "weighted CNLS by Levenberg-Marquardt (Macdonald & Garber 1977; Boukamp 1986)"
 _N_GUESS = 0.85  # starting CPE exponent
 _TAIL_KINDS = ("C", "CPE", "W", "Wo", "Ws")
@@ -139,7 +140,7 @@ def fit_spectrum(
     circuit: str | Circuit,
     initial=None,
     bounds=None,
-    weighting: str = "modulus",
+    weighting: str = DEFAULT_WEIGHTING,
     fixed: Mapping[str, float] | None = None,
 ) -> FitResult:
     """Fit one spectrum; see the module docstring for chi2, weighting and standard errors.
@@ -163,7 +164,7 @@ def fit_batch(
     circuit: str | Circuit,
     initial=None,
     bounds=None,
-    weighting: str = "modulus",
+    weighting: str = DEFAULT_WEIGHTING,
     fixed: Mapping[str, float] | None = None,
     max_iterations: int = _MAX_ITERATIONS,
 ) -> list[FitResult]:
@@ -177,10 +178,8 @@ def fit_batch(
     spectra = list(spectra)
     if not spectra:
         return []
-    if weighting not in WEIGHTINGS:
-        raise InputError("fit", "weighting", f"one of {WEIGHTINGS}", weighting)
+    model, space = _model_and_space(model, bounds, weighting, fixed)
     data = _BatchData(spectra, weighting)
-    space = _ParameterSpace(model, bounds, fixed)
     starts, owner = _starting_points(spectra, model, space, initial)
     x = space.to_internal(starts)
     cost = np.empty(len(x))
@@ -199,24 +198,16 @@ def fit_batch(
     return results
 
 
-def fit_series(
-    spectra: Sequence[Spectrum],
-    circuit: str | Circuit,
-    initial=None,
-    bounds=None,
-    weighting: str = "modulus",
-    fixed: Mapping[str, float] | None = None,
-) -> list[FitResult]:
+def fit_series(spectra: Sequence[Spectrum], circuit: str | Circuit, initial=None, **options: Any) -> list[FitResult]:
     """Fit a time or temperature series in order, each fit seeded with the previous result.
 
     Every spectrum is also fitted from the automatic guesses; the seeded fit is kept unless an
     automatic one reaches a chi2 lower by more than a relative 1e-6 (so that labels stay continuous
-    along the series when both find the same minimum). `initial` seeds the first spectrum.
+    along the series when both find the same minimum). `initial` seeds the first spectrum; `options` are
+    bounds, weighting and fixed, as in `fit_spectrum`.
     """
-    model = circuit if isinstance(circuit, Circuit) else parse_circuit(circuit)
-    if weighting not in WEIGHTINGS:
-        raise InputError("fit", "weighting", f"one of {WEIGHTINGS}", weighting)
-    space = _ParameterSpace(model, bounds, fixed)
+    model, space = _model_and_space(circuit, **options)
+    weighting = options.get("weighting", DEFAULT_WEIGHTING)
     results: list[FitResult] = []
     seed = initial
     for spectrum in spectra:
@@ -233,6 +224,16 @@ def fit_series(
         results.append(result)
         seed = result.parameters
     return results
+
+
+def _model_and_space(
+    circuit: str | Circuit, bounds=None, weighting: str = DEFAULT_WEIGHTING, fixed: Mapping[str, float] | None = None
+) -> tuple[Circuit, _ParameterSpace]:
+    """The parsed circuit and its parameter space (`bounds`, `fixed`), once `weighting` is known to be valid."""
+    model = circuit if isinstance(circuit, Circuit) else parse_circuit(circuit)
+    if weighting not in WEIGHTINGS:
+        raise InputError("fit", "weighting", f"one of {WEIGHTINGS}", weighting)
+    return model, _ParameterSpace(model, bounds, fixed)
 
 
 def initial_guesses(spectrum: Spectrum, circuit: str | Circuit) -> np.ndarray:

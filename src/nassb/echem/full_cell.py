@@ -138,30 +138,41 @@ class CycleCapacity:
         return asdict(self)
 
 
-def cycle_capacities(
-    time_s,
-    voltage_V,
-    current_A,
-    cycle=None,
-    *,
-    active_mass_mg: float | None = None,
-    area_cm2: float | None = None,
-    first_step: str = "charge",
-    method: str = "trapezoid",
-    rest_current_A: float | None = None,
-    source: str = "cycling data",
-) -> tuple[CycleCapacity, ...]:
+@dataclass(frozen=True)
+class CapacityOptions:
+    """The keyword options of `cycle_capacities` and `summarise_cycling`.
+
+    active_mass_mg: active mass in mg (None: no per-gram values); area_cm2: electrode area in cm2 (None: no
+    per-area values); first_step: "charge" or "discharge", the half that opens a cycle; method: "trapezoid" or
+    "hold", the rule that integrates I and V I over time; rest_current_A: |I| in A at or below which a point
+    rests (None: 1 % of max |I|); source: the record's name in error messages.
+    """
+
+    active_mass_mg: float | None = None
+    area_cm2: float | None = None
+    first_step: str = "charge"
+    method: str = "trapezoid"
+    rest_current_A: float | None = None
+    source: str = "cycling data"
+
+
+def cycle_capacities(time_s, voltage_V, current_A, cycle=None, **options: Any) -> tuple[CycleCapacity, ...]:
     """Per-cycle charge and discharge capacity (mAh, mAh/g, mAh/cm2), energy (Wh, Wh/kg), CE, mean voltages.
 
-    `cycle` None: cycles found by `assign_cycles`; given, it must put a cycle's halves in the order
-    `first_step` says. The interval between two samples belongs to the cycle of its later sample.
-    Cycles with no half above the negligible level are not reported.
+    `options` are the fields of `CapacityOptions` (active_mass_mg, area_cm2, first_step, method,
+    rest_current_A, source). `cycle` None: cycles found by `assign_cycles`; given, it must put a cycle's
+    halves in the order `first_step` says. The interval between two samples belongs to the cycle of its later
+    sample. Cycles with no half above the negligible level are not reported.
     """
-    time, voltage, current, cycles = _arrays(source, time_s, voltage_V, current_A, cycle, first_step, rest_current_A)
-    mass_g = _optional_positive(source, "active_mass_mg", active_mass_mg)
-    area = _optional_positive(source, "area_cm2", area_cm2)
+    o = CapacityOptions(**options)
+    source = o.source
+    time, voltage, current, cycles = _arrays(
+        source, time_s, voltage_V, current_A, cycle, o.first_step, o.rest_current_A
+    )
+    mass_g = _optional_positive(source, "active_mass_mg", o.active_mass_mg)
+    area = _optional_positive(source, "area_cm2", o.area_cm2)
     mass_g = None if mass_g is None else mass_g / 1000.0
-    q_pos, q_neg, e_pos, e_neg = _interval_integrals(time, voltage, current, method, source)
+    q_pos, q_neg, e_pos, e_neg = _interval_integrals(time, voltage, current, o.method, source)
     labels, index = np.unique(cycles[1:], return_inverse=True)
     sums = [np.bincount(index, weights=w, minlength=labels.size) for w in (q_pos, -q_neg, e_pos, -e_neg)]
     charge_mAh, discharge_mAh = sums[0] / AS_PER_MAH, sums[1] / AS_PER_MAH
@@ -171,7 +182,7 @@ def cycle_capacities(
         raise InputError(
             source, "current_A", "a record that passes charge (non-zero current)", "zero current throughout"
         )
-    second_is_discharge = _first_sign(first_step) > 0
+    second_is_discharge = _first_sign(o.first_step) > 0
     results = []
     for k, label in enumerate(labels):
         has_charge, has_discharge = charge_mAh[k] > floor, discharge_mAh[k] > floor
@@ -419,31 +430,18 @@ def summarise_cycling(
     current_A,
     cycle=None,
     *,
-    active_mass_mg: float | None = None,
-    area_cm2: float | None = None,
     theoretical_capacity_mAh_per_g: float | None = None,
-    first_step: str = "charge",
     reference_cycle: int | None = None,
-    method: str = "trapezoid",
-    rest_current_A: float | None = None,
-    source: str = "cycling data",
+    **options: Any,
 ) -> CyclingSummary:
     """Capacity, CE, energy and mean voltage per cycle plus retention, fade and utilisation.
 
+    `options` are those of `cycle_capacities` (`CapacityOptions`); theoretical_capacity_mAh_per_g in mAh/g;
     reference_cycle None: the first complete cycle.
     """
-    per_cycle = cycle_capacities(
-        time_s,
-        voltage_V,
-        current_A,
-        cycle,
-        active_mass_mg=active_mass_mg,
-        area_cm2=area_cm2,
-        first_step=first_step,
-        method=method,
-        rest_current_A=rest_current_A,
-        source=source,
-    )
+    o = CapacityOptions(**options)
+    source, first_step = o.source, o.first_step
+    per_cycle = cycle_capacities(time_s, voltage_V, current_A, cycle, **options)
     complete = [c for c in per_cycle if c.complete]
     reversible_key = "discharge" if _first_sign(first_step) > 0 else "charge"
     reference = reference_cycle if reference_cycle is not None else (complete[0].cycle if complete else None)
@@ -457,7 +455,7 @@ def summarise_cycling(
             [c.cycle for c in complete], [getattr(c, f"{reversible_key}_mAh") for c in complete], reference, source
         )
     usage = None
-    if theoretical_capacity_mAh_per_g is not None and active_mass_mg is not None and reference is not None:
+    if theoretical_capacity_mAh_per_g is not None and o.active_mass_mg is not None and reference is not None:
         reference_row = next(c for c in complete if c.cycle == reference)
         usage = utilisation(getattr(reference_row, f"{reversible_key}_mAh_per_g"), theoretical_capacity_mAh_per_g)
     convention = "discharge/charge" if reversible_key == "discharge" else "charge/discharge"
@@ -465,16 +463,16 @@ def summarise_cycling(
         cycles=per_cycle,
         first_step=first_step,
         coulombic_efficiency_convention=convention,
-        method=method,
+        method=o.method,
         reference_cycle=reference,
         last_cycle=None if retention is None else retention.last_cycle,
         retention_percent=None if retention is None else retention.retention_percent,
         fade_percent_per_cycle=None if retention is None else retention.fade_percent_per_cycle,
-        active_mass_mg=active_mass_mg,
-        area_cm2=area_cm2,
+        active_mass_mg=o.active_mass_mg,
+        area_cm2=o.area_cm2,
         theoretical_capacity_mAh_per_g=theoretical_capacity_mAh_per_g,
         utilisation=usage,
-        rest_current_A=rest_current_A,
+        rest_current_A=o.rest_current_A,
     )
 
 

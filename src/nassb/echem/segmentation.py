@@ -135,16 +135,25 @@ def half_cycle_runs(current_A, *, rest_current_A: float | None = None, step=None
     return [(a, b, int(direction[a])) for a, b in _runs(labels) if direction[a] != 0]
 
 
-def segmentation_settings(
-    ocv_V: float, rest_current_A: float | None, level_tolerance: float, plateau_window: tuple[float, float]
-) -> dict[str, Any]:
-    """The options of `segment_half_cycles` that shape the half-cycles' statistics, as a result records them."""
-    return {
-        "ocv_V": ocv_V,
-        "rest_current_A": rest_current_A,
-        "level_tolerance": level_tolerance,
-        "plateau_window": list(plateau_window),
-    }
+@dataclass(frozen=True)
+class SegmentationOptions:
+    """The options of `segment_half_cycles` that shape the half-cycles' statistics: the open-circuit voltage
+    ocv_V (V), the rest threshold rest_current_A (A; None: REST_FRACTION x the largest |I|), the relative
+    level_tolerance of one current level and the plateau_window (fractions of a half-cycle's duration)."""
+
+    ocv_V: float = 0.0
+    rest_current_A: float | None = None
+    level_tolerance: float = 0.02
+    plateau_window: tuple[float, float] = (0.2, 0.8)
+
+    def settings(self) -> dict[str, Any]:
+        """The options as a result records them."""
+        return {
+            "ocv_V": self.ocv_V,
+            "rest_current_A": self.rest_current_A,
+            "level_tolerance": self.level_tolerance,
+            "plateau_window": list(self.plateau_window),
+        }
 
 
 def check_area(area_cm2: float | None, source: str, required: bool = False) -> None:

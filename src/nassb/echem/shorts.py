@@ -21,6 +21,7 @@ from nassb.core.quantity import computed
 from nassb.core.value import Value
 from nassb.echem.segmentation import (
     HalfCycle,
+    SegmentationOptions,
     check_cycling_arrays,
     half_cycle_from_rows,
     jsonable,
@@ -296,10 +297,10 @@ def _truncate_at_short(
 
 
 def half_cycles_cut_at_short(
-    t, v, i, *, area_cm2, step, cycle, ocv_V, criteria, rest_current_A, level_tolerance, plateau_window, source
+    t, v, i, *, area_cm2, step, cycle, options: SegmentationOptions, criteria: ShortCriteria, source: str
 ) -> tuple[tuple[HalfCycle, ...], ShortCircuit]:
-    """The half-cycles of checked arrays (`segment_half_cycles`) cut at the short found in them, and that short:
-    the first step of the symmetric-cell and the CCD analyses."""
+    """The half-cycles of checked arrays (`segment_half_cycles` with `options`) cut at the short found in them,
+    and that short: the first step of the symmetric-cell and the CCD analyses."""
     half_cycles = segment_half_cycles(
         t,
         v,
@@ -307,14 +308,15 @@ def half_cycles_cut_at_short(
         area_cm2=area_cm2,
         step=step,
         cycle=cycle,
-        ocv_V=ocv_V,
-        rest_current_A=rest_current_A,
-        level_tolerance=level_tolerance,
-        plateau_window=plateau_window,
+        ocv_V=options.ocv_V,
+        rest_current_A=options.rest_current_A,
+        level_tolerance=options.level_tolerance,
+        plateau_window=options.plateau_window,
         source=source,
     )
-    short = _find_short(t, v, half_cycles, ocv_V, criteria)
-    return _truncate_at_short(half_cycles, short, t, v, i, area_cm2, ocv_V, plateau_window), short
+    short = _find_short(t, v, half_cycles, options.ocv_V, criteria)
+    cut = _truncate_at_short(half_cycles, short, t, v, i, area_cm2, options.ocv_V, options.plateau_window)
+    return cut, short
 
 
 def before_short(h: HalfCycle, short: ShortCircuit) -> bool:

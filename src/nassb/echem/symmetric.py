@@ -22,10 +22,10 @@ from nassb.echem.segmentation import (
     ANODIC,
     CATHODIC,
     HalfCycle,
+    SegmentationOptions,
     check_area,
     check_cycling_arrays,
     jsonable,
-    segmentation_settings,
 )
 from nassb.echem.shorts import ShortCircuit, ShortCriteria, before_short, half_cycles_cut_at_short
 
@@ -177,19 +177,9 @@ def analyse_symmetric_cell(
         raise InputError(source, "R_bulk_ohm", "a non-negative resistance in Ohm", R_bulk_ohm)
     if not 0 < stable_band_fraction:
         raise InputError(source, "stable_band_fraction", "a positive fraction", stable_band_fraction)
+    options = SegmentationOptions(ocv_V, rest_current_A, level_tolerance, plateau_window)
     half_cycles, short = half_cycles_cut_at_short(
-        t,
-        v,
-        i,
-        area_cm2=area_cm2,
-        step=step,
-        cycle=cycle,
-        ocv_V=ocv_V,
-        criteria=criteria,
-        rest_current_A=rest_current_A,
-        level_tolerance=level_tolerance,
-        plateau_window=plateau_window,
-        source=source,
+        t, v, i, area_cm2=area_cm2, step=step, cycle=cycle, options=options, criteria=criteria, source=source
     )
     usable = [h for h in half_cycles if before_short(h, short)]
     if any(not h.contains_short for h in usable):
@@ -264,5 +254,5 @@ def analyse_symmetric_cell(
         stable_until_end=until_end,
         stability_limit=limit,
         short=short,
-        segmentation=segmentation_settings(ocv_V, rest_current_A, level_tolerance, plateau_window),
+        segmentation=options.settings(),
     )

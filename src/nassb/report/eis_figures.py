@@ -32,6 +32,26 @@ def _nyquist_limits(*impedances: np.ndarray) -> tuple[float, float, float, float
     return low - 0.02 * span, low + span, min(minus_imag.min(), 0.0) - 0.02 * span, min(minus_imag.min(), 0.0) + span
 
 
+def _add_impedance_traces(interactive, go, frequency_Hz, impedance_ohm, mode, names, style, hover=None) -> None:
+    """Plotly traces of one impedance array (Ohm) against frequency (Hz): Nyquist in panel (1, 1) (with the
+    `hover` text, in the legend), |Z| in (1, 2) and -phase in degrees in (2, 2) (not in the legend); `names`
+    label the three traces (None: unnamed), `style` is the marker or line of all three."""
+    z = impedance_ohm
+    panels = ((z.real, -z.imag, 1, 1), (frequency_Hz, np.abs(z), 1, 2), (frequency_Hz, -np.degrees(np.angle(z)), 2, 2))
+    for (x, y, row, col), name in zip(panels, names):
+        nyquist = (row, col) == (1, 1)
+        trace = go.Scatter(
+            x=x,
+            y=y,
+            mode=mode,
+            name=name,
+            text=hover if nyquist else None,
+            showlegend=None if nyquist else False,
+            **style,
+        )
+        interactive.add_trace(trace, row, col)
+
+
 def impedance_fit_figures(
     spectrum: Spectrum,
     title: str,
@@ -81,64 +101,12 @@ def impedance_fit_figures(
         rows=2, cols=2, subplot_titles=("Nyquist", "Bode |Z|", "relative residuals (% of |Z|)", "Bode phase")
     )
     hover = [f"{value:.4g} Hz" for value in f]
-    interactive.add_trace(
-        go.Scatter(x=z.real, y=-z.imag, mode="markers", name="measured", text=hover, marker=dict(color=_DATA_COLOUR)),
-        1,
-        1,
-    )
-    interactive.add_trace(
-        go.Scatter(
-            x=f, y=np.abs(z), mode="markers", name="|Z| measured", marker=dict(color=_DATA_COLOUR), showlegend=False
-        ),
-        1,
-        2,
-    )
-    interactive.add_trace(
-        go.Scatter(
-            x=f,
-            y=-np.degrees(np.angle(z)),
-            mode="markers",
-            name="phase measured",
-            marker=dict(color=_DATA_COLOUR),
-            showlegend=False,
-        ),
-        2,
-        2,
-    )
+    measured = ("measured", "|Z| measured", "phase measured")
+    _add_impedance_traces(interactive, go, f, z, "markers", measured, {"marker": dict(color=_DATA_COLOUR)}, hover)
     if has_fit:
-        interactive.add_trace(
-            go.Scatter(
-                x=fit_impedance_ohm.real,
-                y=-fit_impedance_ohm.imag,
-                mode="lines",
-                name=fit_label,
-                line=dict(color=_FIT_COLOUR),
-            ),
-            1,
-            1,
-        )
-        interactive.add_trace(
-            go.Scatter(
-                x=fit_frequency_Hz,
-                y=np.abs(fit_impedance_ohm),
-                mode="lines",
-                showlegend=False,
-                line=dict(color=_FIT_COLOUR),
-            ),
-            1,
-            2,
-        )
-        interactive.add_trace(
-            go.Scatter(
-                x=fit_frequency_Hz,
-                y=-np.degrees(np.angle(fit_impedance_ohm)),
-                mode="lines",
-                showlegend=False,
-                line=dict(color=_FIT_COLOUR),
-            ),
-            2,
-            2,
-        )
+        fit_names = (fit_label, None, None)
+        style = {"line": dict(color=_FIT_COLOUR)}
+        _add_impedance_traces(interactive, go, fit_frequency_Hz, fit_impedance_ohm, "lines", fit_names, style)
     if residual_real is not None:
         interactive.add_trace(go.Scatter(x=f, y=100 * residual_real, mode="lines+markers", name="residual real"), 2, 1)
         interactive.add_trace(

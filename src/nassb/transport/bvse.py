@@ -20,6 +20,7 @@ import pickle
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -408,24 +409,16 @@ def bvse_barriers(
     mobile_ion: str = "Na",
     resolution_A: float = 0.2,
     *,
-    cutoff_A: float = CUTOFF_A,
-    screening_factor: float = SCREENING_FACTOR,
-    softbv_radii: bool = False,
     max_barrier_eV: float = MAX_BARRIER_EV,
+    **landscape_options: Any,
 ) -> BVSEResult:
     """1D/2D/3D percolation barriers (eV) of the BVSE landscape (`bvse_landscape`, `percolation_levels`).
 
-    Barriers above `max_barrier_eV` are reported as math.inf (bvlain searches up to 10 eV).
+    Barriers above `max_barrier_eV` are reported as math.inf (bvlain searches up to 10 eV). `landscape_options`
+    (cutoff_A in Angstrom, screening_factor, softbv_radii) go to `bvse_landscape`.
     """
     max_barrier_eV = _check_positive("max_barrier_eV", max_barrier_eV)
-    landscape = bvse_landscape(
-        structure,
-        mobile_ion,
-        resolution_A,
-        cutoff_A=cutoff_A,
-        screening_factor=screening_factor,
-        softbv_radii=softbv_radii,
-    )
+    landscape = bvse_landscape(structure, mobile_ion, resolution_A, **landscape_options)
     return _barriers(landscape, "nassb", max_barrier_eV)
 
 

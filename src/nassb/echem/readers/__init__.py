@@ -24,7 +24,7 @@ from nassb.echem.readers._assemble import TimeSeries, series_from_table, spectra
 from nassb.echem.readers._biologic import read_mpr, read_mpt
 from nassb.echem.readers._cycling import CYCLING_FORMATS, CyclingData, read_cycling
 from nassb.echem.readers._gamry import read_dta
-from nassb.echem.readers._table import Table, decode, resolve_format
+from nassb.echem.readers._table import Table, decode, format_tables, resolve_format
 from nassb.echem.readers._text import read_par, read_text, read_zplot
 from nassb.echem.spectrum import Spectrum
 
@@ -39,33 +39,14 @@ __all__ = [
     "read_time_series",
 ]
 
-FORMATS = ("biologic-mpr", "biologic-mpt", "gamry-dta", "zplot", "versastudio-par", "text")
-_EXTENSIONS = {
-    ".mpr": "biologic-mpr",
-    ".mpt": "biologic-mpt",
-    ".dta": "gamry-dta",
-    ".z": "zplot",
-    ".par": "versastudio-par",
-    ".csv": "text",
-    ".txt": "text",
-    ".tsv": "text",
-    ".dat": "text",
-    ".p00": "text",
-    ".i2b": "text",
-}
-_FORMAT_ALIASES = {
-    "mpr": "biologic-mpr",
-    "mpt": "biologic-mpt",
-    "biologic": "biologic-mpt",
-    "dta": "gamry-dta",
-    "gamry": "gamry-dta",
-    "z": "zplot",
-    "zview": "zplot",
-    "par": "versastudio-par",
-    "versastudio": "versastudio-par",
-    "csv": "text",
-    "txt": "text",
-}
+FORMATS, _EXTENSIONS, _FORMAT_ALIASES = format_tables(
+    ("biologic-mpr", (".mpr",), ("mpr",)),
+    ("biologic-mpt", (".mpt",), ("mpt", "biologic")),
+    ("gamry-dta", (".dta",), ("dta", "gamry")),
+    ("zplot", (".z",), ("z", "zview")),
+    ("versastudio-par", (".par",), ("par", "versastudio")),
+    ("text", (".csv", ".txt", ".tsv", ".dat", ".p00", ".i2b"), ("csv", "txt")),
+)
 
 
 def _sniff(text: str) -> str | None:

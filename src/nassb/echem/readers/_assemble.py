@@ -79,6 +79,14 @@ def _require_finite(table: Table, columns: dict[str, np.ndarray], rows: np.ndarr
             )
 
 
+def _require_columns(table: Table, found: bool, expected: str, aliases) -> None:
+    """InputError on the table's column names, listing the recognised ones, unless the needed columns were found."""
+    if not found:
+        raise InputError(
+            table.source, "columns", f"{expected}; recognised names: " + expected_columns(aliases), table.names
+        )
+
+
 def _majority_sign(frequency: np.ndarray, stored_imag: np.ndarray) -> str:
     """'positive' if the file seems to store -Z'': most points of the low-frequency half have a positive
     imaginary column (high-frequency points are left out because cable inductance makes them positive)."""
@@ -130,13 +138,9 @@ def spectra_from_table(table: Table, imag_sign: str | None) -> list[Spectrum]:
     roles = table.roles or find_roles(table.names, SPECTRUM_ALIASES)
     if not holds_impedance(table.names) and has_series_columns(find_roles(table.names, SERIES_ALIASES)):
         raise wrong_technique(table.source, TIME_SERIES, IMPEDANCE, "nassb cycling or nassb dc")
-    if not has_spectrum_columns(roles):
-        raise InputError(
-            table.source,
-            "columns",
-            "frequency with Z' and Z'' (or |Z| and phase); recognised names: " + expected_columns(SPECTRUM_ALIASES),
-            table.names,
-        )
+    _require_columns(
+        table, has_spectrum_columns(roles), "frequency with Z' and Z'' (or |Z| and phase)", SPECTRUM_ALIASES
+    )
     cartesian = "real" in roles and ("imag" in roles or "neg_imag" in roles)
     if cartesian:
         imag_role = "imag" if "imag" in roles else "neg_imag"
@@ -206,13 +210,7 @@ def series_from_table(table: Table) -> TimeSeries:
         roles["current"] = setpoint[0]  # galvanostatic EC-Lab files without an I column: the applied current
     if impedance_only(table.names, table.column):
         raise wrong_technique(table.source, IMPEDANCE, TIME_SERIES, "nassb eis")
-    if not has_series_columns(roles):
-        raise InputError(
-            table.source,
-            "columns",
-            "time, current and voltage columns; recognised names: " + expected_columns(SERIES_ALIASES),
-            table.names,
-        )
+    _require_columns(table, has_series_columns(roles), "time, current and voltage columns", SERIES_ALIASES)
     columns = {table.names[roles[r]]: _column(table, roles[r]) for r in ("time", "current", "voltage")}
     _require_finite(table, columns, np.arange(len(table)))
     time, current, voltage = columns.values()

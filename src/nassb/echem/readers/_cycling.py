@@ -16,37 +16,19 @@ import numpy as np
 from nassb.core.errors import InputError
 from nassb.echem.readers._cycler_files import RawCycling, read_arbin_res, read_biologic, read_neware
 from nassb.echem.readers._cycler_tables import read_csv_cycling, read_xlsx_cycling
-from nassb.echem.readers._table import decode, resolve_format
+from nassb.echem.readers._table import decode, format_tables, resolve_format
 
 if TYPE_CHECKING:
     import pandas as pd
 
-CYCLING_FORMATS = ("biologic-mpr", "biologic-mpt", "arbin-res", "neware-nda", "csv", "xlsx")
-_EXTENSIONS = {
-    ".mpr": "biologic-mpr",
-    ".mpt": "biologic-mpt",
-    ".res": "arbin-res",
-    ".nda": "neware-nda",
-    ".ndax": "neware-nda",
-    ".csv": "csv",
-    ".txt": "csv",
-    ".tsv": "csv",
-    ".xlsx": "xlsx",
-    ".xlsm": "xlsx",
-}
-_FORMAT_ALIASES = {
-    "mpr": "biologic-mpr",
-    "mpt": "biologic-mpt",
-    "biologic": "biologic-mpt",
-    "res": "arbin-res",
-    "arbin": "arbin-res",
-    "nda": "neware-nda",
-    "ndax": "neware-nda",
-    "neware": "neware-nda",
-    "text": "csv",
-    "txt": "csv",
-    "excel": "xlsx",
-}
+CYCLING_FORMATS, _EXTENSIONS, _FORMAT_ALIASES = format_tables(
+    ("biologic-mpr", (".mpr",), ("mpr",)),
+    ("biologic-mpt", (".mpt",), ("mpt", "biologic")),
+    ("arbin-res", (".res",), ("res", "arbin")),
+    ("neware-nda", (".nda", ".ndax"), ("nda", "ndax", "neware")),
+    ("csv", (".csv", ".txt", ".tsv"), ("text", "txt")),
+    ("xlsx", (".xlsx", ".xlsm"), ("excel",)),
+)
 REQUIRED_COLUMNS = ("time_s", "voltage_V", "current_A", "cycle", "step")
 # |I| at or below this fraction of the file's largest |I| counts as rest when the instrument gives no mode
 REST_FRACTION = 1e-5

@@ -273,6 +273,17 @@ def text_table(
     )
 
 
+def format_tables(
+    *rows: tuple[str, tuple[str, ...], tuple[str, ...]],
+) -> tuple[tuple[str, ...], dict[str, str], dict[str, str]]:
+    """The formats, the extension -> format and the alias -> format tables of `resolve_format` from one row per
+    format: (format, its file extensions with the dot, the other names it may be given by)."""
+    formats = tuple(fmt for fmt, _, _ in rows)
+    extensions = {extension: fmt for fmt, suffixes, _ in rows for extension in suffixes}
+    aliases = {alias: fmt for fmt, _, names in rows for alias in names}
+    return formats, extensions, aliases
+
+
 def resolve_format(
     path: Path,
     format: str | None,
