@@ -100,6 +100,11 @@ NA_MELTING_POINT_K = 370.95  # 97.80 degC (CRC Handbook of Chemistry and Physics
 _INDEX = re.compile(r"\[[^\]]*\]")
 
 
+def _parameter(name: str, unit: str, doc: str = "") -> property:
+    """A read-only attribute that reads parameter `name` in `unit` from the cell's parameter set."""
+    return property(lambda self: self.parameters.get(name, unit), doc=doc or f"{name} in {unit}")
+
+
 @dataclass(frozen=True)
 class ResolvedCell:
     """The design, its parameter set, the materials behind each role, the stack layers and the microstructure
@@ -126,9 +131,7 @@ class ResolvedCell:
     def rate_parameters(self) -> RateModelParameters:
         return rate_model_parameters(self.parameters)
 
-    @property
-    def temperature_K(self) -> float:
-        return self.parameters.get("cell.temperature", "K")
+    temperature_K = _parameter("cell.temperature", "K")
 
     def _fractions(self, kind: str) -> dict[str, float]:
         return {
@@ -145,26 +148,21 @@ class ResolvedCell:
     def volume_fractions(self) -> dict[str, float]:
         return self._fractions("volume_fraction")
 
-    @property
-    def active_loading_mg_per_cm2(self) -> float:
-        return self.parameters.get("cathode.active_loading", "mg/cm2")
+    active_loading_mg_per_cm2 = _parameter("cathode.active_loading", "mg/cm2")
 
-    @property
-    def cathode_thickness_cm(self) -> float:
-        return self.parameters.get("cathode.thickness", "cm")
+    cathode_thickness_cm = _parameter("cathode.thickness", "cm")
 
-    @property
-    def practical_capacity_mAh_per_g(self) -> float:
-        return self.parameters.get("cathode.active.practical_capacity", "mAh/g")
+    practical_capacity_mAh_per_g = _parameter("cathode.active.practical_capacity", "mAh/g")
 
     @property
     def theoretical_capacity_mAh_per_g(self) -> float | None:
         return self.parameters.find("cathode.active.theoretical_capacity", "mAh/g")
 
-    @property
-    def areal_capacity_mAh_per_cm2(self) -> float:
-        """What the cell delivers at low rate (the cathode's capacity, less where the anode limits it)."""
-        return self.parameters.get("cell.areal_capacity", "mAh/cm2")
+    areal_capacity_mAh_per_cm2 = _parameter(
+        "cell.areal_capacity",
+        "mAh/cm2",
+        "What the cell delivers at low rate (the cathode's, less where the anode limits it).",
+    )
 
     @property
     def cell_voltage_V(self) -> float:
