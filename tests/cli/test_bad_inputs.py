@@ -167,6 +167,7 @@ CASES: list[tuple[str, list[str], str]] = [
         "--md-temperatures",
     ),
     ("dope-step-zero", ["material", "dope", "Na3SbS4", "--substitute", "W:Sb", "--step", "0"], "--step"),
+    ("dope-step-tiny", ["material", "dope", "Na3SbS4", "--substitute", "W:Sb", "--step", "1e-9"], "at most 1000"),
     # ---- designs that cannot exist
     ("design-missing", ["evaluate", "{files}/absent.toml", "-o", "{out}/r.html"], "absent.toml"),
     ("design-bad-toml", ["evaluate", "{files}/broken.toml", "-o", "{out}/r.html"], "TOML"),

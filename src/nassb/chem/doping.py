@@ -172,6 +172,9 @@ def _ordered(amounts: dict[str, float], parent: str, host: str, dopant: str) -> 
     return [(element, amounts[element]) for element in order]
 
 
+MAX_SERIES_POINTS = 1000  # a screen of more compositions belongs in a batch run, not one table
+
+
 def doping_series(
     parent: str,
     substitute: str,
@@ -185,6 +188,13 @@ def doping_series(
         raise InputError("range", "range", "x_min <= x_max and a positive step", (x_min, x_max, step))
     substitution = parse_substitution(substitute, parent)
     count = int(math.floor((x_max - x_min) / step + 1e-9)) + 1
+    if count > MAX_SERIES_POINTS:
+        raise InputError(
+            "range",
+            "step",
+            f"a step giving at most {MAX_SERIES_POINTS} compositions over the range",
+            f"{step:g} ({count})",
+        )
     return [
         doped_composition(parent, substitution, round(x_min + i * step, 10), na_sites_per_formula_unit)
         for i in range(count)
