@@ -280,6 +280,7 @@ def bad_files(tmp_path_factory) -> Path:
         "missing_property": (tis2, 'active = "TiS2"', 'active = "Na9X"'),
         "nan_override": (tis2, "[cell]", '[materials."TiS2"]\nocv_slope_V = nan\n\n[cell]'),
         "window": (tis2, "voltage_max_V = 2.6", "voltage_max_V = 1.0"),
+        "absurd_loading": (tis2, "active_loading_mg_per_cm2 = 3.0", "active_loading_mg_per_cm2 = 1e9"),
         "liquid_no_area": (
             tis2,
             "[anode]",

@@ -98,11 +98,11 @@ _PARAMETERS = [
         0.0,
         0.9,
     ),
-    _positive("cathode.active_loading", "mg/cm2", "active-material mass per electrode area"),
+    _positive("cathode.active_loading", "mg/cm2", "active-material mass per electrode area", maximum=1000.0),
     _positive(
         "cathode.composite_loading", "mg/cm2", "composite-cathode mass per electrode area (pore liquid excluded)"
     ),
-    _positive("cathode.thickness", "cm", "thickness of the composite cathode"),
+    _positive("cathode.thickness", "cm", "thickness of the composite cathode", maximum=1.0),
     _positive("cathode.bulk_density", "g/cm3", "density of the composite cathode including its pores"),
     _positive("cathode.areal_capacity", "mAh/cm2", "practical capacity of the cathode per electrode area (1C current)"),
     _positive(
@@ -134,7 +134,7 @@ _PARAMETERS = [
         "mA/cm2",
         "exchange current density of the active | catholyte interface per particle surface",
     ),
-    _positive("cathode.active.particle_radius", "cm", "radius of the active particles"),
+    _positive("cathode.active.particle_radius", "cm", "radius of the active particles", maximum=0.01),
     _non_negative("cathode.active.electronic_conductivity", "S/cm", "electronic conductivity of the active material"),
     Parameter(
         "cathode.active.initial_stoichiometry",
@@ -165,7 +165,7 @@ _PARAMETERS = [
     ),
     _non_negative("cathode.interface_asr", "Ohm cm2", "area-specific resistance of the cathode | separator interface"),
     _non_negative("cathode.series_asr", "Ohm cm2", "cathode-side interface ASR plus the cathode-side interlayers"),
-    _positive("separator.thickness", "cm", "thickness of the solid-electrolyte separator"),
+    _positive("separator.thickness", "cm", "thickness of the solid-electrolyte separator", maximum=1.0),
     Parameter(
         "separator.porosity", "1", "pore volume fraction of the separator (above 0.9 it does not separate)", 0.0, 0.9
     ),
@@ -175,7 +175,7 @@ _PARAMETERS = [
     ),
     _positive("separator.ionic_conductivity_effective", "S/cm", "conductivity of the porous separator (Bruggeman)"),
     _non_negative("separator.area_resistance", "Ohm cm2", "ionic resistance of the separator per electrode area"),
-    _positive("anode.thickness", "cm", "thickness of the anode"),
+    _positive("anode.thickness", "cm", "thickness of the anode", maximum=1.0),
     _positive("anode.loading", "mg/cm2", "anode mass per electrode area"),
     _positive("anode.np_ratio", "1", "Na capacity of the anode over the cathode's areal capacity (N/P)"),
     Parameter(

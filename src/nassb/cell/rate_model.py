@@ -153,6 +153,7 @@ def solver_failure(p: RateModelParameters, c_rate: float, error: Exception, mode
     """A short ModelError for a solver that found no solution: its first line, and the cell parameters whose values
     lie outside `USUAL_RANGES` (the likely cause), or all the model's inputs when none does."""
     first_line = next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
+    first_line = first_line.split(" with inputs")[0]
     unusual = [
         f"{RATE_MODEL_INPUTS[name][0]} = {getattr(p, name):.3g} {RATE_MODEL_INPUTS[name][1]} "
         f"(usual {low:g} to {high:g})"
@@ -164,7 +165,10 @@ def solver_failure(p: RateModelParameters, c_rate: float, error: Exception, mode
         if unusual
         else ("none is outside its usual range; check " + ", ".join(name for name, _ in RATE_MODEL_INPUTS.values()))
     )
-    return ModelError(f"{model}: no solution at {c_rate:g}C ({first_line[:160]}); parameters {hint}")
+    current = c_rate * p.areal_capacity_mAh_per_cm2
+    return ModelError(
+        f"{model}: no solution at {c_rate:g}C = {current:.3g} mA/cm2 ({first_line[:160]}); parameters {hint}"
+    )
 
 
 def rate_model_parameters(parameters) -> RateModelParameters:
@@ -444,8 +448,12 @@ def _solve_single_ion(p: RateModelParameters, c_rate: float) -> DischargeResult:
     except pybamm.SolverError as error:
         if "at initial conditions" not in str(error):
             raise solver_failure(p, c_rate, error) from error
-        # Below the cut-off from the start: report the initial state (no capacity) and its losses.
-        solution = solver.solve(model, [0.0, 1e-6], inputs=dict(inputs, **{"V_min [V]": -1e3}))
+        # Below the cut-off from the start: report the initial state (no capacity) and its losses; a state more than
+        # a kilovolt below zero is no cell any more and fails with the parameters to check.
+        try:
+            solution = solver.solve(model, [0.0, 1e-6], inputs=dict(inputs, **{"V_min [V]": -1e3}))
+        except pybamm.SolverError as again:
+            raise solver_failure(p, c_rate, again) from again
         eta = {key: float(solution[key].data[0]) for key in OVERPOTENTIAL_KEYS}
         return _result(p, c_rate, solution.t[:1], solution["Voltage [V]"].data[:1], eta)
     time_s = solution.t
