@@ -52,6 +52,23 @@ def test_an_unwritable_folder_is_refused(tmp_path):
         check_output_path(locked / "out.json")
 
 
+def test_a_folder_the_user_cannot_write_is_refused_before_any_work(tmp_path, monkeypatch):
+    """As root every folder is writable, so the permission answer is simulated for one folder."""
+    import nassb.core.io as io
+
+    locked = tmp_path / "read-only"
+    locked.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(
+        io.os, "access", lambda path, mode: False if str(path) == str(locked) else real_access(path, mode)
+    )
+    with pytest.raises(InputError, match="not writable") as caught:
+        check_output_path(locked / "deeper" / "out.json", "--json")
+    assert caught.value.field == "--json"
+    with pytest.raises(InputError, match="permission denied"):
+        check_output_path(locked, "--output-dir", directory=True)
+
+
 def test_a_transaction_renames_all_outputs_or_none(tmp_path):
     with output_transaction():
         write_text_atomic(tmp_path / "a.json", "a")
