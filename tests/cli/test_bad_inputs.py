@@ -192,6 +192,8 @@ CASES: list[tuple[str, list[str], str]] = [
     ("design-nan-override", ["cell", "energy", "{files}/nan_override.toml"], "finite"),
     ("design-window", ["cell", "energy", "{files}/window.toml"], "voltage_max_V"),
     ("design-liquid-without-area", ["cell", "energy", "{files}/liquid_no_area.toml"], "area_cm2"),
+    ("design-absurd-loading", ["cell", "energy", "{files}/absurd_loading.toml"], "(0, 1000] mg/cm2"),
+    ("simulate-absurd-c-rate", ["cell", "simulate", TIS2, "--c-rates", "1e9", "-o", "{out}"], "no solution at 1e+09C"),
     (
         "optimize-vol-composition",
         ["cell", "optimize", "{files}/by_volume.toml", "--grid-points", "2"],
