@@ -128,6 +128,24 @@ def test_cli_evaluate_writes_the_report_and_the_json_keys(tmp_path: Path):
     assert [point["c_rate"] for point in data["rate"]] == [0.1, 1.0]
     assert {"c_rate", "capacity_mAh_per_g", "energy_Wh_per_kg"} <= set(data["rate"][0])
     assert report.stat().st_size > 1e6
+    assert data["parameters"]["separator.thickness"]["source"] == {
+        "kind": "user_input",
+        "file": str(TIS2),
+        "toml_path": "separator.thickness_um",
+    }
+
+
+def test_cli_simulate_json_carries_the_parameter_set(tmp_path: Path):
+    payload = tmp_path / "simulate.json"
+    result = CliRunner().invoke(
+        app, ["cell", "simulate", str(TIS2), "--c-rates", "1", "-o", str(tmp_path / "plots"), "--json", str(payload)]
+    )
+    assert result.exit_code == 0, result.output
+    parameters = json.loads(payload.read_text())["parameters"]
+    assert (
+        parameters["cathode.active_loading"]["value"] == 3.0
+        and parameters["cathode.active_loading"]["unit"] == "mg/cm2"
+    )
 
 
 def test_cli_rejects_a_broken_design_with_one_line(tmp_path: Path):

@@ -178,6 +178,7 @@ def simulate(
                 "design": name,
                 "model": model.value,
                 "rate": [point.to_dict() for point in points],
+                "parameters": resolved.parameters.to_dict(),
                 "curves": [
                     {"c_rate": d.c_rate, "capacity_mAh_per_cm2": d.capacity_mAh_per_cm2, "voltage_V": d.voltage_V}
                     for d in discharges
