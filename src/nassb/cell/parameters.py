@@ -271,10 +271,6 @@ class ParameterSet:
         """Like `get`, but None when this cell does not have the parameter."""
         return self.get(name, unit) if name in self._values else None
 
-    def replaced(self, values: Mapping[str, Value]) -> ParameterSet:
-        """A copy with some parameters replaced (checked like any other)."""
-        return ParameterSet({**self._values, **values})
-
     def __contains__(self, name: object) -> bool:
         return name in self._values
 

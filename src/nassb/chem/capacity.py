@@ -18,9 +18,9 @@ COULOMB_PER_MAH = 3.6
 
 def molar_mass_g_per_mol(formula: str) -> float:
     """Molar mass in g/mol of a formula pymatgen can parse (`Na3V2(PO4)3`, `C16H6O4`)."""
-    from nassb.chem.formula import formula_problem, parse_formula
+    from nassb.chem.formula import checked_formula
 
-    problem = formula_problem(str(formula))
+    composition, problem = checked_formula(str(formula))
     if problem is not None:
         raise InputError(
             "formula",
@@ -28,7 +28,7 @@ def molar_mass_g_per_mol(formula: str) -> float:
             f"a chemical formula of real elements, such as Na3V2(PO4)3 (this one has {problem})",
             formula,
         )
-    mass = float(parse_formula(str(formula)).weight)
+    mass = float(composition.weight)
     if not mass > 0:
         raise InputError("formula", "formula", "a formula with at least one atom", formula)
     return mass

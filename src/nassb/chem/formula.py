@@ -9,36 +9,37 @@ MAX_ATOMS_PER_FORMULA = 1000.0  # a formula unit of a battery material has tens 
 _ZERO_AMOUNT = re.compile(r"(?:[A-Z][a-z]?|\))0(?:\.0*)?(?![.\d])")
 
 
-def formula_problem(formula: str) -> str | None:
-    """Why `formula` is not a usable chemical formula, or None when it is (zero, infinite or absurd amounts,
-    symbols pymatgen does not know)."""
+def checked_formula(formula: str):
+    """(Composition or None, the problem or None): one pymatgen parse and the checks of `formula_problem`."""
     from pymatgen.core import Composition
 
     if _ZERO_AMOUNT.search(formula):
-        return "an amount of zero (leave the element out instead)"
+        return None, "an amount of zero (leave the element out instead)"
     try:
         composition = Composition(formula)
     except (ValueError, KeyError) as error:
-        return str(error)
+        return None, str(error)
     unknown = [str(element) for element in composition.elements if type(element).__name__ == "DummySpecies"]
     if unknown:
-        return f"element symbols only ({', '.join(unknown)} is not an element)"
+        return None, f"element symbols only ({', '.join(unknown)} is not an element)"
     amounts = list(composition.values())
     if not amounts or composition.num_atoms <= 0:
-        return "no atoms"
+        return None, "no atoms"
     if not all(math.isfinite(amount) for amount in amounts) or composition.num_atoms > MAX_ATOMS_PER_FORMULA:
-        return f"amounts that sum to at most {MAX_ATOMS_PER_FORMULA:g} atoms per formula unit"
-    return None
+        return None, f"amounts that sum to at most {MAX_ATOMS_PER_FORMULA:g} atoms per formula unit"
+    return composition, None
+
+
+def formula_problem(formula: str) -> str | None:
+    """Why `formula` is not a usable chemical formula, or None when it is (zero, infinite or absurd amounts,
+    symbols pymatgen does not know)."""
+    return checked_formula(formula)[1]
 
 
 def parse_formula(formula: str):
     """Parse a formula with pymatgen; return the `Composition`, or None if it does not parse or has zero, infinite
     or absurd amounts (`formula_problem` says which)."""
-    from pymatgen.core import Composition
-
-    if formula_problem(formula) is not None:
-        return None
-    return Composition(formula)
+    return checked_formula(formula)[0]
 
 
 # Reduced formulas that hide a dimer anion: a 1:1 alkali chalcogenide holds X2(2-) (persulfide, perselenide), as

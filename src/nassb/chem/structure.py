@@ -139,14 +139,14 @@ def _close_pairs(lattice: np.ndarray, fractional: np.ndarray, cutoff_A: float) -
     shifts = np.array(list(itertools.product((-1, 0, 1), repeat=3)), dtype=float)
     images = (fractional[None, :, :] + shifts[:, None, :]).reshape(-1, 3) @ lattice
     owners = np.tile(np.arange(len(fractional)), len(shifts))
-    tree = cKDTree(images)
-    pairs = []
-    for i, point in enumerate(fractional @ lattice):
-        for k in tree.query_ball_point(point, cutoff_A):
-            j = int(owners[k])
-            if i < j:
-                pairs.append((i, j, float(np.linalg.norm(images[k] - point))))
-    return pairs
+    points = fractional @ lattice
+    neighbours = cKDTree(images).query_ball_point(points, cutoff_A)
+    return [
+        (i, int(owners[k]), float(np.linalg.norm(images[k] - points[i])))
+        for i, found in enumerate(neighbours)
+        for k in found
+        if i < owners[k]
+    ]
 
 
 def _site_groups(structure) -> dict[tuple, list[int]]:

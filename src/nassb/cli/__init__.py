@@ -52,8 +52,8 @@ def _options(
     """nassb: a workbench for all-solid-state sodium batteries."""
 
 
-_USAGE_ERROR = typer.BadParameter.__mro__[1]  # Click's UsageError (typer vendors Click and exports BadParameter only)
-assert _USAGE_ERROR.__name__ == "UsageError"
+# Click's UsageError: typer vendors Click and exports only BadParameter, one of its subclasses
+_USAGE_ERROR = next(kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "UsageError")
 
 
 def _fail(message: str, code: int = 2) -> None:

@@ -7,6 +7,7 @@ import inspect
 import json
 import math
 import sys
+import typing
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -197,13 +198,16 @@ def harden_commands(*apps: typer.Typer) -> None:
     finite at least) that has no callback of its own."""
     for app in apps:
         for info in app.registered_commands:
+            hints = typing.get_type_hints(info.callback)
             for parameter in inspect.signature(info.callback).parameters.values():
                 option = parameter.default
-                if isinstance(option, typer.models.OptionInfo) and option.callback is None and _is_number(parameter):
+                number = _is_number(hints.get(parameter.name))
+                if isinstance(option, typer.models.OptionInfo) and option.callback is None and number:
                     option.callback = _number_check(next(name for name in option.param_decls if name.startswith("--")))
             info.callback = _transactional(info.callback)
 
 
-def _is_number(parameter: inspect.Parameter) -> bool:
-    annotation = str(parameter.annotation)
-    return annotation in ("float", "int", "float | None", "int | None", "Optional[float]", "Optional[int]")
+def _is_number(annotation) -> bool:
+    """Whether a resolved type hint is int or float, optionally with None (`float | None`)."""
+    kinds = set(typing.get_args(annotation)) - {type(None)} or {annotation}
+    return kinds <= {int, float}
