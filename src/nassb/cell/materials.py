@@ -39,6 +39,15 @@ PROPERTY_UNITS: dict[str, str] = {
     "activation_energy_eV": "eV",
     "ocv_slope_V": "V",
     "potential_vs_na_V": "V",
+    # mechanical, dielectric and volumetric properties of the failure models (nassb.interface, nassb.mechanics)
+    "shear_modulus_GPa": "GPa",
+    "young_modulus_GPa": "GPa",
+    "poisson_ratio": "1",
+    "fracture_toughness_MPa_m05": "MPa m0.5",
+    "thermal_expansion_per_K": "1/K",
+    "relative_permittivity": "1",
+    "volume_change_percent": "%",
+    "grain_boundary_conductivity_S_per_cm": "S/cm",
 }
 OVERRIDE_KEYS = (*PROPERTY_UNITS, "formula")  # what a design's [materials."NAME"] table may set
 KB_PROPERTY = {
@@ -49,6 +58,8 @@ KB_PROPERTY = {
     "electronic_conductivity_S_per_cm": "electronic_conductivity",
     "activation_energy_eV": "activation_energy",
     "density_g_per_cm3": "density",
+    "young_modulus_GPa": "youngs_modulus",
+    "volume_change_percent": "volume_change",
 }
 SAME_TEMPERATURE_TOLERANCE_K = 5.0  # a conductivity measured this close to the cell temperature is used as it is
 
