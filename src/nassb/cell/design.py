@@ -36,6 +36,9 @@ class Reference(_Strict):
     current_density_mA_per_cm2: float | None = Field(default=None, gt=0)
     discharge_capacity_mAh_per_g: float | None = Field(default=None, gt=0)
     capacity_record: str | None = None
+    capacity_retention_percent: float | None = Field(default=None, gt=0, le=150)
+    retention_cycles: int | None = Field(default=None, ge=1)
+    retention_record: str | None = None
     note: str = ""
 
 
@@ -53,6 +56,8 @@ class CellConditions(_Strict):
     packaging_volume_fraction: float = Field(default=0.2, ge=0, lt=1)
     double_sided: bool = False
     c_rates: tuple[float, ...] = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
+    cycles: int | None = Field(default=None, ge=1, le=1_000_000)
+    cycling_c_rate: float | None = Field(default=None, gt=0, le=100)
 
     @model_validator(mode="after")
     def _window(self) -> CellConditions:
@@ -143,6 +148,7 @@ class Separator(_Strict):
     material: str
     thickness_um: float = Field(gt=0)
     porosity: float = Field(default=0.0, ge=0, lt=1)
+    flaw_size_um: float | None = Field(default=None, gt=0, le=1000)
 
 
 class Anode(_Strict):
@@ -203,10 +209,13 @@ class CurrentCollectors(_Strict):
 
 
 class Interfaces(_Strict):
-    """Interfacial area-specific resistances (Ohm cm2) measured or assumed, beyond the interlayers."""
+    """Interfacial area-specific resistances (Ohm cm2) measured or assumed, beyond the interlayers, and the initial
+    contact fractions of the anode and of the active particles (1 = full contact)."""
 
     cathode_asr_ohm_cm2: float | None = Field(default=None, ge=0)
     anode_asr_ohm_cm2: float | None = Field(default=None, ge=0)
+    anode_contact_fraction: float | None = Field(default=None, gt=0, le=1)
+    cathode_contact_fraction: float | None = Field(default=None, gt=0, le=1)
 
 
 class CellDesign(_Strict):

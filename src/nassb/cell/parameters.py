@@ -213,6 +213,69 @@ _PARAMETERS = [
     ],
 ]
 
+# the interface-failure and cycle-life models (nassb.interface, nassb.mechanics, nassb.cell.life)
+_FAILURE_PARAMETERS = [
+    _positive("cell.cycling_c_rate", "C", "C-rate of the charge and of the discharge in cycling", maximum=100.0),
+    _positive("cell.cycles", "cycles", "number of cycles the design states (retention is reported there)", 1e6),
+    _positive("separator.shear_modulus", "GPa", "shear modulus of the separator electrolyte"),
+    _positive("separator.young_modulus", "GPa", "Young's modulus of the separator electrolyte"),
+    Parameter(
+        "separator.poisson_ratio", "1", "Poisson ratio of the separator electrolyte", 0.0, 0.5, maximum_inclusive=False
+    ),
+    _positive("separator.fracture_toughness", "MPa m0.5", "fracture toughness K_IC of the separator"),
+    _positive("separator.flaw_size", "cm", "depth of the largest surface flaw of the separator", maximum=0.1),
+    _non_negative("separator.electronic_conductivity", "S/cm", "electronic conductivity of the separator"),
+    _positive("separator.relative_permittivity", "1", "static relative permittivity of the separator"),
+    _positive("separator.grain_boundary_conductivity", "S/cm", "apparent grain-boundary conductivity L/(A R_gb)"),
+    _positive("separator.carrier_density", "1/cm3", "Na+ per volume of the separator electrolyte"),
+    _positive("anode.shear_modulus", "GPa", "shear modulus of the Na metal (or alloy) anode"),
+    _positive("anode.molar_volume", "cm3/mol", "volume of the anode metal per mole of Na"),
+    _non_negative(
+        "anode.creep_supply_coefficient", "mA/cm2/MPa", "critical stripping current per stack pressure (Na creep)"
+    ),
+    _non_negative("anode.creep_supply_activation_energy", "eV", "activation energy of the critical stripping current"),
+    _non_negative("anode.vacancy_supply_current", "mA/cm2", "Na supplied to the interface by vacancy diffusion"),
+    _positive("anode.void_depth", "cm", "depth of Na stripped from a contact before it is lost to a void"),
+    Parameter(
+        "anode.contact_fraction",
+        "1",
+        "initial share of the anode | separator area in contact",
+        0.0,
+        1.0,
+        minimum_inclusive=False,
+    ),
+    Parameter(
+        "cathode.active.volume_change",
+        "%",
+        "volume change of the active material between the ends of charge",
+        -90.0,
+        500.0,
+    ),
+    _positive("cathode.partner.young_modulus", "GPa", "Young's modulus of the phase around the active particles"),
+    Parameter(
+        "cathode.partner.poisson_ratio",
+        "1",
+        "Poisson ratio of the phase around the active particles",
+        0.0,
+        0.5,
+        maximum_inclusive=False,
+    ),
+    _positive("cathode.partner.relative_permittivity", "1", "relative permittivity of the catholyte"),
+    _positive("cathode.partner.carrier_density", "1/cm3", "Na+ per volume of the catholyte"),
+    Parameter(
+        "cathode.contact_fraction",
+        "1",
+        "initial share of the active surface in contact",
+        0.0,
+        1.0,
+        minimum_inclusive=False,
+    ),
+    _non_negative("cathode.contact_loss_coefficient", "1", "share of the unclosed strain lost as contact per cycle"),
+    _non_negative("interphase.growth_rate_constant", "cm2/s", "Wagner parabolic rate constant k of an interphase"),
+    _non_negative("interphase.ionic_conductivity", "S/cm", "Na+ conductivity of an interphase's product mixture"),
+    _non_negative("interphase.electronic_conductivity", "S/cm", "electronic conductivity of an interphase"),
+]
+_PARAMETERS += _FAILURE_PARAMETERS
 REGISTRY: dict[str, Parameter] = {parameter.name: parameter for parameter in _PARAMETERS}
 _INDEX = re.compile(r"\[[^\]]*\]")
 

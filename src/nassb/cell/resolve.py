@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from nassb.cell import microstructure
 from nassb.cell.design import CellDesign
+from nassb.cell.failure_inputs import resolve_failure_inputs
 from nassb.cell.materials import MaterialResolver
 from nassb.cell.parameters import ParameterSet
 from nassb.cell.rate_model import RateModelParameters, rate_model_parameters
@@ -863,6 +864,7 @@ def resolve_cell(design: CellDesign, knowledge_base=None, overrides: Mapping[str
     interlayers = _interlayers(run)
     _series_asr(run)
     _cell_capacity(run)
+    resolve_failure_inputs(run)
     layers = [*_collectors(run), _cathode_layer(run), separator, *interlayers, anode]
     unused = set(run.overrides) - set(run.parameters)
     if unused:

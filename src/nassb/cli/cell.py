@@ -187,6 +187,59 @@ def simulate(
         )
 
 
+@cell_app.command("cycle")
+def cycle(
+    design_file: Path = _DESIGN,
+    cycles: int = typer.Option(1000, "--cycles", help="Cycles to run (the run stops earlier at a failure)."),
+    stop_percent: float = typer.Option(50.0, "--stop-percent", help="Stop below this % of the first capacity."),
+    output_dir: Path = output_dir_option(Path("cycle-output"), "Folder for the capacity and resistance plots."),
+    json_path: Path | None = _JSON,
+) -> None:
+    """Charge and discharge cycle after cycle while the interfaces age: capacity, Coulombic efficiency, each
+    resistance contribution and the state of every failure mode, to the first failure."""
+    from nassb.cell.design import read_design
+    from nassb.cell.resolve import resolve_cell
+    from nassb.interface.compatibility import check_interfaces
+    from nassb.interface.failure import analyse_failure
+    from nassb.report.cell_figures import life_figures
+
+    if cycles < 1:
+        raise InputError("command line", "--cycles", "at least 1 cycle", cycles)
+    if not 0 < stop_percent < 100:
+        raise InputError("command line", "--stop-percent", "a percentage between 0 and 100", stop_percent)
+    design = read_design(design_file)
+    resolved = resolve_cell(design)
+    checks = check_interfaces(design, resolved.parameters)
+    with progress_bar("cycling") as update:
+        analysis = analyse_failure(resolved, checks, cycles=cycles, stop_fraction=stop_percent / 100, progress=update)
+    life = analysis.life
+    table = Table(
+        "cycle", "discharge mAh/cm2", "CE %", "retention %", "anode contact", "cathode contact", "interphases Ohm cm2"
+    )
+    shown = sorted({1, *range(0, len(life.per_cycle) + 1, max(1, len(life.per_cycle) // 8))} - {0})
+    for number in [*shown, len(life.per_cycle)]:
+        record = life.per_cycle[number - 1]
+        grown = sum(v for k, v in record.resistances_ohm_cm2.items() if k.endswith("interphase"))
+        table.add_row(
+            str(record.cycle),
+            f"{record.discharge_mAh_per_cm2:.4g}",
+            f"{100 * record.coulombic_efficiency:.3f}",
+            f"{100 * record.retention:.1f}",
+            f"{record.anode_contact_fraction:.3f}",
+            f"{record.cathode_contact_fraction:.3f}",
+            f"{grown:.3g}",
+        )
+    console.print(table)
+    console.print(
+        f"stopped: {life.stop_reason}; 80 % retention at cycle {life.cycles_to_80_percent or 'not reached'}"
+        f"; end-of-life mode: {life.end_of_life_mode or 'none'}"
+    )
+    save_figures(*life_figures(life.per_cycle, design.cell.name), output_dir / "cycle-life")
+    console.print(f"plots in {output_dir}/")
+    if json_path is not None:
+        write_json(json_path, {"design": design.cell.name, "life": life.to_dict(), "failure": analysis.failure_dict()})
+
+
 @cell_app.command("optimize")
 def optimize(
     design_file: Path = _DESIGN,

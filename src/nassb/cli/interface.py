@@ -54,3 +54,35 @@ def react(
         f"{result.reactant_A}-{result.reactant_B}-reaction",
         json_path,
     )
+
+
+@interface_app.command("ccd")
+def ccd(
+    electrolyte: str = typer.Option(..., "--electrolyte", help="Electrolyte of the material library (e.g. BASE)."),
+    anode: str = typer.Option("Na", "--anode", help="Anode metal (Na)."),
+    pressure_MPa: float = typer.Option(1.0, "--pressure-MPa", help="Stack pressure (MPa)."),
+    temperature_C: float = typer.Option(25.0, "--temperature-C", help="Temperature (degC)."),
+    asr_ohm_cm2: float | None = typer.Option(None, "--asr-ohm-cm2", help="Na | electrolyte interface ASR."),
+    flaw_size_um: float | None = typer.Option(None, "--flaw-size-um", help="Largest surface flaw of the pellet."),
+    json_path: Path | None = json_option("Write the prediction and its inputs to this JSON file."),
+) -> None:
+    """Predicted critical current density of a Na | electrolyte | Na cell and the mechanism that sets it."""
+    from nassb.cli._output import write_json
+    from nassb.core.constants import ZERO_CELSIUS_K
+    from nassb.interface.dendrite import predict_ccd
+
+    result, inputs = predict_ccd(
+        electrolyte, pressure_MPa, temperature_C + ZERO_CELSIUS_K, asr_ohm_cm2, flaw_size_um, anode
+    )
+    table = Table("quantity", "value", "unit")
+    for name, value, unit in (
+        ("stripping CCD (Na supply)", result.stripping_ccd_mA_per_cm2, "mA/cm2"),
+        ("plating CCD (crack opening)", result.plating_ccd_mA_per_cm2, "mA/cm2"),
+        ("CCD", result.ccd_mA_per_cm2, "mA/cm2"),
+        ("Monroe-Newman ratio G_SE / G_Na", result.monroe_newman_ratio, ""),
+    ):
+        table.add_row(name, "n/a" if value is None else f"{value:.3g}", unit)
+    table.add_row("limiting mechanism", result.limiting_mechanism, "")
+    console.print(table)
+    if json_path is not None:
+        write_json(json_path, {**result.to_dict(), "electrolyte": electrolyte, "inputs": inputs})

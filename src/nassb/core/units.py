@@ -61,6 +61,10 @@ _UNITS = [
     Unit("Pa", "pressure", 1e-6),
     Unit("bar", "pressure", 0.1),
     Unit("MPa m0.5", "fracture_toughness", 1.0),
+    Unit("Pa m0.5", "fracture_toughness", 1e-6),
+    Unit("J", "energy", 1.0 / 1.602176634e-19),
+    Unit("A/m2/Pa", "current_per_pressure", 0.1 * 1e6),
+    Unit("1/s", "c_rate", 3600.0),
     Unit("1/K", "expansion_coefficient", 1.0),
     Unit("ppm/K", "expansion_coefficient", 1e-6),
     Unit("mA/cm2/MPa", "current_per_pressure", 1.0),
@@ -204,6 +208,14 @@ SI_UNITS: dict[str, str] = {
     "concentration": "mol/m3",
     "resistance": "Ohm",
     "time": "s",
+    "energy": "J",
+    "fracture_toughness": "Pa m0.5",
+    "expansion_coefficient": "1/K",
+    "number_density": "1/m3",
+    "molar_volume": "m3/mol",
+    "current_per_pressure": "A/m2/Pa",
+    "c_rate": "1/s",
+    "count": "cycles",
 }
 
 

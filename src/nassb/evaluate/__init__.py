@@ -3,8 +3,9 @@
 `evaluate_design` resolves every property (with its source), computes the stack energy at cathode, stack
 and cell level, simulates the discharge at the design's C-rates with the single-ion rate model, names
 the process that limits each rate, checks the chemical compatibility of every solid contact of the stack
-(`nassb.interface.compatibility`), compares the prediction with the literature cell the design
-reproduces, and lists the nearest literature cells of the knowledge base.
+(`nassb.interface.compatibility`), judges the failure modes and cycles the cell to its end of life
+(`nassb.interface.failure`, the seeds' remedies for the dominant mode ranked), compares the prediction with the
+literature cell the design reproduces, and lists the nearest literature cells of the knowledge base.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from nassb.cell.resolve import ResolvedCell, resolve_cell
 from nassb.cell.stack import StackEnergy
 from nassb.core.errors import InputError
 from nassb.interface.compatibility import check_interfaces
+from nassb.interface.failure import analyse_failure, rank_mitigations
 
 LITERATURE_CELLS_SHOWN = 8
 NOTHING_DELIVERED_UTILISATION = 0.01  # below 1 % of the practical capacity at every simulated rate
@@ -78,6 +80,7 @@ class Evaluation:
     reference: dict[str, Any] | None = None
     literature_cells: list[dict[str, Any]] = field(default_factory=list)
     interfaces: list[Any] = field(default_factory=list)
+    failure: Any = None
 
     @property
     def delivers_nothing(self) -> bool:
@@ -105,6 +108,8 @@ class Evaluation:
             "literature_cells": self.literature_cells,
             "delivers_nothing": self.delivers_nothing,
             "interfaces": [check.to_dict() for check in self.interfaces],
+            "failure": None if self.failure is None else self.failure.failure_dict(),
+            "life": None if self.failure is None else self.failure.life.to_dict(),
             "parameters": resolved.parameters.to_dict(),
             "provenance": [{"quantity": name, **value.to_dict()} for name, value in resolved.provenance],
             "defaults_used": [name for name, _ in resolved.defaults_used],
@@ -204,4 +209,6 @@ def evaluate_design(
             else 100.0 * (predicted.capacity_mAh_per_g - reported) / reported,
             "limiting_process": predicted.limiting_process,
         }
+    evaluation.failure = analyse_failure(resolved, evaluation.interfaces)
+    rank_mitigations(design, evaluation.failure, knowledge_base)
     return evaluation

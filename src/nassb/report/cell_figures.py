@@ -177,3 +177,32 @@ def breakdown_figures(mass_shares: dict[str, float], volume_shares: dict[str, fl
     static.tight_layout()
     interactive.update_layout(barmode="stack", title=title, xaxis_title="share of the cell (%)", height=320)
     return static, interactive
+
+
+def life_figures(per_cycle, title: str):
+    """Discharge capacity and each resistance contribution (log scale) against cycle number."""
+    plt, go, make_subplots = plotting_modules()
+    cycles = [record.cycle for record in per_cycle]
+    static, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
+    interactive = make_subplots(rows=2, cols=1, shared_xaxes=True)
+    capacity = [record.discharge_mAh_per_cm2 for record in per_cycle]
+    top.plot(cycles, capacity, color=_colour(0), lw=1.5)
+    top.set(ylabel="discharge (mAh/cm2)", title=title)
+    interactive.add_trace(go.Scatter(x=cycles, y=capacity, name="discharge capacity"), row=1, col=1)
+    names = [
+        name
+        for name in (per_cycle[0].resistances_ohm_cm2 if per_cycle else {})
+        if any(record.resistances_ohm_cm2[name] > 0 for record in per_cycle)
+    ]
+    for index, name in enumerate(names):
+        values = [max(record.resistances_ohm_cm2[name], 1e-6) for record in per_cycle]
+        bottom.plot(cycles, values, color=_colour(index + 1), lw=1.2, label=name.replace("_", " "))
+        interactive.add_trace(go.Scatter(x=cycles, y=values, name=name.replace("_", " ")), row=2, col=1)
+    bottom.set(yscale="log", xlabel="cycle", ylabel="resistance (Ohm cm2)")
+    bottom.legend(fontsize=7)
+    static.tight_layout()
+    interactive.update_yaxes(type="log", row=2, col=1)
+    interactive.update_layout(
+        title=title, xaxis2_title="cycle", yaxis_title="discharge (mAh/cm2)", yaxis2_title="resistance (Ohm cm2)"
+    )
+    return static, interactive
