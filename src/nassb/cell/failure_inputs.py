@@ -113,6 +113,15 @@ def _carrier_density(run, name: str, material: str, density_name: str) -> None:
     )
 
 
+def _contact_fraction(run, side: str) -> None:
+    """The initial contact fraction of one side: from [interfaces] or full contact by default."""
+    fraction = getattr(run.design.interfaces, f"{side}_contact_fraction")
+    if fraction is not None:
+        run.given(f"{side}.contact_fraction", fraction, "1", f"interfaces.{side}_contact_fraction")
+    else:
+        _default(run, f"{side}.contact_fraction", "contact_fraction")
+
+
 def _conditions(run) -> None:
     cell = run.design.cell
     if "cell.stack_pressure" not in run.parameters:
@@ -197,11 +206,7 @@ def _anode(run) -> None:
     )
     _default(run, "anode.vacancy_supply_current", "vacancy_supply_current")
     _default(run, "anode.void_depth", "void_depth")
-    fraction = design.interfaces.anode_contact_fraction
-    if fraction is not None:
-        run.given("anode.contact_fraction", fraction, "1", "interfaces.anode_contact_fraction")
-    else:
-        _default(run, "anode.contact_fraction", "contact_fraction")
+    _contact_fraction(run, "anode")
 
 
 def _cathode(run) -> None:
@@ -217,11 +222,7 @@ def _cathode(run) -> None:
     density_name = "cathode.catholyte.density" if design.cathode.catholyte else "separator.density"
     _carrier_density(run, "cathode.partner.carrier_density", partner, density_name)
     _default(run, "cathode.contact_loss_coefficient", "contact_loss_coefficient")
-    fraction = design.interfaces.cathode_contact_fraction
-    if fraction is not None:
-        run.given("cathode.contact_fraction", fraction, "1", "interfaces.cathode_contact_fraction")
-    else:
-        _default(run, "cathode.contact_fraction", "contact_fraction")
+    _contact_fraction(run, "cathode")
 
 
 def resolve_failure_inputs(run) -> None:
