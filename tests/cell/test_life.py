@@ -83,3 +83,15 @@ def test_interface_ccd_reproduces_the_beta_alumina_anchor(tmp_path):
     assert at_9.stripping_ccd_mA_per_cm2 == pytest.approx(2.5)
     assert at_2.stripping_ccd_mA_per_cm2 < 1.5  # voids at 2 MPa and 1.5 mA/cm2 (seed 002 section 4)
     assert at_9.stripping_ccd_mA_per_cm2 == pytest.approx(4.5 * at_2.stripping_ccd_mA_per_cm2)
+
+
+def test_a_contact_lost_on_the_first_stripping_stops_the_run_cleanly():
+    """NVP | IL | LZSP | Na at 10C (examples/validation, seed 001 Table 1): 1.96 mA/cm2 against the 0.28 mA/cm2 the
+    default 1 MPa supplies; the anode loses its contact in the first cycle and the run stops without an error."""
+    design = read_design(EXAMPLES.parent / "validation" / "nvp-il-lzsp-na.toml")
+    resolved = resolve_cell(design)
+    analysis = analyse_failure(resolved, check_interfaces(design, resolved.parameters), cycles=20)
+    assert analysis.life.stop_reason.startswith("anode contact lost")
+    assert analysis.dominant_mode == "anode_contact_loss"
+    anode = next(mode for mode in analysis.modes if mode.mode == "anode_contact_loss")
+    assert anode.verdict == "fail" and anode.indicator["value"] > 1

@@ -36,10 +36,11 @@ from typing import Any
 
 from nassb.cell.rate_model import RateModelParameters, simulate_discharge
 from nassb.core.constants import FARADAY_C_PER_MOL
-from nassb.core.errors import InputError
+from nassb.core.errors import InputError, ModelError
 
 MODES = ("interphase_growth", "electrical_blocking", "anode_contact_loss", "cathode_contact_loss", "dendrite")
 CONTACT_LOST = 0.05
+CONTACT_FLOOR = 1e-9
 RETENTION_END_OF_LIFE = 0.8
 MAH_PER_MOL = FARADAY_C_PER_MOL / 3.6
 
@@ -147,6 +148,8 @@ def _resistances(inputs: LifeInputs, state: _State, reset: str | None = None) ->
     """Resistance contributions (Ohm cm2 of electrode) of the aged interfaces; `reset` drops one mode's ageing."""
     anode_contact = inputs.anode_contact_fraction if reset == "anode_contact_loss" else state.anode_contact
     cathode_contact = inputs.cathode_contact_fraction if reset == "cathode_contact_loss" else state.cathode_contact
+    # a contact lost completely (the run stops on it) still divides: floor it at a vanishing area
+    anode_contact, cathode_contact = max(anode_contact, CONTACT_FLOOR), max(cathode_contact, CONTACT_FLOOR)
     surface = inputs.active_surface_per_area * cathode_contact
     out = {"anode_interphase": 0.0, "separator_interphase": 0.0, "cathode_interphase": 0.0}
     if reset != "interphase_growth":
@@ -192,7 +195,11 @@ def _discharge(
         anode_capacity_fraction=fraction,
     )
     current_c_rate = inputs.c_rate * nominal_mAh_per_cm2 / capacity  # the same current through what is left
-    result = simulate_discharge(parameters, [current_c_rate])[0]
+    try:
+        result = simulate_discharge(parameters, [current_c_rate])[0]
+    except ModelError:
+        # the aged cell starts below the cut-off voltage (the solver finds no discharge): it delivers nothing
+        return 0.0, "no discharge: the aged cell starts below the cut-off voltage", resistances
     return result.delivered_capacity_mAh_per_cm2, result.limiting_process, resistances
 
 
