@@ -71,6 +71,9 @@ def main() -> None:
     except _USAGE_ERROR as error:
         command = error.ctx.command_path if error.ctx is not None else "nassb"
         _fail(f"{command}: {error.format_message()} (see '{command} --help')")
+    except OSError as error:  # the file system refused a file or folder (a read-only or virtual file system)
+        where = f" {error.filename}" if error.filename else ""
+        _fail(f"cannot use{where}: {error.strerror or error}; nothing was written")
     except (typer.Abort, KeyboardInterrupt):
         _fail("interrupted; no output was written", 130)
     else:

@@ -157,6 +157,13 @@ def _electrolyte_window(formula: str) -> tuple[float, float] | None:
     return 0.5 * (window.reduction_V + window.oxidation_V), window.oxidation_V
 
 
+def _formula(design, material: str) -> str:
+    """The formula of a material of the design (its [materials] table first, then the library)."""
+    from nassb.cell.materials import MaterialResolver
+
+    return MaterialResolver(design.materials, design.source).formula(material)
+
+
 def _space_charge(resolved) -> dict[str, Any]:
     """Potential step, Debye length and resistance (per particle surface) of the active | catholyte contact."""
     from nassb.chem.formula import parse_formula
@@ -164,10 +171,7 @@ def _space_charge(resolved) -> dict[str, Any]:
 
     design, parameters = resolved.design, resolved.parameters
     partner = design.cathode.catholyte or design.separator.material
-    from nassb.cell.materials import MaterialResolver
-
-    formula = MaterialResolver(design.materials, design.source).formula(partner)
-    active_formula = MaterialResolver(design.materials, design.source).formula(design.cathode.active)
+    formula, active_formula = _formula(design, partner), _formula(design, design.cathode.active)
     window = _electrolyte_window(formula)
     temperature_K = parameters.get("cell.temperature", "K")
     sigma_name = "cathode.catholyte.ionic_conductivity" if design.cathode.catholyte else "separator.ionic_conductivity"
@@ -234,11 +238,9 @@ def life_inputs(resolved, contacts: list[GrowingContact], space_charge: dict[str
     design, p = resolved.design, resolved.parameters
     pressure = p.get("cell.stack_pressure", "MPa")
     temperature_K = p.get("cell.temperature", "K")
-    molar_volume = p.find("anode.molar_volume", "cm3/mol") or 23.75
+    molar_volume = p.get("anode.molar_volume", "cm3/mol")
     strain = linear_strain(p.get("cathode.active.volume_change", "%"))
-    from nassb.cell.materials import MaterialResolver
-
-    active = parse_formula(MaterialResolver(design.materials, design.source).formula(design.cathode.active))
+    active = parse_formula(_formula(design, design.cathode.active))
     nominal = p.get("cell.areal_capacity", "mAh/cm2")
     np_ratio = p.find("anode.np_ratio", "1") or 0.0
     inventory = nominal + (
