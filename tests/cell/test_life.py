@@ -95,3 +95,34 @@ def test_a_contact_lost_on_the_first_stripping_stops_the_run_cleanly():
     assert analysis.dominant_mode == "anode_contact_loss"
     anode = next(mode for mode in analysis.modes if mode.mode == "anode_contact_loss")
     assert anode.verdict == "fail" and anode.indicator["value"] > 1
+
+
+def test_nacro2_on_na3ps4_fails_at_its_cathode_interphase():
+    """The negative control of seeds 000 (section 3.3) and 003 (section 5): the NaCrO2 | Na3PS4 contact, not the
+    alloy anode, limits the cell (the reaction consumes the active material); the halide catholyte is the remedy."""
+    from nassb.evaluate import evaluate_design
+
+    evaluation = evaluate_design(read_design(EXAMPLES / "nacro2-nps-na15sn4.toml"), c_rates=[0.1])
+    failure = evaluation.failure
+    assert failure.dominant_mode == "interphase_growth"
+    assert failure.dominant_interface.startswith("cathode NaCrO2")
+    regained = failure.life.interphase_capacity_regained
+    assert regained["cathode"] > 10 * regained["anode"]
+    dominant = next(
+        m for m in failure.modes if m.mode == failure.dominant_mode and m.interface == failure.dominant_interface
+    )
+    assert dominant.mitigations and "halide" in dominant.mitigations[0]["action"]
+    assert dominant.mitigations[0]["predicted_effect"]["retention_gain_percent_points"] > 0
+    reference = evaluation.reference
+    assert reference["predicted_capacity_with_interfaces_mAh_per_g"] < reference["predicted_capacity_mAh_per_g"]
+
+
+def test_report_has_the_failure_and_cycle_life_sections(tmp_path):
+    from nassb.evaluate import evaluate_design
+    from nassb.report.cell_report import render_report
+
+    html = render_report(evaluate_design(read_design(EXAMPLES / "tis2-borohydride-na.toml"), c_rates=[0.1]))
+    assert '<h2 id="failure-risks">Failure risks</h2>' in html
+    assert '<h2 id="cycle-life">Cycle life</h2>' in html
+    assert "Capacity and resistances over cycles" in html
+    assert "interphase growth" in html

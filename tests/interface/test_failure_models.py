@@ -131,3 +131,41 @@ def test_cathode_contact_and_thermal_stress():
 def test_impossible_inputs_are_refused(call):
     with pytest.raises(InputError):
         call()
+
+
+def _interphase(partner, electrolyte, passivating=False):
+    from nassb.interface.compatibility import InterfaceCheck
+    from nassb.thermo.entries import available_entries
+    from nassb.thermo.reactivity import interface_reaction_of
+
+    reaction = interface_reaction_of(partner, electrolyte, available_entries())
+    check = InterfaceCheck(
+        f"{partner} | {electrolyte}",
+        partner,
+        electrolyte,
+        reaction.reaction_energy_eV_per_atom,
+        reaction.products,
+        reaction.interface_type,
+    )
+    return growth.interphase_of(check, partner, electrolyte, 298.15, passivating=passivating)
+
+
+def test_na_metal_makes_a_percolating_mixed_conductor_with_na3ps4_but_the_alloy_passivates():
+    """Na | Na3PS4 -> 4 Na2S + Na3P (seed 000; DOMAIN.md section 3): Na3P (a mixed conductor, seed 002 section 3.1)
+    fills a quarter of the layer, above the Scher-Zallen 16 %, so the layer grows unchecked. Na15Sn4 gives 4 Na2S + P
+    with its Sn left in the alloy: no conductor percolates and the layer passivates, orders of magnitude slower."""
+    metal = _interphase("Na", "Na3PS4")
+    alloy = _interphase("Na15Sn4", "Na3PS4")
+    assert metal.mixed_conducting and metal.conducting_fraction > growth.electronic_percolation_threshold()
+    assert "Sn" not in alloy.layer_fractions and sum(alloy.layer_fractions.values()) == pytest.approx(1.0)
+    assert not alloy.mixed_conducting and alloy.conducting_fraction == 0.0
+    assert metal.parabolic_rate_cm2_per_s > 1e5 * alloy.parabolic_rate_cm2_per_s
+
+
+def test_a_measured_passivating_contact_overrides_the_product_class():
+    """Na | NZSP: Na3P is 25 vol% of the products, but the interphase was measured to stop growing (Zhang et al.
+    2020, in the material library): marked passivating it grows like an insulator."""
+    free = _interphase("Na", "Na3Zr2Si2PO12")
+    measured = _interphase("Na", "Na3Zr2Si2PO12", passivating=True)
+    assert free.mixed_conducting and not measured.mixed_conducting
+    assert measured.parabolic_rate_cm2_per_s < 1e-3 * free.parabolic_rate_cm2_per_s

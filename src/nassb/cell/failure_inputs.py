@@ -157,9 +157,13 @@ def _separator(run) -> None:
         ("separator.relative_permittivity", "relative_permittivity", "relative_permittivity"),
     ):
         _library_or_default(run, name, material, key, default_key)
-    found = run.materials.find(material, "grain_boundary_conductivity_S_per_cm")
-    if found is not None:
-        run.set("separator.grain_boundary_conductivity", found)
+    for name, key in (
+        ("separator.grain_boundary_conductivity", "grain_boundary_conductivity_S_per_cm"),
+        ("separator.na_interphase_passivating", "na_interphase_passivating"),
+    ):
+        found = run.materials.find(material, key)
+        if found is not None:
+            run.set(name, found)
     flaw = run.design.separator.flaw_size_um
     if flaw is not None:
         run.given("separator.flaw_size", flaw, "um", "separator.flaw_size_um")

@@ -42,6 +42,7 @@ MODES = ("interphase_growth", "electrical_blocking", "anode_contact_loss", "cath
 CONTACT_LOST = 0.05
 CONTACT_FLOOR = 1e-9
 RETENTION_END_OF_LIFE = 0.8
+MODE_MIN_SHARE = 0.01  # a mode whose reset regains less than 1 % of the first cycle's capacity ended nothing
 MAH_PER_MOL = FARADAY_C_PER_MOL / 3.6
 
 
@@ -116,6 +117,8 @@ class LifeResult:
     stated_cycles: int = 0
     capacity_retention_percent: float | None = None
     mode_capacity_regained: dict[str, float] = field(default_factory=dict)
+    interphase_capacity_regained: dict[str, float] = field(default_factory=dict)
+    end_of_life_interface: str | None = None
 
     def to_dict(self, per_cycle: bool = True) -> dict[str, Any]:
         return {
@@ -125,6 +128,8 @@ class LifeResult:
             "stated_cycles": self.stated_cycles,
             "capacity_retention_percent": self.capacity_retention_percent,
             "mode_capacity_regained_mAh_per_cm2": self.mode_capacity_regained,
+            "interphase_capacity_regained_mAh_per_cm2": self.interphase_capacity_regained,
+            "end_of_life_interface": self.end_of_life_interface,
             "cycles_run": len(self.per_cycle),
             "per_cycle": [record.to_dict() for record in self.per_cycle] if per_cycle else [],
         }
@@ -144,23 +149,26 @@ def _thickness(contact: GrowingContact, time_s: float) -> float:
     return thickness_cm(time_s, contact.parabolic_cm2_per_s, contact.linear_cm_per_s)
 
 
+def _resets_interphase(reset: str | None, side: str) -> bool:
+    """Whether `reset` ("interphase_growth" or "interphase_growth:<side>") drops the interphase of `side`."""
+    return reset == "interphase_growth" or reset == f"interphase_growth:{side}"
+
+
 def _resistances(inputs: LifeInputs, state: _State, reset: str | None = None) -> dict[str, float]:
-    """Resistance contributions (Ohm cm2 of electrode) of the aged interfaces; `reset` drops one mode's ageing."""
+    """Resistance contributions (Ohm cm2 of electrode) of the aged interfaces; `reset` drops one mode's ageing
+    (a mode of `MODES`, or "interphase_growth:<side>" for the interphase of one side)."""
     anode_contact = inputs.anode_contact_fraction if reset == "anode_contact_loss" else state.anode_contact
     cathode_contact = inputs.cathode_contact_fraction if reset == "cathode_contact_loss" else state.cathode_contact
     # a contact lost completely (the run stops on it) still divides: floor it at a vanishing area
     anode_contact, cathode_contact = max(anode_contact, CONTACT_FLOOR), max(cathode_contact, CONTACT_FLOOR)
     surface = inputs.active_surface_per_area * cathode_contact
     out = {"anode_interphase": 0.0, "separator_interphase": 0.0, "cathode_interphase": 0.0}
-    if reset != "interphase_growth":
-        for contact in inputs.contacts:
+    for contact in inputs.contacts:
+        if not _resets_interphase(reset, contact.side):
             film = state.thickness_cm[contact.interface] / contact.ionic_S_per_cm if contact.ionic_S_per_cm else 0.0
-            if contact.side == "anode":
-                out["anode_interphase"] += film / anode_contact
-            elif contact.side == "separator":
-                out["separator_interphase"] += film
-            else:
-                out["cathode_interphase"] += film / surface
+            out[f"{contact.side}_interphase"] += film / (
+                anode_contact if contact.side == "anode" else surface if contact.side == "cathode" else 1.0
+            )
     out["space_charge"] = 0.0 if reset == "electrical_blocking" else inputs.space_charge_ohm_cm2_particle / surface
     out["anode_interface"] = inputs.base_anode_asr_ohm_cm2 / anode_contact
     out["cathode_interface"] = inputs.base_cathode_asr_ohm_cm2
@@ -175,10 +183,8 @@ def _discharge(
     cathode_contact = inputs.cathode_contact_fraction if reset == "cathode_contact_loss" else state.cathode_contact
     active_left = max(0.0, 1.0 - _active_consumed_fraction(inputs, state, reset))
     capacity = nominal_mAh_per_cm2 * cathode_contact * active_left
-    locked = (
-        0.0
-        if reset == "interphase_growth"
-        else (state.pools["anode_interphase"] + state.pools["cathode_interphase"]) * MAH_PER_MOL
+    locked = MAH_PER_MOL * sum(
+        state.pools[f"{side}_interphase"] for side in ("anode", "cathode") if not _resets_interphase(reset, side)
     )
     inventory = max(0.0, inputs.sodium_inventory_mAh_per_cm2 - locked)
     if capacity <= 0 or inventory <= 0:
@@ -204,7 +210,7 @@ def _discharge(
 
 
 def _active_consumed_fraction(inputs: LifeInputs, state: _State, reset: str | None) -> float:
-    if reset == "interphase_growth":
+    if _resets_interphase(reset, "cathode"):
         return 0.0
     return (
         state.pools.get("active_consumed", 0.0) * inputs.active_molar_mass_g_per_mol / inputs.active_loading_g_per_cm2
@@ -307,7 +313,11 @@ def run_life(
     if len(result.per_cycle) >= stated:
         result.capacity_retention_percent = 100.0 * result.per_cycle[stated - 1].retention
     result.mode_capacity_regained = _regained(base, inputs, state, nominal)
+    result.interphase_capacity_regained = _regained(
+        base, inputs, state, nominal, [f"interphase_growth:{contact.side}" for contact in inputs.contacts]
+    )
     result.end_of_life_mode = _end_of_life_mode(result)
+    result.end_of_life_interface = _end_of_life_interface(result, inputs)
     return result
 
 
@@ -326,15 +336,31 @@ def _stop_reason(inputs, state, current, resistances, record, stop_fraction) -> 
     return ""
 
 
-def _regained(base, inputs, state, nominal) -> dict[str, float]:
+def _regained(base, inputs, state, nominal, resets: list[str] | None = None) -> dict[str, float]:
+    """Capacity (mAh/cm2) the aged cell regains when one mode (or one side's interphase) is reset."""
     delivered, _, _ = _discharge(base, inputs, state, nominal)
+    if resets is None:
+        resets = ["interphase_growth", "electrical_blocking", "cathode_contact_loss"]
+        resets += ["anode_contact_loss"] if inputs.anode_contact_model else []
     regained = {}
-    for mode in ("interphase_growth", "electrical_blocking", "anode_contact_loss", "cathode_contact_loss"):
-        if mode == "anode_contact_loss" and not inputs.anode_contact_model:
-            continue
-        reset, _, _ = _discharge(base, inputs, state, nominal, reset=mode)
-        regained[mode] = max(0.0, reset - delivered)
+    for reset in resets:
+        again, _, _ = _discharge(base, inputs, state, nominal, reset=reset)
+        regained[reset.removeprefix("interphase_growth:")] = max(0.0, again - delivered)
     return regained
+
+
+def _end_of_life_interface(result: LifeResult, inputs: LifeInputs) -> str | None:
+    """Where the end-of-life mode acts: the interphase whose reset regains most, or the side of the mode."""
+    mode = result.end_of_life_mode
+    if mode == "interphase_growth" and result.interphase_capacity_regained:
+        side = max(result.interphase_capacity_regained, key=result.interphase_capacity_regained.get)
+        return next(contact.interface for contact in inputs.contacts if contact.side == side)
+    return {
+        "dendrite": "anode",
+        "anode_contact_loss": "anode",
+        "cathode_contact_loss": "cathode",
+        "electrical_blocking": "cathode",
+    }.get(mode)
 
 
 def _end_of_life_mode(result: LifeResult) -> str | None:
@@ -344,6 +370,7 @@ def _end_of_life_mode(result: LifeResult) -> str | None:
         return "anode_contact_loss"
     if result.stop_reason.startswith("cathode contact"):
         return "cathode_contact_loss"
-    if not result.mode_capacity_regained or max(result.mode_capacity_regained.values()) <= 0:
+    first = result.per_cycle[0].discharge_mAh_per_cm2 if result.per_cycle else 0.0
+    if not result.mode_capacity_regained or max(result.mode_capacity_regained.values()) <= MODE_MIN_SHARE * first:
         return None
     return max(result.mode_capacity_regained, key=result.mode_capacity_regained.get)

@@ -48,6 +48,7 @@ PROPERTY_UNITS: dict[str, str] = {
     "relative_permittivity": "1",
     "volume_change_percent": "%",
     "grain_boundary_conductivity_S_per_cm": "S/cm",
+    "na_interphase_passivating": "1",  # 1: the Na | electrolyte interphase was measured to stop growing
 }
 OVERRIDE_KEYS = (*PROPERTY_UNITS, "formula")  # what a design's [materials."NAME"] table may set
 KB_PROPERTY = {

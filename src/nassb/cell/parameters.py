@@ -228,6 +228,10 @@ _FAILURE_PARAMETERS = [
     _positive("separator.relative_permittivity", "1", "static relative permittivity of the separator"),
     _positive("separator.grain_boundary_conductivity", "S/cm", "apparent grain-boundary conductivity L/(A R_gb)"),
     _positive("separator.carrier_density", "1/cm3", "Na+ per volume of the separator electrolyte"),
+    _fraction(
+        "separator.na_interphase_passivating",
+        "1 where the Na | separator interphase was measured to stop growing (overrides the thermodynamic class)",
+    ),
     _positive("anode.shear_modulus", "GPa", "shear modulus of the Na metal (or alloy) anode"),
     _positive("anode.molar_volume", "cm3/mol", "volume of the anode metal per mole of Na"),
     _non_negative(

@@ -21,7 +21,7 @@ from nassb.cell.resolve import ResolvedCell, resolve_cell
 from nassb.cell.stack import StackEnergy
 from nassb.core.errors import InputError
 from nassb.interface.compatibility import check_interfaces
-from nassb.interface.failure import analyse_failure, rank_mitigations
+from nassb.interface.failure import analyse_failure, first_cycle_with_interfaces, rank_mitigations
 
 LITERATURE_CELLS_SHOWN = 8
 NOTHING_DELIVERED_UTILISATION = 0.01  # below 1 % of the practical capacity at every simulated rate
@@ -210,5 +210,14 @@ def evaluate_design(
             "limiting_process": predicted.limiting_process,
         }
     evaluation.failure = analyse_failure(resolved, evaluation.interfaces)
+    if evaluation.reference is not None:
+        first = first_cycle_with_interfaces(resolved, evaluation.interfaces, reference_rate)
+        aged = first.discharge_mAh_per_cm2 / resolved.parameters.get("cathode.active_loading", "g/cm2")
+        reported = evaluation.reference["reported_capacity_mAh_per_g"]
+        evaluation.reference.update(
+            predicted_capacity_with_interfaces_mAh_per_g=aged,
+            difference_with_interfaces_percent=None if reported is None else 100.0 * (aged - reported) / reported,
+            limiting_process_with_interfaces=first.limiting_process,
+        )
     rank_mitigations(design, evaluation.failure, knowledge_base)
     return evaluation

@@ -26,7 +26,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from nassb.cell.life import GrowingContact, LifeInputs, LifeResult, run_life
+from nassb.cell.life import CycleRecord, GrowingContact, LifeInputs, LifeResult, run_life
 from nassb.core.errors import DataError, InputError, ModelError
 from nassb.core.value import Computation, Value
 
@@ -34,6 +34,8 @@ VERDICTS = ("ok", "risk", "fail")
 BLOCKING_RISK_OHM_CM2 = 10.0
 GRAIN_BOUNDARY_RISK_SHARE = 0.5
 CATHODE_CONTACT_RISK = 0.9
+LOCKED_RISK = 0.05
+LOCKED_FAIL = 0.2
 EXPANSION_FAIL_PERCENT = 7.5  # Bucci et al., J. Mater. Chem. A 5 (2017) 19422, abstract
 
 
@@ -62,11 +64,13 @@ class FailureAnalysis:
     dominant_mode: str | None
     interphases: list[dict[str, Any]]
     ccd: dict[str, Any] | None
+    dominant_interface: str | None = None
 
     def failure_dict(self) -> dict[str, Any]:
         return {
             "modes": [mode.to_dict() for mode in self.modes],
             "dominant_mode": self.dominant_mode,
+            "dominant_interface": self.dominant_interface,
             "interphases": self.interphases,
             "ccd": self.ccd,
         }
@@ -99,8 +103,13 @@ def growing_contacts(resolved, checks) -> tuple[list[GrowingContact], list[dict[
     for check in checks:
         if not check.products or check.interface_type in (None, "I"):
             continue
-        interphase = interphase_of(check, check.phase_A, check.phase_B, temperature_K)
         side = _side(check.interface)
+        measured = (
+            side == "anode"
+            and "separator" in check.interface
+            and parameters.find("separator.na_interphase_passivating", "1") == 1
+        )
+        interphase = interphase_of(check, check.phase_A, check.phase_B, temperature_K, passivating=measured)
         if side not in best or interphase.parabolic_rate_cm2_per_s > best[side].parabolic_rate_cm2_per_s:
             best[side] = interphase
     contacts, described = [], []
@@ -140,7 +149,15 @@ def growing_contacts(resolved, checks) -> tuple[list[GrowingContact], list[dict[
                 partner_mol_per_cm3=interphase.partner_mol_per_cm3(),
             )
         )
-        described.append({"side": side, **interphase.to_dict()})
+        described.append(
+            {
+                "side": side,
+                **interphase.to_dict(),
+                "passivation": _describe(parameters, "separator.na_interphase_passivating")
+                if side == "anode" and "separator.na_interphase_passivating" in parameters
+                else "from the products (percolation of their electronic conductors)",
+            }
+        )
     return contacts, described
 
 
@@ -283,6 +300,71 @@ def _verdict(value: float, risk: float, fail: float) -> str:
     return "fail" if value >= fail else "risk" if value >= risk else "ok"
 
 
+def _interphase_modes(life: LifeResult, interphases, separator_R: float) -> list[FailureMode]:
+    """One interphase_growth mode per growing contact: its resistance at the last cycle against the separator's
+    (risk) and ten times it (fail), or the Na it locked against the first cycle's capacity (risk 5 %, fail 20 %)."""
+    from nassb.cell.life import MAH_PER_MOL
+
+    last, first = life.per_cycle[-1], life.per_cycle[0].discharge_mAh_per_cm2
+    risk, fail = max(separator_R, 1.0), 10 * max(separator_R, 1.0)
+    threshold = {
+        "risk": risk,
+        "fail": fail,
+        "unit": "Ohm cm2",
+        "basis": "the separator's own resistance (risk) and ten times it (fail); or Na locked in the interphase "
+        f"above {100 * LOCKED_RISK:g} % (risk) and {100 * LOCKED_FAIL:g} % (fail) of the first cycle's capacity",
+    }
+    if not interphases:
+        indicator = {"name": "interphase resistance at the last cycle", "value": 0.0, "unit": "Ohm cm2"}
+        return [FailureMode("interphase_growth", "all solid contacts", indicator, threshold, "ok", [])]
+    modes = []
+    for item in interphases:
+        side = item["side"]
+        resistance = last.resistances_ohm_cm2[f"{side}_interphase"]
+        locked = last.sodium_mol_per_cm2.get(f"{side}_interphase", 0.0) * MAH_PER_MOL
+        share = locked / first if first > 0 else 0.0
+        verdict = VERDICTS[
+            max(
+                VERDICTS.index(_verdict(resistance, risk, fail)),
+                VERDICTS.index(_verdict(share, LOCKED_RISK, LOCKED_FAIL)),
+            )
+        ]
+        layer = "mixed-conducting, grows unchecked" if item["mixed_conducting"] else "passivating"
+        modes.append(
+            FailureMode(
+                "interphase_growth",
+                item["interface"],
+                {"name": "interphase resistance at the last cycle", "value": resistance, "unit": "Ohm cm2"},
+                threshold,
+                verdict,
+                [
+                    _evidence(
+                        f"k ({layer}; conducting products {100 * item['conducting_volume_fraction']:.0f} vol%, "
+                        f"percolation at {100 * item['percolation_threshold']:.0f} %)",
+                        item["parabolic_rate_cm2_per_s"],
+                        "cm2/s",
+                        "Wagner 1933 from the offline thermodynamics and the product table; class: "
+                        + item["passivation"],
+                    ),
+                    _evidence(
+                        f"thickness at cycle {last.cycle}",
+                        last.interphase_thickness_nm.get(item["interface"], 0.0),
+                        "nm",
+                        "Deal-Grove growth law",
+                    ),
+                    _evidence("Na locked in the interphase", locked, "mAh/cm2", "product stoichiometry and volume"),
+                    _evidence(
+                        "capacity regained if this interphase did not grow",
+                        life.interphase_capacity_regained.get(side),
+                        "mAh/cm2",
+                        "counterfactual rate-model run (nassb.cell.life)",
+                    ),
+                ],
+            )
+        )
+    return modes
+
+
 def _modes(resolved, inputs: LifeInputs, life: LifeResult, space_charge, interphases) -> list[FailureMode]:
     from nassb.interface.blocking import grain_boundary_share
     from nassb.interface.dendrite import ELECTRONIC_LEAKAGE_THRESHOLD_S_PER_CM, monroe_newman_ratio
@@ -291,39 +373,7 @@ def _modes(resolved, inputs: LifeInputs, life: LifeResult, space_charge, interph
     last = life.per_cycle[-1]
     separator_R = p.get("separator.area_resistance", "Ohm cm2")
     modes = []
-    grown = sum(
-        last.resistances_ohm_cm2[key] for key in ("anode_interphase", "separator_interphase", "cathode_interphase")
-    )
-    worst = max(interphases, key=lambda item: item["parabolic_rate_cm2_per_s"], default=None)
-    modes.append(
-        FailureMode(
-            "interphase_growth",
-            worst["interface"] if worst else "all solid contacts",
-            {"name": "interphase resistance at the last cycle", "value": grown, "unit": "Ohm cm2"},
-            {
-                "risk": max(separator_R, 1.0),
-                "fail": 10 * max(separator_R, 1.0),
-                "unit": "Ohm cm2",
-                "basis": "the separator's own resistance (risk) and ten times it (fail)",
-            },
-            _verdict(grown, max(separator_R, 1.0), 10 * max(separator_R, 1.0)),
-            [
-                *[
-                    _evidence(
-                        f"k of {item['interface']} (type {item['interface_type']})",
-                        item["parabolic_rate_cm2_per_s"],
-                        "cm2/s",
-                        "Wagner 1933 from the offline thermodynamics and the product table",
-                    )
-                    for item in interphases
-                ],
-                *[
-                    _evidence(f"{name} thickness at cycle {last.cycle}", value, "nm", "Deal-Grove growth law")
-                    for name, value in last.interphase_thickness_nm.items()
-                ],
-            ],
-        )
-    )
+    modes.extend(_interphase_modes(life, interphases, separator_R))
     space = space_charge.get("resistance_ohm_cm2_particle", 0.0) / max(inputs.active_surface_per_area, 1e-30)
     blocking = space
     evidence = [
@@ -472,12 +522,16 @@ def _modes(resolved, inputs: LifeInputs, life: LifeResult, space_charge, interph
     return modes
 
 
-def _dominant(modes: list[FailureMode], life: LifeResult) -> str | None:
+def _dominant(modes: list[FailureMode], life: LifeResult) -> FailureMode | None:
+    """The mode entry that ended the life (at the interface the counterfactual runs point to), else the worst
+    verdict; None when every mode is ok."""
     if life.end_of_life_mode:
-        return life.end_of_life_mode
-    severity = {"fail": 2, "risk": 1, "ok": 0}
-    worst = max(modes, key=lambda mode: severity[mode.verdict])
-    return worst.mode if severity[worst.verdict] > 0 else None
+        candidates = [mode for mode in modes if mode.mode == life.end_of_life_mode]
+        at = [mode for mode in candidates if mode.interface == life.end_of_life_interface]
+        if at or candidates:
+            return (at or candidates)[0]
+    worst = max(modes, key=lambda mode: VERDICTS.index(mode.verdict))
+    return worst if worst.verdict != "ok" else None
 
 
 def analyse_failure(
@@ -492,15 +546,36 @@ def analyse_failure(
         resolved.rate_parameters, inputs, cycles or stated, stated, stop_fraction=stop_fraction, progress=progress
     )
     modes = _modes(resolved, inputs, life, space_charge, interphases)
-    return FailureAnalysis(modes, life, _dominant(modes, life), interphases, None)
+    dominant = _dominant(modes, life)
+    return FailureAnalysis(
+        modes,
+        life,
+        None if dominant is None else dominant.mode,
+        interphases,
+        None,
+        dominant_interface=None if dominant is None else dominant.interface,
+    )
+
+
+def first_cycle_with_interfaces(resolved, checks, c_rate: float) -> CycleRecord:
+    """The first cycle at `c_rate` with the interfaces as they are after it (interphases grown for one cycle,
+    space charge, contacts): the first-cycle capacity the failure models predict, next to the pristine cell's."""
+    import dataclasses
+
+    contacts, _ = growing_contacts(resolved, checks)
+    inputs = dataclasses.replace(life_inputs(resolved, contacts, _space_charge(resolved)), c_rate=c_rate)
+    return run_life(resolved.rate_parameters, inputs, 1).per_cycle[0]
 
 
 HALIDE_CATHOLYTE = "Na2.25Y0.25Zr0.75Cl6"  # the halide catholyte of seed 001 section 4.6 and the NYZC example cell
 LIQUID_INTERLAYER = "NaClO4-PC"  # the solid-liquid interphase of seed 002 section 2 (a few uL of liquid)
 
 
-def _remedies(design, mode: str) -> list[tuple[str, Any, list[str]]]:
-    """(action, changed design, knowledge-base search words) of the seeds' remedies that apply to `mode`."""
+def _remedies(design, mode: str, interface: str | None = None) -> list[tuple[str, Any, list[str]]]:
+    """(action, changed design, knowledge-base search words) of the seeds' remedies that apply to `mode` at
+    `interface` (an interphase is remedied on its own side: the catholyte at the cathode, an interlayer at the
+    anode)."""
+    side = _side(interface or "")
     remedies = []
     pressure = design.cell.stack_pressure_MPa or 1.0
     if mode in ("anode_contact_loss", "cathode_contact_loss", "dendrite"):
@@ -513,10 +588,8 @@ def _remedies(design, mode: str) -> list[tuple[str, Any, list[str]]]:
                 ["stack pressure"],
             )
         )
-    if mode in ("interphase_growth", "electrical_blocking") and design.cathode.catholyte not in (
-        None,
-        HALIDE_CATHOLYTE,
-    ):
+    cathode_side = mode == "electrical_blocking" or (mode == "interphase_growth" and side != "anode")
+    if cathode_side and design.cathode.catholyte not in (None, HALIDE_CATHOLYTE):
         cathode = design.cathode.model_copy(update={"catholyte": HALIDE_CATHOLYTE})
         remedies.append(
             (
@@ -526,7 +599,7 @@ def _remedies(design, mode: str) -> list[tuple[str, Any, list[str]]]:
             )
         )
     if (
-        mode in ("interphase_growth", "anode_contact_loss", "dendrite")
+        (mode in ("anode_contact_loss", "dendrite") or (mode == "interphase_growth" and side == "anode"))
         and design.anode.type == "na_metal"
         and not any(layer.position == "anode" for layer in design.interlayer)
     ):
@@ -569,7 +642,7 @@ def rank_mitigations(design, analysis: FailureAnalysis, knowledge_base=None) -> 
     base_retention = base.capacity_retention_percent or 0.0
     base_first = base.per_cycle[0].discharge_mAh_per_cm2
     ranked = []
-    for action, changed, words in _remedies(design, analysis.dominant_mode):
+    for action, changed, words in _remedies(design, analysis.dominant_mode, analysis.dominant_interface):
         try:
             resolved = resolve_cell(changed, knowledge_base)
             result = analyse_failure(resolved, check_interfaces(changed, resolved.parameters)).life
@@ -599,6 +672,6 @@ def rank_mitigations(design, analysis: FailureAnalysis, knowledge_base=None) -> 
         )
     ranked.sort(key=lambda item: -item["predicted_effect"].get("retention_gain_percent_points", -math.inf))
     for mode in analysis.modes:
-        if mode.mode == analysis.dominant_mode:
+        if mode.mode == analysis.dominant_mode and mode.interface == analysis.dominant_interface:
             mode.mitigations = ranked
     return ranked

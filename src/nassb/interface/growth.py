@@ -4,11 +4,16 @@ and the Na (or active material) the interphase consumes.
 Growth law (Deal and Grove, J. Appl. Phys. 36 (1965) 3770): a layer fed by transport through itself and by a
 reaction at its front grows as t = L^2 / (2 k) + L / v; without a measured front velocity v the reaction does not
 limit it and L = sqrt(2 k t), so four times the time doubles L; with a v (a fit of impedance over time) the layer
-first grows linearly. A passivating (type III) interphase is an electronic insulator: its k is limited by its
-electronic conductivity and is tiny. A mixed-conducting one (type II, or any product that conducts electrons:
-kind "metal", "electronic_conductor" or "mixed" in the product table, e.g. Na3P, whose contact with Na3PS4 seed 002
-section 3.1 reports as electrically conductive) passes electrons freely: sigma_amb = sigma_ion and it grows
-without passivating, orders of magnitude faster. Type I contacts do not grow.
+first grows linearly. A passivating interphase is an electronic insulator: its k is limited by its
+electronic conductivity and is tiny. A mixed-conducting one passes electrons freely: sigma_amb = sigma_ion and it
+grows without passivating, orders of magnitude faster. Which of the two a layer is follows from its products: the
+layer is mixed-conducting when its electronically conducting products (kind "metal", "electronic_conductor" or
+"mixed" in the product table, e.g. Na3P, whose contact with Na3PS4 seed 002 section 3.1 reports as electrically
+conductive) fill more than the percolation threshold of its volume (`electronic_percolation_threshold`); below it
+they are isolated grains in an insulating matrix. What the reaction leaves of the partner as an element it does not
+share with the electrolyte (the Sn of a Na-Sn alloy that gave up its Na) stays in the electrode and is not part of
+the layer. So Na | Na3PS4 (4 Na2S + Na3P) grows, while a Na-Sn alloy against it (4 Na2S + P, the Sn left in the
+alloy) passivates, as the alloy anodes of seed 000 Table 4 are meant to. Type I contacts do not grow.
 
 Parabolic rate constant from Wagner's theory of tarnishing (C. Wagner, Z. Phys. Chem. B 21 (1933) 25; in the form of
 H. Schmalzried, Chemical Kinetics of Solids, VCH 1995, ch. 6): a product layer that grows by the ambipolar transport
@@ -51,6 +56,7 @@ WORKING_ION = "Na"
 PRODUCT_TABLE = "data/interphase_products.toml"
 # Used where the product table has no measured value; each is reported as a documented default.
 CONDUCTING_KINDS = ("metal", "electronic_conductor", "mixed")
+SCHER_ZALLEN_CRITICAL_FRACTION = 0.16
 CALIBRATION = {
     "records": ("002X-0068", "002X-0069"),
     "electrolyte": "Na3SbS4",
@@ -229,6 +235,8 @@ class Interphase:
     electronic_conductivity_S_per_cm: float
     temperature_K: float
     mixed_conducting: bool = False
+    layer_fractions: dict[str, float] = field(default_factory=dict)
+    conducting_fraction: float = 0.0
     sources: dict[str, Value] = field(default_factory=dict)
 
     @property
@@ -264,6 +272,9 @@ class Interphase:
             "interface_type": self.interface_type,
             "mixed_conducting": self.mixed_conducting,
             "products": self.products,
+            "layer_volume_fractions": self.layer_fractions,
+            "conducting_volume_fraction": self.conducting_fraction,
+            "percolation_threshold": electronic_percolation_threshold(),
             "sodium_per_formula": self.sodium_per_formula,
             "partner_per_formula": self.partner_per_formula,
             "volume_cm3_per_mol": self.volume_cm3_per_mol,
@@ -305,15 +316,36 @@ def thickness_cm(time_s: float, parabolic_cm2_per_s: float, linear_cm_per_s: flo
     return 2.0 * time_s / (b + math.sqrt(b * b + 4.0 * a * time_s))
 
 
+def electronic_percolation_threshold() -> float:
+    """Volume fraction at which the electronically conducting products of a dense, finely intergrown interphase
+    percolate: the Scher-Zallen critical volume fraction of continuum percolation in 3D, 0.16 +- 0.02 (Scher and
+    Zallen, J. Chem. Phys. 53 (1970) 3759)."""
+    return SCHER_ZALLEN_CRITICAL_FRACTION
+
+
+def _host_remnant(composition, partner, electrolyte) -> bool:
+    """An element the reaction leaves of the partner (the Sn of a Na-Sn alloy that gave its Na): it stays in the
+    electrode and is not part of the interphase layer."""
+    return len(composition.elements) == 1 and all(
+        element in partner and element not in electrolyte for element in composition.elements
+    )
+
+
 def _sodium(composition) -> float:
     return float(composition[WORKING_ION]) if WORKING_ION in composition else 0.0
 
 
 def interphase_of(
-    check, partner_formula: str, electrolyte_formula: str, temperature_K: float, default_ionic: Value | None = None
+    check,
+    partner_formula: str,
+    electrolyte_formula: str,
+    temperature_K: float,
+    default_ionic: Value | None = None,
+    passivating: bool = False,
 ) -> Interphase:
     """The interphase of one `InterfaceCheck` (`nassb.interface.compatibility`): products per formula unit of the
-    electrolyte side, their volume, Na and partner balance, reaction free energy and conductivity mixture."""
+    electrolyte side, their volume, Na and partner balance, reaction free energy and conductivity mixture.
+    `passivating`: the contact was measured to stop growing, whatever its products' conductors."""
     from nassb.chem.formula import parse_formula
 
     products = dict(check.products or {})
@@ -325,9 +357,10 @@ def interphase_of(
     volumes, atoms, sodium = {}, 0.0, 0.0
     for formula, amount in products.items():
         composition = parse_formula(formula)
-        volumes[formula] = amount * float(composition.weight) / properties[formula].density.magnitude
         atoms += amount * composition.num_atoms
         sodium += amount * _sodium(composition)
+        if not _host_remnant(composition, partner, electrolyte):
+            volumes[formula] = amount * float(composition.weight) / properties[formula].density.magnitude
     total_volume = sum(volumes.values())
     moved = sodium - _sodium(electrolyte)
     # partner consumed per B: the element balance of the partner's most abundant element not in the electrolyte
@@ -337,8 +370,15 @@ def interphase_of(
     partner_per_b = max(0.0, (produced - electrolyte[element]) / partner[element])
     free_energy_J = abs(check.reaction_energy_eV_per_atom) * atoms * FARADAY_C_PER_MOL  # eV per unit -> J/mol
     fractions = {formula: volume / total_volume for formula, volume in volumes.items()}
-    ionic = sum(fractions[f] * properties[f].ionic_S_per_cm(temperature_K) for f in products)
-    electronic = sum(fractions[f] * properties[f].electronic_S_per_cm(temperature_K) for f in products)
+    conducting = sum(share for f, share in fractions.items() if properties[f].kind in CONDUCTING_KINDS)
+    mixed = conducting >= electronic_percolation_threshold() and not passivating
+    ionic = sum(share * properties[f].ionic_S_per_cm(temperature_K) for f, share in fractions.items())
+    # below the threshold the conducting grains are isolated in the insulating matrix: electrons cross the matrix
+    electronic = sum(
+        share * properties[f].electronic_S_per_cm(temperature_K)
+        for f, share in fractions.items()
+        if mixed or properties[f].kind not in CONDUCTING_KINDS
+    )
     sources = {}
     for formula, item in properties.items():
         sources[f"{formula}.density"] = item.density
@@ -346,12 +386,13 @@ def interphase_of(
         if item.ionic_conductivity is not None:
             sources[f"{formula}.ionic_conductivity"] = item.ionic_conductivity
             sources[f"{formula}.activation_energy"] = item.activation_energy
-    mixed = check.interface_type == "II" or any(item.kind in CONDUCTING_KINDS for item in properties.values())
     return Interphase(
         interface=check.interface,
         interface_type=check.interface_type,
         mixed_conducting=mixed,
         products=products,
+        layer_fractions=fractions,
+        conducting_fraction=conducting,
         sodium_per_formula=max(moved, 0.0),
         partner_per_formula=partner_per_b,
         volume_cm3_per_mol=total_volume,
