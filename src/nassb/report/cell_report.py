@@ -2,7 +2,9 @@
 
 Sections: summary, design (every value with its source; defaults marked), energy and its breakdown,
 rate capability, limiting process, Ragone, microstructure, interfaces (chemical compatibility of every
-solid contact), comparison with the reported cell and the nearest literature cells.
+solid contact), failure risks (each failure mode's indicator, threshold, verdict, evidence and the remedies ranked),
+cycle life (capacity and resistance contributions against cycle number), comparison with the reported cell and the
+nearest literature cells.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from nassb.report.cell_figures import (
     PROCESS_LABELS,
     breakdown_figures,
     discharge_figures,
+    life_figures,
     overpotential_figures,
     ragone_figures,
     rate_capability_figures,
@@ -33,6 +36,8 @@ SECTIONS = (
     "Ragone",
     "Microstructure",
     "Interfaces",
+    "Failure risks",
+    "Cycle life",
     "Literature comparison",
 )
 
@@ -84,6 +89,9 @@ def render_report(evaluation) -> str:
         figures["ragone"] = _figure_div(
             ragone_figures(evaluation.rate, "Ragone plot (cell level)", energy.Wh_per_kg_cell)
         )
+    failure = evaluation.failure
+    if failure is not None and failure.life.per_cycle:
+        figures["life"] = _figure_div(life_figures(failure.life.per_cycle, "Capacity and resistances over cycles"))
     provenance = [
         {
             "quantity": name,
@@ -116,6 +124,7 @@ def render_report(evaluation) -> str:
         literature=evaluation.literature_cells,
         provenance=provenance,
         interfaces=evaluation.interfaces,
+        failure=failure,
         delivers_nothing=evaluation.delivers_nothing,
         defaults=[row for row in provenance if row["kind"] == "default"],
         figures=figures,
