@@ -128,19 +128,152 @@ def retention_rows(records) -> list[dict[str, str]]:
 
 
 def predictions() -> list[dict]:
-    """The [reference] block of each design's `nassb evaluate --json`; a failed evaluation keeps its last error line."""
+    """Each design (examples/cells and this folder) evaluated in process: the first-cycle capacity of the pristine
+    cell and with the interfaces after that cycle, the retention at the stated cycles and the dominant failure."""
+    from nassb.cell.design import read_design
+    from nassb.core.value import DocumentedDefault
+    from nassb.evaluate import evaluate_design
+
     results = []
-    with tempfile.TemporaryDirectory() as folder:
-        for path in sorted(HERE.glob("*.toml")):
-            out = Path(folder) / f"{path.stem}.json"
-            command = [str(NASSB), "evaluate", str(path), "--json", str(out), "-o", str(Path(folder) / "r.html")]
-            done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-            if done.returncode != 0:
-                lines = (done.stderr or done.stdout).strip().splitlines() or ["(no output)"]
-                results.append({"file": path.name, "error": lines[-1]})
-                continue
-            results.append({"file": path.name, **json.loads(out.read_text())["reference"]})
+    for path in [*sorted(CELLS.glob("*.toml")), *sorted(HERE.glob("*.toml"))]:
+        design = read_design(path)
+        evaluation = evaluate_design(design, c_rates=[design.cell.c_rates[0]])
+        reference, failure = evaluation.reference, evaluation.failure
+        defaults = [
+            name for name, value in evaluation.resolved.provenance if isinstance(value.source, DocumentedDefault)
+        ]
+        results.append(
+            {
+                "file": str(path.relative_to(ROOT)),
+                "reported": reference["reported_capacity_mAh_per_g"],
+                "rate": reference["c_rate_used"],
+                "pristine": reference["predicted_capacity_mAh_per_g"],
+                "pristine_error": reference["difference_percent"],
+                "with_interfaces": reference["predicted_capacity_with_interfaces_mAh_per_g"],
+                "with_interfaces_error": reference["difference_with_interfaces_percent"],
+                "retention_reported": design.reference.capacity_retention_percent,
+                "retention_cycles": failure.life.stated_cycles,
+                "retention_predicted": failure.life.capacity_retention_percent,
+                "stop": failure.life.stop_reason,
+                "cycles_to_80": failure.life.cycles_to_80_percent,
+                "dominant": f"{failure.dominant_mode} at {failure.dominant_interface}"
+                if failure.dominant_mode
+                else "none",
+                "defaults": len(defaults),
+            }
+        )
     return results
+
+
+def ccd_predictions(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """predicted / reported for every CCD record whose electrolyte the library holds (`nassb interface ccd` at the
+    record's pressure and temperature; 1 MPa and 25 C, the documented defaults, where the record has none)."""
+    from nassb.interface.dendrite import predict_ccd
+
+    out = []
+    for row in rows:
+        if row["property"] != "critical_current_density" or not row["electrolyte_library_name"]:
+            continue
+        pressure = float(row["pressure_MPa"]) if row["pressure_MPa"] else 1.0
+        temperature = float(row["temperature_K"]) if row["temperature_K"] else 298.15
+        prediction, _ = predict_ccd(row["electrolyte_library_name"], pressure, temperature)
+        reported = float(row["value"])
+        out.append(
+            {
+                "record_id": row["record_id"],
+                "electrolyte": row["electrolyte_library_name"],
+                "interlayer": row["interlayer"] or "-",
+                "pressure_MPa": f"{pressure:g}" + ("" if row["pressure_MPa"] else " (default)"),
+                "temperature_K": f"{temperature:g}" + ("" if row["temperature_K"] else " (default)"),
+                "reported_mA_per_cm2": f"{reported:g}",
+                "predicted_mA_per_cm2": f"{prediction.ccd_mA_per_cm2:.3g}",
+                "predicted/reported": f"{prediction.ccd_mA_per_cm2 / reported:.2f}",
+                "mechanism": prediction.limiting_mechanism,
+                "flags": row["flags"] or "-",
+            }
+        )
+    return out
+
+
+def beta_alumina_pressure_law() -> list[dict[str, str]]:
+    """Seed 002 section 4 (Spencer Jolly et al. 2020): the stripping CCD of Na | Na-beta''-alumina against pressure."""
+    from nassb.interface.dendrite import predict_ccd
+
+    rows = []
+    for pressure in (1.0, 2.0, 5.0, 9.0, 12.0):
+        prediction, _ = predict_ccd("beta-alumina", pressure, 298.15)
+        rows.append(
+            {
+                "pressure_MPa": f"{pressure:g}",
+                "stripping_ccd_mA_per_cm2": f"{prediction.stripping_ccd_mA_per_cm2:.3g}",
+                "plating_ccd_mA_per_cm2": f"{prediction.plating_ccd_mA_per_cm2:.3g}",
+                "ccd_mA_per_cm2": f"{prediction.ccd_mA_per_cm2:.3g}",
+                "mechanism": prediction.limiting_mechanism,
+            }
+        )
+    return rows
+
+
+def growth_checks() -> list[dict[str, str]]:
+    """The interphase resistance the growth law predicts at Na | electrolyte against the knowledge base's time series
+    (Wenzel et al.; seed 002 sections 3.1 and 4.2); the impedance records are in Ohm of a pellet of unstated area."""
+    from nassb.interface.compatibility import InterfaceCheck
+    from nassb.interface.growth import interphase_of, thickness_cm
+    from nassb.thermo.entries import available_entries
+    from nassb.thermo.reactivity import interface_reaction_of
+
+    cases = (
+        (
+            "Na3PS4",
+            298.15,
+            (24.0, 96.0, 240.0),
+            "002X-0026 / 002X-0027: 500 -> 20,000 Ohm over 240 h (Ohm, area not stated)",
+        ),
+        (
+            "Na3SbS4",
+            333.15,
+            (25.0, 160.0),
+            "002X-0068 / 002X-0069: 750 -> 1,860 Ohm cm2 in 25 h (the calibration); "
+            "002X-0064 / 002X-0065: 318 -> 6,475 Ohm in 160 h of cycling",
+        ),
+        (
+            "NaAl11O17",
+            298.15,
+            (24.0, 240.0),
+            "Wenzel et al. 2016 (DOMAIN.md section 5): Na | beta-alumina stable; NaAl11O17 (beta, 001X-0004/0005) stands "
+            "for the library's Na2MgAl10O17 (Mg is not in the offline energies)",
+        ),
+    )
+    rows = []
+    for electrolyte, temperature, hours, record in cases:
+        reaction = interface_reaction_of("Na", electrolyte, available_entries())
+        check = InterfaceCheck(
+            f"Na | {electrolyte}",
+            "Na",
+            electrolyte,
+            reaction.reaction_energy_eV_per_atom,
+            reaction.products,
+            reaction.interface_type,
+        )
+        layer = interphase_of(check, "Na", electrolyte, temperature)
+        grown = [
+            thickness_cm(h * 3600.0, layer.parabolic_rate_cm2_per_s) / layer.ionic_conductivity_S_per_cm
+            if layer.ionic_conductivity_S_per_cm
+            else 0.0
+            for h in hours
+        ]
+        rows.append(
+            {
+                "contact": f"Na | {electrolyte} at {temperature - 273.15:g} C",
+                "layer": "mixed-conducting"
+                if layer.mixed_conducting
+                else ("passivating" if layer.products else "none"),
+                "k_cm2_per_s": f"{layer.parabolic_rate_cm2_per_s:.3g}",
+                "predicted_added_ohm_cm2": ", ".join(f"{r:.3g} at {h:g} h" for r, h in zip(grown, hours)),
+                "knowledge_base": record,
+            }
+        )
+    return rows
 
 
 def write_csv(path: Path, columns, rows) -> None:
@@ -163,17 +296,40 @@ def main() -> None:
     retention = retention_rows(records)
     write_csv(HERE / "ccd_records.csv", CCD_COLUMNS, ccd)
     write_csv(HERE / "retention_records.csv", RETENTION_COLUMNS, retention)
-    print("## predictions\n")
-    for result in predictions():
-        if "error" in result:
-            print(f"{result['file']}: evaluation failed: {result['error']}")
-            continue
-        rate = result["c_rate_used"]
-        print(
-            f"{result['file']}: kb {result['kb_cell']} reported {result['reported_capacity_mAh_per_g']:g} mAh/g, "
-            f"predicted {result['predicted_capacity_mAh_per_g']:.1f} mAh/g at {rate:.3g} C, "
-            f"difference {result['difference_percent']:+.1f} %, limited by {result['limiting_process']}"
-        )
+    print("## designs: first cycle, retention, dominant failure\n")
+    columns = (
+        "file",
+        "reported",
+        "rate",
+        "pristine",
+        "pristine_error",
+        "with_interfaces",
+        "with_interfaces_error",
+        "retention_reported",
+        "retention_cycles",
+        "retention_predicted",
+        "cycles_to_80",
+        "stop",
+        "dominant",
+        "defaults",
+    )
+    rows = [
+        {
+            key: (f"{value:.3g}" if isinstance(value, float) else ("-" if value is None else value))
+            for key, value in row.items()
+        }
+        for row in predictions()
+    ]
+    print(markdown(columns, rows))
+    print("\n## CCD records: predicted / reported\n")
+    predicted = ccd_predictions(ccd)
+    print(markdown(tuple(predicted[0]), predicted))
+    print("\n## Na | beta''-alumina against stack pressure\n")
+    law = beta_alumina_pressure_law()
+    print(markdown(tuple(law[0]), law))
+    print("\n## interphase growth against the knowledge base's time series\n")
+    growth = growth_checks()
+    print(markdown(tuple(growth[0]), growth))
     print(f"\n## CCD and symmetric-cell records ({len(ccd)})\n")
     print(markdown(CCD_COLUMNS, ccd))
     print(f"\n## retention records of examples/cells ({len(retention)})\n")
