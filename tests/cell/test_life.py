@@ -126,3 +126,30 @@ def test_report_has_the_failure_and_cycle_life_sections(tmp_path):
     assert '<h2 id="cycle-life">Cycle life</h2>' in html
     assert "Capacity and resistances over cycles" in html
     assert "interphase growth" in html
+
+
+def test_resistance_contributions_sum_to_what_the_rate_model_is_given(monkeypatch):
+    """Every aged contribution reaches the discharge: anode interphase + anode interface = the anode ASR, and the
+    separator and cathode interphases, space charge and cathode interface = the cathode ASR."""
+    from nassb.cell import life
+
+    design = read_design(EXAMPLES / "tis2-borohydride-na.toml")
+    resolved = resolve_cell(design)
+    seen = []
+    original = life.simulate_discharge
+
+    def capture(parameters, rates):
+        seen.append(parameters)
+        return original(parameters, rates)
+
+    monkeypatch.setattr(life, "simulate_discharge", capture)
+    run = analyse_failure(resolved, check_interfaces(design, resolved.parameters), cycles=5).life
+    for record, parameters in zip(run.per_cycle, seen):
+        parts = record.resistances_ohm_cm2
+        anode = parts["anode_interphase"] + parts["anode_interface"]
+        total = sum(parts.values())
+        assert parameters.anode_interface_asr_ohm_cm2 == pytest.approx(anode, rel=1e-12)
+        assert parameters.anode_interface_asr_ohm_cm2 + parameters.cathode_interface_asr_ohm_cm2 == pytest.approx(
+            total, rel=1e-12
+        )
+    assert sum(run.per_cycle[-1].resistances_ohm_cm2.values()) > sum(run.per_cycle[0].resistances_ohm_cm2.values())
