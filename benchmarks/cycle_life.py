@@ -23,7 +23,7 @@ from nassb.cell.design import read_design
 from nassb.cell.life import run_life
 from nassb.cell.resolve import resolve_cell
 from nassb.interface.compatibility import check_interfaces
-from nassb.interface.failure import _space_charge, growing_contacts, life_inputs
+from nassb.interface.failure import prepare_life
 
 DESIGN = Path(__file__).resolve().parents[1] / "examples" / "cells" / "nacro2-nyzc-nps-nasn.toml"
 BUDGET_S = 30.0
@@ -37,8 +37,7 @@ def main() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     design = read_design(DESIGN)
     resolved = resolve_cell(design)
-    contacts, _ = growing_contacts(resolved, check_interfaces(design, resolved.parameters))
-    inputs = life_inputs(resolved, contacts, _space_charge(resolved))
+    inputs, _, _ = prepare_life(resolved, check_interfaces(design, resolved.parameters))
     best, result = float("inf"), None
     for _ in range(args.repeat):
         start = time.perf_counter()

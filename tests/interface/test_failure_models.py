@@ -133,7 +133,7 @@ def test_impossible_inputs_are_refused(call):
         call()
 
 
-def _interphase(partner, electrolyte, passivating=False):
+def _interphase(partner, electrolyte, passivating=None):
     from nassb.interface.compatibility import InterfaceCheck
     from nassb.thermo.entries import available_entries
     from nassb.thermo.reactivity import interface_reaction_of
@@ -166,6 +166,9 @@ def test_a_measured_passivating_contact_overrides_the_product_class():
     """Na | NZSP: Na3P is 25 vol% of the products, but the interphase was measured to stop growing (Zhang et al.
     2020, in the material library): marked passivating it grows like an insulator."""
     free = _interphase("Na", "Na3Zr2Si2PO12")
-    measured = _interphase("Na", "Na3Zr2Si2PO12", passivating=True)
+    from nassb.core.value import Literature, Value
+
+    measurement = Value(1.0, "1", Literature("Zhang et al. 2020", "", "test"))
+    measured = _interphase("Na", "Na3Zr2Si2PO12", passivating=measurement)
     assert free.mixed_conducting and not measured.mixed_conducting
     assert measured.parabolic_rate_cm2_per_s < 1e-3 * free.parabolic_rate_cm2_per_s

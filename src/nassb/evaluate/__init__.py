@@ -211,7 +211,7 @@ def evaluate_design(
         }
     evaluation.failure = analyse_failure(resolved, evaluation.interfaces)
     if evaluation.reference is not None:
-        first = first_cycle_with_interfaces(resolved, evaluation.interfaces, reference_rate)
+        first = first_cycle_with_interfaces(resolved, evaluation.failure, reference_rate)
         aged = first.discharge_mAh_per_cm2 / resolved.parameters.get("cathode.active_loading", "g/cm2")
         reported = evaluation.reference["reported_capacity_mAh_per_g"]
         evaluation.reference.update(

@@ -65,6 +65,7 @@ class FailureAnalysis:
     interphases: list[dict[str, Any]]
     ccd: dict[str, Any] | None
     dominant_interface: str | None = None
+    inputs: LifeInputs | None = None
 
     def failure_dict(self) -> dict[str, Any]:
         return {
@@ -105,9 +106,11 @@ def growing_contacts(resolved, checks) -> tuple[list[GrowingContact], list[dict[
             continue
         side = _side(check.interface)
         measured = (
-            side == "anode"
+            parameters.value("separator.na_interphase_passivating")
+            if side == "anode"
             and "separator" in check.interface
-            and parameters.find("separator.na_interphase_passivating", "1") == 1
+            and "separator.na_interphase_passivating" in parameters
+            else None
         )
         interphase = interphase_of(check, check.phase_A, check.phase_B, temperature_K, passivating=measured)
         if side not in best or interphase.parabolic_rate_cm2_per_s > best[side].parabolic_rate_cm2_per_s:
@@ -153,8 +156,8 @@ def growing_contacts(resolved, checks) -> tuple[list[GrowingContact], list[dict[
             {
                 "side": side,
                 **interphase.to_dict(),
-                "passivation": _describe(parameters, "separator.na_interphase_passivating")
-                if side == "anode" and "separator.na_interphase_passivating" in parameters
+                "passivation": interphase.sources["passivation"].source.describe()
+                if "passivation" in interphase.sources
                 else "from the products (percolation of their electronic conductors)",
             }
         )
@@ -538,9 +541,7 @@ def analyse_failure(
     resolved, checks, cycles: int | None = None, stop_fraction: float = 0.5, progress=None
 ) -> FailureAnalysis:
     """Every failure mode of a resolved design with its interface checks, and the cycled run."""
-    contacts, interphases = growing_contacts(resolved, checks)
-    space_charge = _space_charge(resolved)
-    inputs = life_inputs(resolved, contacts, space_charge)
+    inputs, interphases, space_charge = prepare_life(resolved, checks)
     stated = int(round(resolved.parameters.get("cell.cycles", "cycles")))
     life = run_life(
         resolved.rate_parameters, inputs, cycles or stated, stated, stop_fraction=stop_fraction, progress=progress
@@ -554,16 +555,24 @@ def analyse_failure(
         interphases,
         None,
         dominant_interface=None if dominant is None else dominant.interface,
+        inputs=inputs,
     )
 
 
-def first_cycle_with_interfaces(resolved, checks, c_rate: float) -> CycleRecord:
+def prepare_life(resolved, checks) -> tuple[LifeInputs, list[dict[str, Any]], dict[str, Any]]:
+    """The cycle-life inputs of a resolved design with its interface checks, with the interphases and the space
+    charge they were built from."""
+    contacts, interphases = growing_contacts(resolved, checks)
+    space_charge = _space_charge(resolved)
+    return life_inputs(resolved, contacts, space_charge), interphases, space_charge
+
+
+def first_cycle_with_interfaces(resolved, analysis: FailureAnalysis, c_rate: float) -> CycleRecord:
     """The first cycle at `c_rate` with the interfaces as they are after it (interphases grown for one cycle,
     space charge, contacts): the first-cycle capacity the failure models predict, next to the pristine cell's."""
     import dataclasses
 
-    contacts, _ = growing_contacts(resolved, checks)
-    inputs = dataclasses.replace(life_inputs(resolved, contacts, _space_charge(resolved)), c_rate=c_rate)
+    inputs = dataclasses.replace(analysis.inputs, c_rate=c_rate)
     return run_life(resolved.rate_parameters, inputs, 1).per_cycle[0]
 
 

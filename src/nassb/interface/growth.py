@@ -341,11 +341,11 @@ def interphase_of(
     electrolyte_formula: str,
     temperature_K: float,
     default_ionic: Value | None = None,
-    passivating: bool = False,
+    passivating: Value | None = None,
 ) -> Interphase:
     """The interphase of one `InterfaceCheck` (`nassb.interface.compatibility`): products per formula unit of the
     electrolyte side, their volume, Na and partner balance, reaction free energy and conductivity mixture.
-    `passivating`: the contact was measured to stop growing, whatever its products' conductors."""
+    `passivating`: the measurement (value 1) that the contact stops growing, whatever its products' conductors."""
     from nassb.chem.formula import parse_formula
 
     products = dict(check.products or {})
@@ -371,7 +371,8 @@ def interphase_of(
     free_energy_J = abs(check.reaction_energy_eV_per_atom) * atoms * FARADAY_C_PER_MOL  # eV per unit -> J/mol
     fractions = {formula: volume / total_volume for formula, volume in volumes.items()}
     conducting = sum(share for f, share in fractions.items() if properties[f].kind in CONDUCTING_KINDS)
-    mixed = conducting >= electronic_percolation_threshold() and not passivating
+    measured_passivating = passivating is not None and passivating.magnitude == 1
+    mixed = conducting >= electronic_percolation_threshold() and not measured_passivating
     ionic = sum(share * properties[f].ionic_S_per_cm(temperature_K) for f, share in fractions.items())
     # below the threshold the conducting grains are isolated in the insulating matrix: electrons cross the matrix
     electronic = sum(
@@ -379,7 +380,7 @@ def interphase_of(
         for f, share in fractions.items()
         if mixed or properties[f].kind not in CONDUCTING_KINDS
     )
-    sources = {}
+    sources = {"passivation": passivating} if measured_passivating else {}
     for formula, item in properties.items():
         sources[f"{formula}.density"] = item.density
         sources[f"{formula}.electronic_conductivity"] = item.electronic_conductivity
