@@ -6,7 +6,8 @@
 - `atomic_path` / `write_atomic` write to a temporary file beside the target and rename it into place, so a
   crash never leaves half a file.
 - Inside `output_transaction()` the renames wait until the whole block succeeds; if any step fails, every
-  temporary file is removed and no target is touched (the CLI runs each command in one transaction).
+  temporary file is removed, no target is touched and the folders it created are removed again (the CLI runs each
+  command in one transaction).
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ from nassb.core.errors import InputError
 
 _TRANSACTION: contextvars.ContextVar[list[tuple[Path, Path]] | None] = contextvars.ContextVar(
     "output_transaction", default=None
+)
+# the folders the current transaction created for its outputs: removed again (when still empty) if it fails
+_CREATED_FOLDERS: contextvars.ContextVar[list[Path] | None] = contextvars.ContextVar(
+    "output_transaction_folders", default=None
 )
 
 
@@ -79,7 +84,9 @@ def output_transaction() -> Iterator[None]:
         yield
         return
     staged: list[tuple[Path, Path]] = []
+    created: list[Path] = []
     token = _TRANSACTION.set(staged)
+    folders_token = _CREATED_FOLDERS.set(created)
     committed = False
     try:
         yield
@@ -89,11 +96,29 @@ def output_transaction() -> Iterator[None]:
         raise
     finally:
         _TRANSACTION.reset(token)
+        _CREATED_FOLDERS.reset(folders_token)
         for temporary, target in staged:
             if committed:
                 os.replace(temporary, target)
             elif temporary.exists():
                 temporary.unlink()
+        for folder in [] if committed else sorted(created, key=lambda path: len(path.parts), reverse=True):
+            try:
+                folder.rmdir()
+            except OSError:  # not empty: something else wrote there meanwhile
+                pass
+
+
+def _make_folder(folder: Path) -> None:
+    """Create `folder` and its missing parents, noting them in the current transaction."""
+    missing, probe = [], folder
+    while not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    created = _CREATED_FOLDERS.get()
+    if created is not None:
+        created.extend(missing)
 
 
 def exists_or_staged(target: str | Path) -> bool:
@@ -112,7 +137,7 @@ def atomic_path(target: str | Path, durable: bool = False) -> Iterator[Path]:
     `durable` file (an MD checkpoint: work a failed run must not lose), which is renamed at once.
     """
     target = check_output_path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(target.parent)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
     os.close(handle)
     temporary_path = Path(temporary)
