@@ -216,8 +216,8 @@ def cycle(
     table = Table(
         "cycle", "discharge mAh/cm2", "CE %", "retention %", "anode contact", "cathode contact", "interphases Ohm cm2"
     )
-    shown = sorted({1, *range(0, len(life.per_cycle) + 1, max(1, len(life.per_cycle) // 8))} - {0})
-    for number in [*shown, len(life.per_cycle)]:
+    run = len(life.per_cycle)
+    for number in sorted({1, run, *range(0, run + 1, max(1, run // 8))} - {0}):
         record = life.per_cycle[number - 1]
         grown = sum(v for k, v in record.resistances_ohm_cm2.items() if k.endswith("interphase"))
         table.add_row(
