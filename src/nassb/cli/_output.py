@@ -151,9 +151,9 @@ def output_file_option(default: Path | None, help_text: str, *names: str, suffix
 # option -> (lowest allowed, whether the lowest is allowed, highest allowed); every other number must be finite
 POSITIVE_OPTIONS = (
     "--c-rate --min-separator-um --mass-mg --area-cm2 --thickness-cm --electrons --theoretical-mAh-per-g --R0-ohm "
-    "--Rss-ohm --voltage-limit-V --sigma-ion --threshold --md-time-ps --step"
+    "--Rss-ohm --voltage-limit-V --sigma-ion --threshold --md-time-ps --step --flaw-size-um --cycles"
 ).split()
-NON_NEGATIVE_OPTIONS = ("--R-bulk-ohm", "--tmin-K", "--tmax-K")
+NON_NEGATIVE_OPTIONS = ("--R-bulk-ohm", "--tmin-K", "--tmax-K", "--pressure-MPa")
 NUMBER_RULES: dict[str, tuple[float, bool, float]] = {
     **{option: (0.0, False, math.inf) for option in POSITIVE_OPTIONS},
     **{option: (0.0, True, math.inf) for option in NON_NEGATIVE_OPTIONS},
@@ -164,6 +164,8 @@ NUMBER_RULES: dict[str, tuple[float, bool, float]] = {
     "--derivative": (1.0, True, 2.0),
     "--extend-decades": (0.0, True, 10.0),
     "--resolution": (0.05, True, 2.0),
+    "--temperature-C": (-273.15, False, math.inf),
+    "--stop-percent": (0.0, False, 100.0),
 }
 
 

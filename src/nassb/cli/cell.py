@@ -203,10 +203,6 @@ def cycle(
     from nassb.interface.failure import analyse_failure
     from nassb.report.cell_figures import life_figures
 
-    if cycles < 1:
-        raise InputError("command line", "--cycles", "at least 1 cycle", cycles)
-    if not 0 < stop_percent < 100:
-        raise InputError("command line", "--stop-percent", "a percentage between 0 and 100", stop_percent)
     design = read_design(design_file)
     resolved = resolve_cell(design)
     checks = check_interfaces(design, resolved.parameters)
