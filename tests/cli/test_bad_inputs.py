@@ -23,6 +23,7 @@ NACRO2 = "{examples}/cells/nacro2-nyzc-nps-nasn.toml"
 SPECTRUM = "{examples}/eis/synthetic-series/pellet_293K.csv"
 MANIFEST = "{examples}/eis/synthetic-series/series.csv"
 RAMP = "{examples}/cycling/synthetic-ccd-ramp.csv"
+DIAGNOSE_GEOMETRY = ("--area-cm2", "1", "--thickness-cm", "0.1")
 PEIS = "{external}/yadg/peis.mpr"
 GCPL = "{external}/yadg/gcpl.issue_149.mpt"
 Z_FILE = "{external}/impedance.py/exampleDataZPlot.z"
@@ -247,6 +248,23 @@ CASES: list[tuple[str, list[str], str]] = [
         ["cell", "cycle", "{examples}/cells/tis2-borohydride-na.toml", "--cycles", "2", "-o", "/proc/nassb-plots"],
         "/proc/nassb-plots",
     ),
+    # ---- diagnosis (issue 17)
+    ("diagnose-missing-manifest", ["diagnose", "{files}/absent.csv", *DIAGNOSE_GEOMETRY], "manifest"),
+    ("diagnose-kind-unknown", ["diagnose", "{files}/diagnose_kind.csv", *DIAGNOSE_GEOMETRY], "kind (line 2)"),
+    ("diagnose-file-missing", ["diagnose", "{files}/diagnose_missing.csv", *DIAGNOSE_GEOMETRY], "file (line 2)"),
+    ("diagnose-time-text", ["diagnose", "{files}/diagnose_time.csv", *DIAGNOSE_GEOMETRY], "time_h (line 2)"),
+    ("diagnose-celsius", ["diagnose", "{files}/diagnose_celsius.csv", *DIAGNOSE_GEOMETRY], "temperature_K (line 2)"),
+    ("diagnose-ramp-as-eis", ["diagnose", "{files}/diagnose_ramp_as_eis.csv", *DIAGNOSE_GEOMETRY], "nassb cycling"),
+    (
+        "diagnose-nan-area",
+        ["diagnose", "{files}/diagnose_kind.csv", "--area-cm2", "nan", "--thickness-cm", "0.1"],
+        "--area-cm2",
+    ),
+    (
+        "diagnose-report-device",
+        ["diagnose", "{files}/diagnose_ramp_as_eis.csv", *DIAGNOSE_GEOMETRY, "-o", "/dev/null"],
+        "character device",
+    ),
     ("scheme-unknown", ["material", "stability", "Na3PS4", "--scheme", "dft"], "scheme"),
     ("entries-missing-file", ["material", "stability", "Na3PS4", "--entries", "{files}/absent.json"], "absent.json"),
     ("entries-bad-json", ["material", "stability", "Na3PS4", "--entries", "{files}/plain.txt"], "plain.txt"),
@@ -285,6 +303,15 @@ def bad_files(tmp_path_factory) -> Path:
     (folder / "cold_manifest.csv").write_text(
         f"file,temperature_K\n{EXAMPLES}/eis/synthetic-series/pellet_293K.csv,-5\n"
     )
+    ramp = EXAMPLES / "cycling" / "synthetic-ccd-ramp.csv"
+    for name, text in {
+        "diagnose_kind": f"file,kind\n{ramp},impedance\n",
+        "diagnose_missing": "file,kind\nnowhere.csv,eis\n",
+        "diagnose_time": f"file,kind,time_h\n{ramp},eis,later\n",
+        "diagnose_celsius": f"file,kind,temperature_K\n{ramp},symmetric,25\n",
+        "diagnose_ramp_as_eis": "file,kind,time_h\n" + "".join(f"{ramp},eis,{hour}\n" for hour in range(3)),
+    }.items():
+        (folder / f"{name}.csv").write_text(text)
     tis2, nacro2 = EXAMPLES / "cells" / "tis2-borohydride-na.toml", EXAMPLES / "cells" / "nacro2-nyzc-nps-nasn.toml"
     designs = {
         "negative_separator": (tis2, "thickness_um = 500", "thickness_um = -500"),

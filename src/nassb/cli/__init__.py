@@ -13,7 +13,7 @@ from nassb.cli.cycling import cycling_app
 from nassb.cli.db import db_app
 from nassb.cli.dc import dc_app
 from nassb.cli.eis import eis_app
-from nassb.cli.interface import interface_app
+from nassb.cli.interface import diagnose, interface_app
 from nassb.cli.material import material_app
 from nassb.core.errors import NassbError
 
@@ -32,6 +32,7 @@ app.add_typer(cell_app, name="cell")
 app.add_typer(material_app, name="material")
 app.add_typer(interface_app, name="interface")
 app.command("evaluate")(evaluate)
+app.command("diagnose")(diagnose)
 harden_commands(app, db_app, eis_app, dc_app, cycling_app, cell_app, material_app, interface_app)
 
 

@@ -13,6 +13,7 @@ from nassb.cli._output import (
     console,
     json_option,
     output_dir_option,
+    output_file_option,
     status_messages,
     write_figures_and_json,
 )
@@ -86,3 +87,31 @@ def ccd(
     console.print(table)
     if json_path is not None:
         write_json(json_path, {**result.to_dict(), "electrolyte": electrolyte, "inputs": inputs})
+
+
+def diagnose(
+    manifest: Path = typer.Argument(..., help="Manifest CSV: file,kind,time_h,cycle,temperature_K (one cell)."),
+    area_cm2: float = typer.Option(..., "--area-cm2", help="Electrode area, cm2."),
+    thickness_cm: float = typer.Option(..., "--thickness-cm", help="Electrolyte thickness, cm."),
+    output: Path = output_file_option(Path("diagnosis.html"), "The HTML report to write.", "--output", "-o"),
+    json_path: Path | None = json_option("Write the diagnosis to this JSON file."),
+) -> None:
+    """From one cell's measurements (impedance over time, symmetric-cell and CCD traces, full-cell cycling) to its
+    failure modes ranked by evidence, with the numbers that calibrate the failure models."""
+    from nassb.cli._output import write_json
+    from nassb.interface.diagnosis import diagnose as run_diagnosis
+    from nassb.kb.store import default_knowledge_base
+    from nassb.report.diagnosis_report import write_diagnosis_report
+
+    with status_messages("diagnosing"):
+        result = run_diagnosis(manifest, area_cm2, thickness_cm, default_knowledge_base())
+    table = Table("mode", "score", "passed tests")
+    for mode in result.modes:
+        passed = [item["test"] for item in mode["evidence"] if item["passed"]]
+        table.add_row(mode["mode"], f"{mode['score']:.2f}", "; ".join(passed) or "-")
+    console.print(table)
+    console.print(f"dominant mode: {result.dominant_mode or 'none above its threshold'}")
+    write_diagnosis_report(result, str(manifest), output)
+    console.print(f"wrote {output}")
+    if json_path is not None:
+        write_json(json_path, {"diagnosis": result.to_dict()})

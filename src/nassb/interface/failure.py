@@ -625,7 +625,7 @@ def _remedies(design, mode: str, interface: str | None = None) -> list[tuple[str
     return remedies
 
 
-def _kb_records(knowledge_base, words: list[str]) -> list[str]:
+def kb_records(knowledge_base, words: list[str]) -> list[str]:
     if knowledge_base is None:
         return []
     records = knowledge_base.records
@@ -659,7 +659,7 @@ def rank_mitigations(design, analysis: FailureAnalysis, knowledge_base=None) -> 
             ranked.append(
                 {
                     "action": action,
-                    "kb_records": _kb_records(knowledge_base, words),
+                    "kb_records": kb_records(knowledge_base, words),
                     "predicted_effect": {"error": str(error)},
                 }
             )
@@ -668,7 +668,7 @@ def rank_mitigations(design, analysis: FailureAnalysis, knowledge_base=None) -> 
         ranked.append(
             {
                 "action": action,
-                "kb_records": _kb_records(knowledge_base, words),
+                "kb_records": kb_records(knowledge_base, words),
                 "predicted_effect": {
                     "retention_percent": retention,
                     "retention_gain_percent_points": retention - base_retention,
