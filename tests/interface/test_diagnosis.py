@@ -2,12 +2,15 @@
 the manifest errors, the report and JSON, and real files from ../shared/external."""
 
 import json
+from pathlib import Path
 
 import pytest
 
 from nassb.core.errors import InputError
 from nassb.interface.diagnosis import diagnose, growth_law, read_manifest
 from nassb.interface.synthetic_cells import AREA_CM2, MODES, THICKNESS_CM, write_cell
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "cells"
 
 
 def _diagnosed(tmp_path, modes, seed=0):
@@ -157,3 +160,39 @@ def test_real_lpscl_temperature_series_is_not_read_as_ageing(tmp_path, external_
     result = diagnose(_real(tmp_path, rows), 0.785, 0.1)
     assert "temperature series" in result.series["eis"]["note"]
     assert result.dominant_mode is None
+
+
+def test_calibration_file_carries_the_measured_growth_into_the_cycle_life(tmp_path):
+    """diagnose -> calibration TOML -> read_design(..., calibration): the anode interphase of the cycled cell then
+    grows as the measured R^2 = 2 k_R t (per contact area), and its ASR is the measured one."""
+    import math
+
+    from nassb.cell.design import read_design
+    from nassb.cell.resolve import resolve_cell
+    from nassb.interface.compatibility import check_interfaces
+    from nassb.interface.diagnosis import calibration_toml
+    from nassb.interface.failure import analyse_failure
+
+    result, rates = _diagnosed(tmp_path, ("interphase_growth",), seed=2)
+    calibration = tmp_path / "calibration.toml"
+    calibration.write_text(calibration_toml(result, "manifest.csv"))
+    design = read_design(EXAMPLES / "nvp-nzsp-liquid-na.toml", calibration)
+    k_R = result.calibrated["interphase.resistance_growth_constant"]["value"]
+    assert design.interfaces.anode_interphase_growth_ohm2_cm4_per_s == pytest.approx(k_R, rel=1e-5)
+    assert design.interfaces.anode_asr_ohm_cm2 == pytest.approx(
+        result.calibrated["anode.interface_asr"]["value"], rel=1e-5
+    )
+    resolved = resolve_cell(design)
+    life = analyse_failure(resolved, check_interfaces(design, resolved.parameters), cycles=5).life
+    for record in life.per_cycle:
+        expected = math.sqrt(2 * k_R * record.time_h * 3600) / record.anode_contact_fraction
+        assert record.resistances_ohm_cm2["anode_interphase"] == pytest.approx(expected, rel=1e-4)
+
+
+def test_a_calibration_file_may_only_set_interfaces(tmp_path):
+    from nassb.cell.design import read_design
+
+    calibration = tmp_path / "calibration.toml"
+    calibration.write_text("[cell]\ntemperature_C = 80\n")
+    with pytest.raises(InputError, match="cell"):
+        read_design(EXAMPLES / "nvp-nzsp-liquid-na.toml", calibration)

@@ -209,13 +209,16 @@ class CurrentCollectors(_Strict):
 
 
 class Interfaces(_Strict):
-    """Interfacial area-specific resistances (Ohm cm2) measured or assumed, beyond the interlayers, and the initial
-    contact fractions of the anode and of the active particles (1 = full contact)."""
+    """Interfacial area-specific resistances (Ohm cm2) measured or assumed, beyond the interlayers, the initial
+    contact fractions of the anode and of the active particles (1 = full contact), and a measured growth constant of
+    the anode interphase resistance."""
 
     cathode_asr_ohm_cm2: float | None = Field(default=None, ge=0)
     anode_asr_ohm_cm2: float | None = Field(default=None, ge=0)
     anode_contact_fraction: float | None = Field(default=None, gt=0, le=1)
     cathode_contact_fraction: float | None = Field(default=None, gt=0, le=1)
+    # measured parabolic growth of the anode interphase, R^2 = 2 k_R t per interface (`nassb diagnose`)
+    anode_interphase_growth_ohm2_cm4_per_s: float | None = Field(default=None, gt=0)
 
 
 class CellDesign(_Strict):
@@ -279,13 +282,30 @@ def _check_material_tables(design: CellDesign) -> None:
                 raise InputError(design.source, f"materials.{name}.{key}", "a finite number", value)
 
 
-def read_design(path: str | Path) -> CellDesign:
-    """Read and validate a cell design TOML file."""
-    path = Path(path)
+CALIBRATION_TABLES = ("interfaces",)  # what a calibration file (`nassb diagnose --calibration`) may set
+
+
+def _read_toml(path: Path, what: str) -> dict:
     if not path.is_file():
-        raise InputError(str(path), "(file)", "an existing cell design TOML file")
+        raise InputError(str(path), "(file)", f"an existing {what} TOML file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InputError(str(path), "(syntax)", f"valid TOML ({error})") from None
-    return design_from_dict(data, source=str(path))
+
+
+def read_design(path: str | Path, calibration: str | Path | None = None) -> CellDesign:
+    """Read and validate a cell design TOML file; a `calibration` file (from `nassb diagnose --calibration`) sets
+    the measured values of its [interfaces] table over the design's."""
+    path = Path(path)
+    data = _read_toml(path, "cell design")
+    source = str(path)
+    if calibration is not None:
+        overlay = _read_toml(Path(calibration), "calibration")
+        unknown = [table for table in overlay if table not in CALIBRATION_TABLES]
+        if unknown:
+            raise InputError(str(calibration), unknown[0], f"only the tables {', '.join(CALIBRATION_TABLES)}")
+        for table, values in overlay.items():
+            data[table] = {**data.get(table, {}), **values}
+        source = f"{path} calibrated by {calibration}"
+    return design_from_dict(data, source=source)

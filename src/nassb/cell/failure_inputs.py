@@ -211,6 +211,14 @@ def _anode(run) -> None:
     _default(run, "anode.vacancy_supply_current", "vacancy_supply_current")
     _default(run, "anode.void_depth", "void_depth")
     _contact_fraction(run, "anode")
+    growth = run.design.interfaces.anode_interphase_growth_ohm2_cm4_per_s
+    if growth is not None:
+        run.given(
+            "interphase[anode].resistance_growth_constant",
+            growth,
+            "Ohm2 cm4/s",
+            "interfaces.anode_interphase_growth_ohm2_cm4_per_s",
+        )
 
 
 def _cathode(run) -> None:

@@ -278,6 +278,11 @@ _FAILURE_PARAMETERS = [
     _non_negative("interphase.growth_rate_constant", "cm2/s", "Wagner parabolic rate constant k of an interphase"),
     _non_negative("interphase.ionic_conductivity", "S/cm", "Na+ conductivity of an interphase's product mixture"),
     _non_negative("interphase.electronic_conductivity", "S/cm", "electronic conductivity of an interphase"),
+    _positive(
+        "interphase.resistance_growth_constant",
+        "Ohm2 cm4/s",
+        "measured parabolic growth of an interphase's ASR, R^2 = 2 k_R t (nassb diagnose)",
+    ),
 ]
 _PARAMETERS += _FAILURE_PARAMETERS
 REGISTRY: dict[str, Parameter] = {parameter.name: parameter for parameter in _PARAMETERS}

@@ -27,6 +27,9 @@ cell_app = typer.Typer(help="Cell design: stack energy, simulated rate capabilit
 _DESIGN = typer.Argument(..., help="Cell design TOML file (see examples/cells/).")
 _JSON = json_option("Also write the results to this JSON file.")
 _RATES = typer.Option(None, "--c-rates", help="Comma-separated C-rates, e.g. 0.1,0.5,1,2 (default: the design's).")
+_CALIBRATION = typer.Option(
+    None, "--calibration", help="Measured interface values from `nassb diagnose --calibration` (TOML)."
+)
 
 
 class RateModel(str, Enum):
@@ -194,6 +197,7 @@ def cycle(
     stop_percent: float = typer.Option(50.0, "--stop-percent", help="Stop below this % of the first capacity."),
     output_dir: Path = output_dir_option(Path("cycle-output"), "Folder for the capacity and resistance plots."),
     json_path: Path | None = _JSON,
+    calibration: Path | None = _CALIBRATION,
 ) -> None:
     """Charge and discharge cycle after cycle while the interfaces age: capacity, Coulombic efficiency, each
     resistance contribution and the state of every failure mode, to the first failure."""
@@ -203,7 +207,7 @@ def cycle(
     from nassb.interface.failure import analyse_failure
     from nassb.report.cell_figures import life_figures
 
-    design = read_design(design_file)
+    design = read_design(design_file, calibration)
     resolved = resolve_cell(design)
     checks = check_interfaces(design, resolved.parameters)
     with progress_bar("cycling") as update:
@@ -297,6 +301,7 @@ def evaluate(
     design_file: Path = _DESIGN,
     output: Path = output_file_option(Path("report.html"), "The HTML report to write.", "--output", "-o"),
     json_path: Path | None = _JSON,
+    calibration: Path | None = _CALIBRATION,
     c_rates: str | None = _RATES,
     simulate_rates: bool = typer.Option(
         True, "--simulate/--no-simulate", help="Simulate the rate capability (default) or energy only."
@@ -307,7 +312,7 @@ def evaluate(
     from nassb.evaluate import evaluate_design
     from nassb.report.cell_report import write_report
 
-    design = read_design(design_file)
+    design = read_design(design_file, calibration)
     with progress_bar("simulating the rate capability") as update:
         evaluation = evaluate_design(design, parse_c_rates(c_rates), simulate=simulate_rates, progress=update)
     console.print(f"[bold]{design.cell.name}[/]")

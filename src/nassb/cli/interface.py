@@ -95,10 +95,15 @@ def diagnose(
     thickness_cm: float = typer.Option(..., "--thickness-cm", help="Electrolyte thickness, cm."),
     output: Path = output_file_option(Path("diagnosis.html"), "The HTML report to write.", "--output", "-o"),
     json_path: Path | None = json_option("Write the diagnosis to this JSON file."),
+    calibration: Path | None = output_file_option(
+        None, "Write the calibrated interface values for `nassb evaluate --calibration` (TOML).", "--calibration"
+    ),
 ) -> None:
     """From one cell's measurements (impedance over time, symmetric-cell and CCD traces, full-cell cycling) to its
     failure modes ranked by evidence, with the numbers that calibrate the failure models."""
     from nassb.cli._output import write_json
+    from nassb.core.io import write_text_atomic
+    from nassb.interface.diagnosis import calibration_toml
     from nassb.interface.diagnosis import diagnose as run_diagnosis
     from nassb.kb.store import default_knowledge_base
     from nassb.report.diagnosis_report import write_diagnosis_report
@@ -115,3 +120,6 @@ def diagnose(
     console.print(f"wrote {output}")
     if json_path is not None:
         write_json(json_path, {"diagnosis": result.to_dict()})
+    if calibration is not None:
+        write_text_atomic(calibration, calibration_toml(result, str(manifest)))
+        console.print(f"wrote {calibration}")

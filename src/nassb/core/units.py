@@ -131,6 +131,8 @@ _UNITS = [
     Unit("mV/h", "voltage_drift", 1.0),
     Unit("mV/cycle", "voltage_drift_per_cycle", 1.0),
     Unit("Ohm2", "resistance_squared", 1.0),
+    Unit("Ohm2 cm4/s", "area_resistance_growth", 1.0),  # parabolic growth of an ASR, R^2 = 2 k_R t
+    Unit("Ohm2 m4/s", "area_resistance_growth", 1e8),
 ]
 
 UNITS: dict[str, Unit] = {unit.symbol: unit for unit in _UNITS}
@@ -216,6 +218,7 @@ SI_UNITS: dict[str, str] = {
     "current_per_pressure": "A/m2/Pa",
     "c_rate": "1/s",
     "count": "cycles",
+    "area_resistance_growth": "Ohm2 m4/s",
 }
 
 

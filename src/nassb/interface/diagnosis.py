@@ -547,5 +547,30 @@ def diagnose(manifest: str | Path, area_cm2: float, thickness_cm: float, knowled
     return Diagnosis(modes, dominant, calibrated, evidence, series, files, plots)
 
 
+# calibrated number -> the [interfaces] field of a cell design that takes it (`nassb evaluate --calibration`)
+DESIGN_FIELDS = {
+    "anode.interface_asr": "anode_asr_ohm_cm2",
+    "interphase.resistance_growth_constant": "anode_interphase_growth_ohm2_cm4_per_s",
+}
+
+
+def calibration_toml(diagnosis: Diagnosis, manifest: str) -> str:
+    """The calibration file of a diagnosis: the [interfaces] values a cell design accepts, each with its source and
+    standard error as a comment, and the other calibrated numbers as comments."""
+    lines = [f"# calibration from `nassb diagnose {manifest}`: measured values for `nassb evaluate --calibration`", ""]
+    others = [name for name in diagnosis.calibrated if name not in DESIGN_FIELDS]
+    lines += [
+        f"# {name} = {diagnosis.calibrated[name]['value']:.6g} {diagnosis.calibrated[name]['unit']}" for name in others
+    ]
+    lines += ["[interfaces]"]
+    for name, design_field in DESIGN_FIELDS.items():
+        item = diagnosis.calibrated.get(name)
+        if item is None:
+            continue
+        error = "" if item["stderr"] is None else f" +- {item['stderr']:.3g}"
+        lines += [f"# {name}{error} {item['unit']} from {item['source']}", f"{design_field} = {item['value']:.6g}"]
+    return "\n".join(lines) + "\n"
+
+
 def _calibrated(value: float, stderr: float | None, unit: str, source: str) -> dict[str, Any]:
     return {"value": value, "stderr": stderr, "unit": unit, "source": source}

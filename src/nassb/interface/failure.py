@@ -115,14 +115,20 @@ def growing_contacts(resolved, checks) -> tuple[list[GrowingContact], list[dict[
         interphase = interphase_of(check, check.phase_A, check.phase_B, temperature_K, passivating=measured)
         if side not in best or interphase.parabolic_rate_cm2_per_s > best[side].parabolic_rate_cm2_per_s:
             best[side] = interphase
+    measured_growth = parameters.find("interphase[anode].resistance_growth_constant", "Ohm2 cm4/s")
+    if measured_growth is not None and "anode" not in best:
+        best["anode"] = _unreacted_anode_interphase(resolved.design, temperature_K)
     contacts, described = [], []
     for side, interphase in best.items():
+        parabolic = interphase.parabolic_rate_cm2_per_s
         method = "Wagner's parabolic rate constant k = V_m sigma_amb |dG| / (zF)^2 (nassb.interface.growth)"
+        if side == "anode" and measured_growth is not None:
+            # the measured R^2 = 2 k_R t with R = L / sigma: k = k_R sigma^2, whatever the thermodynamics predicts
+            parabolic = measured_growth * interphase.ionic_conductivity_S_per_cm**2
+            method = "measured resistance growth k_R (interfaces.anode_interphase_growth_ohm2_cm4_per_s) x sigma^2"
         parameters.set(
             f"interphase[{side}].growth_rate_constant",
-            Value(
-                interphase.parabolic_rate_cm2_per_s, "cm2/s", Computation(method, {"interface": interphase.interface})
-            ),
+            Value(parabolic, "cm2/s", Computation(method, {"interface": interphase.interface})),
         )
         parameters.set(
             f"interphase[{side}].ionic_conductivity",
@@ -145,7 +151,7 @@ def growing_contacts(resolved, checks) -> tuple[list[GrowingContact], list[dict[
             GrowingContact(
                 side=side,
                 interface=interphase.interface,
-                parabolic_cm2_per_s=interphase.parabolic_rate_cm2_per_s,
+                parabolic_cm2_per_s=parabolic,
                 linear_cm_per_s=linear,
                 ionic_S_per_cm=interphase.ionic_conductivity_S_per_cm,
                 sodium_mol_per_cm3=interphase.sodium_mol_per_cm3(),
@@ -156,12 +162,34 @@ def growing_contacts(resolved, checks) -> tuple[list[GrowingContact], list[dict[
             {
                 "side": side,
                 **interphase.to_dict(),
+                "parabolic_rate_cm2_per_s": parabolic,
                 "passivation": interphase.sources["passivation"].source.describe()
                 if "passivation" in interphase.sources
                 else "from the products (percolation of their electronic conductors)",
             }
         )
     return contacts, described
+
+
+def _unreacted_anode_interphase(design, temperature_K: float):
+    """The anode | separator layer of a contact the thermodynamics calls stable but a measurement says grows: no
+    products known, so no Na consumed; its Na+ conductivity the calibrated default of `nassb.interface.growth`."""
+    from nassb.interface.growth import Interphase, effective_interphase_conductivity
+
+    sigma = effective_interphase_conductivity()
+    return Interphase(
+        f"anode | separator ({design.separator.material}), measured growth",
+        "measured",
+        {},
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        sigma.magnitude,
+        0.0,
+        temperature_K,
+        sources={"ionic_conductivity": sigma},
+    )
 
 
 def _electrolyte_window(formula: str) -> tuple[float, float] | None:
