@@ -272,3 +272,30 @@ def test_extended_grid_represents_a_bulk_arc_beyond_the_highest_frequency(extern
     assert extended.tau_s.min() < plain.tau_s.min() / 5
     with pytest.raises(InputError, match="extend_decades"):
         compute_drt(spectrum, extend_decades=-1)
+
+
+def test_lambda_at_its_bound_warns_and_only_persistent_peaks_count(external_dir):
+    """pyDRTtools' data_1.csv has so little noise that GCV runs to lambda = 1e-7 and resolves 8 peaks; 4 persist
+    over three decades of lambda (1 ms, 8 ms, 0.1 s, 30 s), the 4 processes pyDRTtools reports."""
+    path = external_dir / "pyDRTtools" / "data_1.csv"
+    if not path.is_file():
+        pytest.skip(f"{path} not found")
+    d = np.loadtxt(path, delimiter=",")
+    result = compute_drt(Spectrum(d[:, 0], d[:, 1] + 1j * d[:, 2], path.name))
+    assert result.lambda_value == pytest.approx(1e-7) and result.warnings
+    assert len(result.peaks) >= 7 and len(result.robust_peaks) == 4
+    assert [p.tau_s for p in result.robust_peaks][0] == pytest.approx(1.0e-3, rel=0.1)
+    assert result.to_dict()["robust_peak_count"] == 4
+
+
+def test_a_noisy_two_arc_spectrum_keeps_both_peaks_and_no_warning():
+    f = np.logspace(5, -2, 71)
+    w = 2 * np.pi * f
+    Z = 10 + 50 / (1 + 1j * w * 50 * 1e-6) + 200 / (1 + 1j * w * 200 * 1e-3)
+    rng = np.random.default_rng(3)
+    Z = Z + 0.005 * np.abs(Z) * (rng.standard_normal(f.size) + 1j * rng.standard_normal(f.size))
+    result = compute_drt(Spectrum(f, Z, "two arcs"))
+    assert not result.warnings
+    taus = sorted(p.tau_s for p in result.robust_peaks)
+    assert len(taus) == 2
+    assert taus[0] == pytest.approx(50e-6, rel=0.3) and taus[1] == pytest.approx(0.2, rel=0.3)

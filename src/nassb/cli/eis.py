@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import typer
+from rich.markup import escape
 from rich.progress import track
 from rich.table import Table
 
@@ -171,7 +172,7 @@ def drt(
             title=f"{label}: DRT, lambda = {result.lambda_value:.3g} ({result.lambda_method}), "
             f"R_inf = {result.R_inf_ohm:.4g} Ohm"
         )
-        for column in ("peak", "tau (s)", "f (Hz)", "R (Ohm)", "C (F)"):
+        for column in ("peak", "tau (s)", "f (Hz)", "R (Ohm)", "C (F)", "persists over lambda"):
             table.add_column(column, justify="right")
         labels = []
         for index, peak in enumerate(result.peaks, start=1):
@@ -181,9 +182,12 @@ def drt(
                 format_number(1 / (2 * np.pi * peak.tau_s), 3),
                 format_number(peak.R_ohm),
                 format_number(peak.C_F, 3),
+                "yes" if peak in result.robust_peaks else "no",
             )
             labels.append(f"{index}: R={peak.R_ohm:.3g} Ohm, C={peak.C_F:.2g} F")
         console.print(table)
+        for warning in result.warnings:
+            console.print(f"[yellow]warning:[/] {escape(warning)}")
         if plots:
             save_figures(
                 *drt_figures(result.tau_s, result.gamma_ohm, [p.tau_s for p in result.peaks], labels, f"{label}: DRT"),

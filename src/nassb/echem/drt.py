@@ -30,6 +30,11 @@ from nassb.echem.spectrum import Spectrum
 LAMBDA_BOUNDS = (1e-7, 1.0)
 """Search interval of lambda for GCV and the L-curve (pyDRTtools' bounds)."""
 
+PERSISTENCE_DECADES = 3.0
+"""A peak is robust when a peak within `PERSISTENCE_TOLERANCE_DECADES` of its tau is also found at every lambda
+from the chosen one up to this many decades higher (capped at the upper bound)."""
+PERSISTENCE_TOLERANCE_DECADES = 0.25
+
 _FWHM_GAUSSIAN = 2.0 * np.sqrt(np.log(2.0))
 DRT_METHOD = "Tikhonov-regularised NNLS on Gaussian RBFs (Wan et al. 2015, pyDRTtools)"
 
@@ -71,6 +76,8 @@ class DRTResult:
     residuals_ohm: np.ndarray
     peaks: tuple[DRTPeak, ...]
     settings: dict[str, Any]
+    robust_peaks: tuple[DRTPeak, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def R_polarization_ohm(self) -> float:
@@ -99,6 +106,9 @@ class DRTResult:
         """The summary a report or the CLI shows."""
         return {
             "peaks": [{"tau_s": p.tau_s, "R_ohm": p.R_ohm, "C_F": p.C_F} for p in self.peaks],
+            "robust_peak_tau_s": [p.tau_s for p in self.robust_peaks],
+            "robust_peak_count": len(self.robust_peaks),
+            "warnings": list(self.warnings),
             "lambda": self.lambda_value,
             "R_inf_ohm": self.R_inf_ohm,
             "L_H": self.L_H,
@@ -249,7 +259,9 @@ def compute_drt(
 
     On spectra with very little noise GCV can keep falling down to the lower bound (1e-7; e.g. the
     battery spectra shipped with pyDRTtools), which resolves more, narrower peaks; "lcurve" or a
-    fixed lambda (pyDRTtools' starting value is 1e-3) gives a smoother DRT.
+    fixed lambda (pyDRTtools' starting value is 1e-3) gives a smoother DRT. The result then carries a warning, and
+    `robust_peaks` holds the peaks that persist (within PERSISTENCE_TOLERANCE_DECADES of tau) at every lambda up to
+    PERSISTENCE_DECADES decades above the chosen one: the peaks to count.
     """
     from scipy.optimize import nnls
 
@@ -309,14 +321,35 @@ def compute_drt(
     else:
         lam = fixed
 
-    penalty = np.hstack([np.zeros((ln_tau.size, n_free)), np.sqrt(lam) * ridge.L])
-    x, _ = nnls(np.vstack([A, penalty]), np.concatenate([b, np.zeros(ln_tau.size)]), maxiter=50 * A.shape[1])
+    def solve(lam_value: float) -> np.ndarray:
+        penalty = np.hstack([np.zeros((ln_tau.size, n_free)), np.sqrt(lam_value) * ridge.L])
+        solution, _ = nnls(np.vstack([A, penalty]), np.concatenate([b, np.zeros(ln_tau.size)]), maxiter=50 * A.shape[1])
+        return solution
 
+    x = solve(lam)
     fit = A @ x
     Z_fit = fit[: f.size] + 1j * fit[f.size :]
     tau_s = np.logspace(ln_tau[0] / np.log(10) - 0.5, ln_tau[-1] / np.log(10) + 0.5, 10 * ln_tau.size)
     basis = np.exp(-((epsilon * (np.log(tau_s)[:, None] - ln_tau[None, :])) ** 2))
     gamma = basis @ x[n_free:]
+    peaks = _peaks(tau_s, gamma, peak_prominence)
+    higher = [value for value in lam * 10.0 ** np.arange(1.0, PERSISTENCE_DECADES + 1.0) if value <= LAMBDA_BOUNDS[1]]
+    others = [_peaks(tau_s, basis @ solve(value)[n_free:], peak_prominence) for value in higher]
+    robust = tuple(
+        peak
+        for peak in peaks
+        if all(
+            any(abs(np.log10(peak.tau_s / other.tau_s)) <= PERSISTENCE_TOLERANCE_DECADES for other in found)
+            for found in others
+        )
+    )
+    warnings = ()
+    if isinstance(method, str) and lam <= LAMBDA_BOUNDS[0] * 1.0001:
+        warnings = (
+            f"lambda by {method} is at its lower bound ({LAMBDA_BOUNDS[0]:g}): the spectrum has so little noise that "
+            f"the regularisation resolves spurious narrow peaks; {len(robust)} of {len(peaks)} peaks persist up to "
+            f"{PERSISTENCE_DECADES:g} decades of lambda (count those)",
+        )
     return DRTResult(
         tau_s=tau_s,
         gamma_ohm=gamma,
@@ -328,7 +361,9 @@ def compute_drt(
         derivative=derivative,
         Z_fit_ohm=Z_fit,
         residuals_ohm=Z - Z_fit,
-        peaks=_peaks(tau_s, gamma, peak_prominence),
+        peaks=peaks,
+        robust_peaks=robust,
+        warnings=warnings,
         settings={
             "lambda_method": method if isinstance(method, str) else "fixed",
             "derivative": derivative,
