@@ -196,3 +196,31 @@ def test_a_calibration_file_may_only_set_interfaces(tmp_path):
     calibration.write_text("[cell]\ntemperature_C = 80\n")
     with pytest.raises(InputError, match="cell"):
         read_design(EXAMPLES / "nvp-nzsp-liquid-na.toml", calibration)
+
+
+def test_an_overpotential_that_falls_with_pressure_is_anode_contact_loss(tmp_path):
+    """Two symmetric traces of one pellet: voids at 2 MPa (overpotential rising within each half-cycle), a flat
+    plateau at 10 MPa where creep refills the contact: the plateau falls with pressure."""
+    import numpy as np
+
+    from nassb.interface.synthetic_cells import draw_rates, symmetric_trace
+
+    rates = draw_rates(np.random.default_rng(0))
+    rows = []
+    for pressure, modes in ((2.0, ("anode_contact_loss",)), (10.0, ())):
+        folder = tmp_path / f"p{pressure:g}"
+        folder.mkdir()
+        name = symmetric_trace(folder, modes, {**rates, "void_rise": 3.0}, np.random.default_rng(1))
+        rows.append(f"{folder / name},symmetric,,,298.15,{pressure}")
+    manifest = _manifest(tmp_path, "file,kind,time_h,cycle,temperature_K,pressure_MPa\n" + "\n".join(rows) + "\n")
+    result = diagnose(manifest, AREA_CM2, THICKNESS_CM)
+    pressure = [item for item in result.evidence if "MPa" in item.test]
+    assert len(pressure) == 1 and pressure[0].passed and pressure[0].value > 0.2
+    assert result.dominant_mode == "anode_contact_loss"
+
+
+def test_blocking_is_also_seen_in_the_persistent_drt_peaks(tmp_path):
+    blocked, _ = _diagnosed(tmp_path / "a", ("electrical_blocking",), seed=1)
+    healthy, _ = _diagnosed(tmp_path / "b", (), seed=1)
+    assert min(blocked.series["eis"]["drt_grain_boundary_share"]) > 0.8
+    assert max(healthy.series["eis"]["drt_grain_boundary_share"]) < 0.5

@@ -2,8 +2,9 @@
 `nassb.interface.failure`) judged by small documented signature tests, ranked by evidence, with the numbers that
 calibrate the failure models.
 
-Input: a manifest CSV with columns `file,kind,time_h,cycle,temperature_K` (paths relative to the manifest; kind one
-of `eis`, `symmetric`, `ccd`, `cycling`, `dc`), and the cell's electrode area and electrolyte thickness. Every file
+Input: a manifest CSV with columns `file,kind,time_h,cycle,temperature_K` and optionally `pressure_MPa` (paths
+relative to the manifest; kind one of `eis`, `symmetric`, `ccd`, `cycling`, `dc`), and the cell's electrode area
+and electrolyte thickness. Every file
 is read and analysed by the readers and analyses nassb already has (`nassb.echem`).
 
 Signature tests (each a number against a threshold, `Evidence`):
@@ -20,7 +21,8 @@ Signature tests (each a number against a threshold, `Evidence`):
     over the series: a dominant, unchanging grain-boundary arc is electrical_blocking;
 * symmetric-cell trace (kind symmetric, `nassb.echem.symmetric`): a short (dendrite); the share of half-cycles whose
   overpotential rises within the half-cycle, rise_fraction above 0.2 (voids at the stripping electrode,
-  anode_contact_loss); plateau-overpotential growth over time with flat half-cycles (interphase_growth);
+  anode_contact_loss); plateau-overpotential growth over time with flat half-cycles (interphase_growth); traces
+  at several stack pressures whose plateau overpotential falls with pressure (anode_contact_loss);
 * CCD ramp (kind ccd, `nassb.echem.ccd`): the measured CCD and whether a short ended it (dendrite);
 * full-cell cycling (kind cycling, `nassb.echem.full_cell`): Coulombic efficiency above 100 % (a soft short,
   dendrite); capacity retention; the discharge dQ/dV peak of the first and last complete cycles: a peak that
@@ -47,7 +49,7 @@ from nassb.core.errors import InputError
 
 KINDS = ("eis", "symmetric", "ccd", "cycling", "dc")
 MODES = ("interphase_growth", "electrical_blocking", "anode_contact_loss", "cathode_contact_loss", "dendrite")
-MANIFEST_COLUMNS = ("file", "kind", "time_h", "cycle", "temperature_K")
+MANIFEST_COLUMNS = ("file", "kind", "time_h", "cycle", "temperature_K", "pressure_MPa")
 EIS_CIRCUIT = "R0-p(R1,CPE1)-p(R2,CPE2)"
 GROWTH_THRESHOLD = 0.2  # relative rise of the interfacial resistance over the series
 SIGNIFICANCE = 3.0  # slope / standard error
@@ -63,6 +65,7 @@ PEAK_SHRINK = 0.8
 PEAK_SHIFT_V = 0.02
 STRENGTH_CAP = 3.0
 SAME_TEMPERATURE_K = 5.0  # spectra further apart in temperature are not an ageing series
+PRESSURE_DROP = 0.2  # relative fall of the plateau overpotential from the lowest to the highest stack pressure
 REMEDY_WORDS = {
     "interphase_growth": ["interlayer", "coating", "catholyte"],
     "electrical_blocking": ["coating", "grain boundary", "buffer"],
@@ -81,6 +84,7 @@ class ManifestRow:
     time_h: float | None
     cycle: int | None
     temperature_K: float | None
+    pressure_MPa: float | None = None
 
 
 @dataclass
@@ -174,6 +178,7 @@ def read_manifest(path: str | Path) -> list[ManifestRow]:
                     _optional_number(row.get("time_h", ""), path, "time_h", line),
                     _optional_number(row.get("cycle", ""), path, "cycle", line, integer=True),
                     temperature,
+                    _optional_number(row.get("pressure_MPa", ""), path, "pressure_MPa", line),
                 )
             )
     if not rows:
@@ -315,7 +320,39 @@ def eis_evidence(rows: list[ManifestRow], area_cm2: float, thickness_cm: float) 
             files,
         )
     )
+    evidence.append(_drt_blocking(spectra, thickness_cm / area_cm2, files, series))
     return evidence, series
+
+
+def _drt_blocking(spectra, cell_constant_per_cm: float, files: str, series: dict[str, Any]) -> Evidence:
+    """The grain-boundary share of the DRT's polarisation in the first and last spectra, counting only the peaks
+    that persist over lambda (`nassb.echem.drt`), each classed by its capacitance C = tau / R."""
+    from nassb.echem.assignment import classify_capacitance
+    from nassb.echem.drt import compute_drt
+
+    shares, warnings = [], []
+    for spectrum in (spectra[0], spectra[-1]):
+        result = compute_drt(spectrum)
+        warnings += list(result.warnings)
+        total = sum(peak.R_ohm for peak in result.robust_peaks)
+        blocking = sum(
+            peak.R_ohm
+            for peak in result.robust_peaks
+            if math.isfinite(peak.C_F) and classify_capacitance(peak.C_F, cell_constant_per_cm) == "grain_boundary"
+        )
+        shares.append(blocking / total if total > 0 else 0.0)
+    series["drt_grain_boundary_share"] = shares
+    series["drt_warnings"] = warnings
+    change = abs(shares[1] - shares[0]) / max(shares[0], 1e-12)
+    return Evidence(
+        "electrical_blocking",
+        f"grain-boundary share of the DRT polarisation (persistent peaks; first {shares[0]:.2f}, last {shares[1]:.2f})",
+        min(shares),
+        "1",
+        GRAIN_BOUNDARY_SHARE,
+        bool(min(shares) >= GRAIN_BOUNDARY_SHARE and change < STABLE_SHARE_CHANGE),
+        files,
+    )
 
 
 def _trace(time_s, voltage_V, current_A, short_time_s) -> dict[str, Any]:
@@ -389,6 +426,8 @@ def symmetric_evidence(row: ManifestRow, area_cm2: float) -> tuple[list[Evidence
     plot = _trace(time_s, voltage, current, result.short.short_time_s)
     return evidence, {
         "plot": plot,
+        "plateau_mV": 1e3 * float(np.median([half.plateau_overpotential_V for half in halves])) if halves else None,
+        "pressure_MPa": row.pressure_MPa,
         "asr_per_interface_ohm_cm2": result.asr_per_interface_ohm_cm2,
         "growth_mV_per_h": growth,
         "growth_mV_per_h_stderr": stderr,
@@ -505,27 +544,34 @@ def diagnose(manifest: str | Path, area_cm2: float, thickness_cm: float, knowled
                 calibrated["interphase.resistance_growth_constant"] = _calibrated(
                     growth["growth_constant"], growth["growth_constant_stderr"], "Ohm2 cm4/s", "impedance series"
                 )
+    names = [row.file.name for row in rows]
+
+    def label(row: ManifestRow) -> str:
+        """The file's name, or its path where two files of the manifest share a name."""
+        return row.file.name if names.count(row.file.name) == 1 else str(row.file)
+
     for row in rows:
         if row.kind == "symmetric":
-            found, series[row.file.name] = symmetric_evidence(row, area_cm2)
-            asr = series[row.file.name]["asr_per_interface_ohm_cm2"]
+            found, series[label(row)] = symmetric_evidence(row, area_cm2)
+            asr = series[label(row)]["asr_per_interface_ohm_cm2"]
             if asr is not None and "anode.interface_asr" not in calibrated:
                 calibrated["anode.interface_asr"] = _calibrated(asr, None, "Ohm cm2", row.file.name)
         elif row.kind == "ccd":
-            found, series[row.file.name] = ccd_evidence(row, area_cm2)
-            if series[row.file.name]["ccd_mA_per_cm2"] is not None:
+            found, series[label(row)] = ccd_evidence(row, area_cm2)
+            if series[label(row)]["ccd_mA_per_cm2"] is not None:
                 calibrated["separator.critical_current_density"] = _calibrated(
-                    series[row.file.name]["ccd_mA_per_cm2"], None, "mA/cm2", row.file.name
+                    series[label(row)]["ccd_mA_per_cm2"], None, "mA/cm2", row.file.name
                 )
         elif row.kind == "cycling":
-            found, series[row.file.name] = cycling_evidence(row)
-            if "fade_percent_per_cycle" in series[row.file.name]:
+            found, series[label(row)] = cycling_evidence(row)
+            if "fade_percent_per_cycle" in series[label(row)]:
                 calibrated["cell.capacity_fade_per_cycle"] = _calibrated(
-                    series[row.file.name]["fade_percent_per_cycle"], None, "%/cycle", row.file.name
+                    series[label(row)]["fade_percent_per_cycle"], None, "%/cycle", row.file.name
                 )
         else:
             continue
         evidence += found
+    evidence += _pressure_evidence([row for row in rows if row.kind == "symmetric"], series, label)
     modes = []
     for mode in MODES:
         own = [item for item in evidence if item.mode == mode]
@@ -570,6 +616,31 @@ def calibration_toml(diagnosis: Diagnosis, manifest: str) -> str:
         error = "" if item["stderr"] is None else f" +- {item['stderr']:.3g}"
         lines += [f"# {name}{error} {item['unit']} from {item['source']}", f"{design_field} = {item['value']:.6g}"]
     return "\n".join(lines) + "\n"
+
+
+def _pressure_evidence(rows: list[ManifestRow], series: dict[str, Any], label) -> list[Evidence]:
+    """Symmetric traces at several stack pressures: a plateau overpotential that falls with pressure is a contact
+    the pressure restores (Na creep refilling voids, Spencer Jolly et al. 2020), anode_contact_loss."""
+    points = sorted(
+        (row.pressure_MPa, series[label(row)]["plateau_mV"])
+        for row in rows
+        if row.pressure_MPa is not None and series[label(row)].get("plateau_mV")
+    )
+    if len({pressure for pressure, _ in points}) < 2:
+        return []
+    (low_p, low), (high_p, high) = points[0], points[-1]
+    drop = (low - high) / low
+    return [
+        Evidence(
+            "anode_contact_loss",
+            f"plateau overpotential fall from {low_p:g} to {high_p:g} MPa ({low:.3g} -> {high:.3g} mV)",
+            drop,
+            "1",
+            PRESSURE_DROP,
+            drop >= PRESSURE_DROP,
+            ", ".join(label(row) for row in rows if row.pressure_MPa is not None),
+        )
+    ]
 
 
 def _calibrated(value: float, stderr: float | None, unit: str, source: str) -> dict[str, Any]:
