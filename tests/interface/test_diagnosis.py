@@ -224,3 +224,27 @@ def test_blocking_is_also_seen_in_the_persistent_drt_peaks(tmp_path):
     healthy, _ = _diagnosed(tmp_path / "b", (), seed=1)
     assert min(blocked.series["eis"]["drt_grain_boundary_share"]) > 0.8
     assert max(healthy.series["eis"]["drt_grain_boundary_share"]) < 0.5
+
+
+def test_measured_contact_loss_and_ccd_drive_the_cycled_cell(tmp_path):
+    """A full cell that loses active material (dQ/dV peaks shrinking in place) and a CCD ramp: the calibration
+    carries the contact lost per cycle and the CCD into the design, and the cycled cell loses contact at that rate."""
+    from nassb.cell.design import read_design
+    from nassb.cell.resolve import resolve_cell
+    from nassb.interface.compatibility import check_interfaces
+    from nassb.interface.diagnosis import calibration_toml
+    from nassb.interface.failure import analyse_failure
+
+    result, rates = _diagnosed(tmp_path, ("cathode_contact_loss",), seed=3)
+    loss = result.calibrated["cathode.contact_loss_per_cycle"]["value"]
+    assert loss == pytest.approx(1 - rates["active_kept_per_cycle"], rel=0.05)
+    calibration = tmp_path / "calibration.toml"
+    calibration.write_text(calibration_toml(result, "manifest.csv") + "anode_ccd_mA_per_cm2 = 5\n")
+    design = read_design(EXAMPLES / "nvp-nzsp-liquid-na.toml", calibration)
+    resolved = resolve_cell(design)
+    analysis = analyse_failure(resolved, check_interfaces(design, resolved.parameters), cycles=4)
+    fractions = [record.cathode_contact_fraction for record in analysis.life.per_cycle]
+    assert fractions == pytest.approx([(1 - loss) ** n for n in range(1, 5)], rel=1e-5)
+    dendrite = next(mode for mode in analysis.modes if mode.mode == "dendrite")
+    assert dendrite.evidence[0]["value"] == pytest.approx(5.0)
+    assert "anode_ccd_mA_per_cm2" in dendrite.evidence[0]["source"]

@@ -219,6 +219,10 @@ class Interfaces(_Strict):
     cathode_contact_fraction: float | None = Field(default=None, gt=0, le=1)
     # measured parabolic growth of the anode interphase, R^2 = 2 k_R t per interface (`nassb diagnose`)
     anode_interphase_growth_ohm2_cm4_per_s: float | None = Field(default=None, gt=0)
+    # measured critical current density of the Na | separator contact (a CCD ramp) and fraction of the active
+    # material's contact lost per cycle (full-cell fade with shrinking dQ/dV peaks), both from `nassb diagnose`
+    anode_ccd_mA_per_cm2: float | None = Field(default=None, gt=0)
+    cathode_contact_loss_per_cycle: float | None = Field(default=None, ge=0, lt=1)
 
 
 class CellDesign(_Strict):

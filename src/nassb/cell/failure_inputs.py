@@ -113,6 +113,13 @@ def _carrier_density(run, name: str, material: str, density_name: str) -> None:
     )
 
 
+def _measured(run, name: str, design_field: str, unit: str) -> None:
+    """A measured value the design's [interfaces] table carries (`nassb diagnose --calibration`), when given."""
+    value = getattr(run.design.interfaces, design_field)
+    if value is not None:
+        run.given(name, value, unit, f"interfaces.{design_field}")
+
+
 def _contact_fraction(run, side: str) -> None:
     """The initial contact fraction of one side: from [interfaces] or full contact by default."""
     fraction = getattr(run.design.interfaces, f"{side}_contact_fraction")
@@ -211,14 +218,10 @@ def _anode(run) -> None:
     _default(run, "anode.vacancy_supply_current", "vacancy_supply_current")
     _default(run, "anode.void_depth", "void_depth")
     _contact_fraction(run, "anode")
-    growth = run.design.interfaces.anode_interphase_growth_ohm2_cm4_per_s
-    if growth is not None:
-        run.given(
-            "interphase[anode].resistance_growth_constant",
-            growth,
-            "Ohm2 cm4/s",
-            "interfaces.anode_interphase_growth_ohm2_cm4_per_s",
-        )
+    _measured(
+        run, "interphase[anode].resistance_growth_constant", "anode_interphase_growth_ohm2_cm4_per_s", "Ohm2 cm4/s"
+    )
+    _measured(run, "anode.critical_current_density", "anode_ccd_mA_per_cm2", "mA/cm2")
 
 
 def _cathode(run) -> None:
@@ -234,6 +237,7 @@ def _cathode(run) -> None:
     density_name = "cathode.catholyte.density" if design.cathode.catholyte else "separator.density"
     _carrier_density(run, "cathode.partner.carrier_density", partner, density_name)
     _default(run, "cathode.contact_loss_coefficient", "contact_loss_coefficient")
+    _measured(run, "cathode.contact_loss_per_cycle", "cathode_contact_loss_per_cycle", "1")
     _contact_fraction(run, "cathode")
 
 

@@ -82,6 +82,8 @@ class LifeInputs:
     sodium_inventory_mAh_per_cm2: float
     base_anode_asr_ohm_cm2: float
     base_cathode_asr_ohm_cm2: float
+    measured_ccd_mA_per_cm2: float | None = None  # replaces the crack-opening CCD when measured
+    cathode_loss_per_cycle: float | None = None  # replaces the strain-driven contact loss when measured
 
 
 @dataclass
@@ -271,7 +273,9 @@ def run_life(
             state.anode_contact = anode_contact_after_stripping(
                 before, current, inputs.anode_supply_mA_per_cm2, strip_h, inputs.void_charge_mAh_per_cm2
             )
-        if inputs.cathode_strain:
+        if inputs.cathode_loss_per_cycle is not None:
+            state.cathode_contact *= 1.0 - inputs.cathode_loss_per_cycle
+        elif inputs.cathode_strain:
             from nassb.mechanics.contact import cathode_contact_after_cycle
 
             state.cathode_contact = cathode_contact_after_cycle(
@@ -326,7 +330,7 @@ def _stop_reason(inputs, state, current, resistances, record, stop_fraction) -> 
         if state.anode_contact < CONTACT_LOST:
             return "anode contact lost (voids)"
         asr = resistances["anode_interphase"] + resistances["anode_interface"]
-        plating_ccd = math.inf if asr <= 0 else 1e3 * inputs.plating_ccd_per_asr_V / asr
+        plating_ccd = plating_ccd_mA_per_cm2(inputs, asr)
         if current / state.anode_contact > plating_ccd:
             return "short circuit: plating current per contact area above the crack-opening CCD (dendrite)"
     if state.cathode_contact < CONTACT_LOST:
@@ -334,6 +338,13 @@ def _stop_reason(inputs, state, current, resistances, record, stop_fraction) -> 
     if record.retention < stop_fraction:
         return f"capacity below {100 * stop_fraction:g} % of the first cycle"
     return ""
+
+
+def plating_ccd_mA_per_cm2(inputs: LifeInputs, anode_asr_ohm_cm2: float) -> float:
+    """The plating CCD: the measured one, else the crack-opening overpotential over the anode ASR (Porz et al.)."""
+    if inputs.measured_ccd_mA_per_cm2 is not None:
+        return inputs.measured_ccd_mA_per_cm2
+    return math.inf if anode_asr_ohm_cm2 <= 0 else 1e3 * inputs.plating_ccd_per_asr_V / anode_asr_ohm_cm2
 
 
 def _regained(base, inputs, state, nominal, resets: list[str] | None = None) -> dict[str, float]:

@@ -275,6 +275,8 @@ _FAILURE_PARAMETERS = [
         minimum_inclusive=False,
     ),
     _non_negative("cathode.contact_loss_coefficient", "1", "share of the unclosed strain lost as contact per cycle"),
+    _fraction("cathode.contact_loss_per_cycle", "measured fraction of the active material's contact lost per cycle"),
+    _positive("anode.critical_current_density", "mA/cm2", "measured critical current density of the Na contact"),
     _non_negative("interphase.growth_rate_constant", "cm2/s", "Wagner parabolic rate constant k of an interphase"),
     _non_negative("interphase.ionic_conductivity", "S/cm", "Na+ conductivity of an interphase's product mixture"),
     _non_negative("interphase.electronic_conductivity", "S/cm", "electronic conductivity of an interphase"),

@@ -32,7 +32,9 @@ Signature tests (each a number against a threshold, `Evidence`):
 
 Score of a mode: the sum over its passed tests of min(value / threshold, 3); the dominant mode has the highest
 score, except that a detected short circuit makes dendrite dominant (the cell has failed). The calibrated numbers
-(interfacial ASR, resistance growth constant, CCD, fade) carry their standard errors.
+(interfacial ASR, resistance growth constant, CCD, contact lost per cycle, fade) carry their standard errors where
+a fit gives one; `calibration_toml` writes those a cell design takes ([interfaces]) for `nassb evaluate
+--calibration`.
 """
 
 from __future__ import annotations
@@ -509,12 +511,15 @@ def cycling_evidence(row: ManifestRow) -> tuple[list[Evidence], dict[str, Any]]:
             name,
         ),
     ]
-    fade = (1.0 - retention) * 100.0 / (complete[-1].cycle - complete[0].cycle)
+    span = complete[-1].cycle - complete[0].cycle
+    fade = (1.0 - retention) * 100.0 / span
     curves = [(f"cycle {curve.cycle}", curve.voltage_V, curve.dQdV_mAh_per_V) for curve in (first, last)]
     return evidence, {
         "plot": {"kind": "dqdv", "curves": curves},
         "retention": retention,
         "fade_percent_per_cycle": fade,
+        # lost active material (peaks shrinking in place): the contact lost per cycle, geometric over the record
+        "contact_loss_per_cycle": 1.0 - retention ** (1.0 / span) if evidence[1].passed else None,
         "peak_height_ratio": height,
         "peak_shift_V": shift,
         "cycles": len(complete),
@@ -559,7 +564,7 @@ def diagnose(manifest: str | Path, area_cm2: float, thickness_cm: float, knowled
         elif row.kind == "ccd":
             found, series[label(row)] = ccd_evidence(row, area_cm2)
             if series[label(row)]["ccd_mA_per_cm2"] is not None:
-                calibrated["separator.critical_current_density"] = _calibrated(
+                calibrated["anode.critical_current_density"] = _calibrated(
                     series[label(row)]["ccd_mA_per_cm2"], None, "mA/cm2", row.file.name
                 )
         elif row.kind == "cycling":
@@ -567,6 +572,10 @@ def diagnose(manifest: str | Path, area_cm2: float, thickness_cm: float, knowled
             if "fade_percent_per_cycle" in series[label(row)]:
                 calibrated["cell.capacity_fade_per_cycle"] = _calibrated(
                     series[label(row)]["fade_percent_per_cycle"], None, "%/cycle", row.file.name
+                )
+            if series[label(row)].get("contact_loss_per_cycle") is not None:
+                calibrated["cathode.contact_loss_per_cycle"] = _calibrated(
+                    series[label(row)]["contact_loss_per_cycle"], None, "1", row.file.name
                 )
         else:
             continue
@@ -597,6 +606,8 @@ def diagnose(manifest: str | Path, area_cm2: float, thickness_cm: float, knowled
 DESIGN_FIELDS = {
     "anode.interface_asr": "anode_asr_ohm_cm2",
     "interphase.resistance_growth_constant": "anode_interphase_growth_ohm2_cm4_per_s",
+    "anode.critical_current_density": "anode_ccd_mA_per_cm2",
+    "cathode.contact_loss_per_cycle": "cathode_contact_loss_per_cycle",
 }
 
 

@@ -26,7 +26,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from nassb.cell.life import CycleRecord, GrowingContact, LifeInputs, LifeResult, run_life
+from nassb.cell.life import CycleRecord, GrowingContact, LifeInputs, LifeResult, plating_ccd_mA_per_cm2, run_life
 from nassb.core.errors import DataError, InputError, ModelError
 from nassb.core.value import Computation, Value
 
@@ -324,6 +324,8 @@ def life_inputs(resolved, contacts: list[GrowingContact], space_charge: dict[str
         sodium_inventory_mAh_per_cm2=inventory,
         base_anode_asr_ohm_cm2=p.get("anode.series_asr", "Ohm cm2"),
         base_cathode_asr_ohm_cm2=p.get("cathode.series_asr", "Ohm cm2"),
+        measured_ccd_mA_per_cm2=p.find("anode.critical_current_density", "mA/cm2"),
+        cathode_loss_per_cycle=p.find("cathode.contact_loss_per_cycle", "1"),
     )
 
 
@@ -518,7 +520,7 @@ def _modes(resolved, inputs: LifeInputs, life: LifeResult, space_charge, interph
         )
     )
     asr = last.resistances_ohm_cm2["anode_interphase"] + last.resistances_ohm_cm2["anode_interface"]
-    plating = math.inf if asr <= 0 else 1e3 * inputs.plating_ccd_per_asr_V / asr
+    plating = plating_ccd_mA_per_cm2(inputs, asr)
     local = current / max(last.anode_contact_fraction, 1e-12)
     mn = monroe_newman_ratio(p.get("separator.shear_modulus", "GPa"), p.get("anode.shear_modulus", "GPa"))
     electronic = p.get("separator.electronic_conductivity", "S/cm")
@@ -530,15 +532,17 @@ def _modes(resolved, inputs: LifeInputs, life: LifeResult, space_charge, interph
         FailureMode(
             "dendrite",
             f"anode | separator ({resolved.design.separator.material})",
-            {"name": "plating current per contact area / crack-opening CCD", "value": dendrite_ratio, "unit": "1"},
+            {"name": "plating current per contact area / plating CCD", "value": dendrite_ratio, "unit": "1"},
             {"risk": 0.5, "fail": 1.0, "unit": "1"},
             dendrite_verdict,
             [
                 _evidence(
-                    "crack-opening CCD at the last cycle",
+                    "plating CCD at the last cycle",
                     None if math.isinf(plating) else plating,
                     "mA/cm2",
-                    "Porz et al. 2017 with the anode interface ASR",
+                    _describe(p, "anode.critical_current_density")
+                    if inputs.measured_ccd_mA_per_cm2 is not None
+                    else "crack opening, Porz et al. 2017, with the anode interface ASR",
                 ),
                 _evidence("Monroe-Newman ratio G_electrolyte / G_Na", mn, "1", _describe(p, "separator.shear_modulus")),
                 _evidence(
