@@ -9,7 +9,15 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from nassb.cli._output import console, format_number, json_option, output_check, output_file_option, write_json
+from nassb.cli._output import (
+    console,
+    format_number,
+    json_option,
+    output_check,
+    output_file_option,
+    status_messages,
+    write_json,
+)
 from nassb.core.errors import InputError
 from nassb.core.io import write_atomic, write_text_atomic
 from nassb.kb import OUTPUT_COLUMNS, RecordFilter, default_knowledge_base, select, summary_counts, to_plain_records
@@ -58,6 +66,41 @@ def list_records(json_path: Path | None = json_option("Also write the counts to 
             {name: {str(k): int(v) for k, v in series.items()} for name, series in counts.items()}
             | {"total": len(records)},
         )
+
+
+@db_app.command("systems")
+def list_systems(
+    examples: Path | None = typer.Option(
+        None, "--examples", help="Examples folder to look for example cells in (default: the repository's, if any)."
+    ),
+    json_path: Path | None = json_option("Also write the table to this JSON file."),
+) -> None:
+    """Every system the reviews discuss (DOMAIN.md section 1) and what nassb can do with it: knowledge-base records,
+    a published structure, offline stability entries, a cell library entry, an example cell."""
+    from nassb.evaluate.systems import repository_examples, system_coverage
+
+    if examples is not None and not (examples / "cells").is_dir():
+        raise InputError("command line", "--examples", "a folder with a cells/ subfolder of designs", str(examples))
+    with status_messages("checking every system"):
+        rows = system_coverage(default_knowledge_base(), examples or repository_examples())
+    table = Table(title=f"{len(rows)} systems of the reviews (DOMAIN.md section 1)")
+    for column in ("system", "role", "KB records", "structure", "stability", "cell library", "example cells"):
+        table.add_column(column, justify="right" if column == "KB records" else "left")
+    for row in rows:
+        table.add_row(
+            row.name,
+            row.role,
+            str(row.kb_records),
+            row.structure or "-",
+            row.stability or "-",
+            row.cell_library or "-",
+            row.examples or "-",
+        )
+    console.print(table)
+    gaps = [row.name for row in rows if not row.cell_library]
+    console.print(f"{len(gaps)} systems without a cell library entry")
+    if json_path:
+        write_json(json_path, {"systems": [row.to_dict() for row in rows]})
 
 
 @db_app.command("show")
