@@ -265,6 +265,13 @@ CASES: list[tuple[str, list[str], str]] = [
         ["diagnose", "{files}/diagnose_ramp_as_eis.csv", *DIAGNOSE_GEOMETRY, "-o", "/dev/null"],
         "character device",
     ),
+    # ---- screening (issue 20)
+    ("screen-missing-folder", ["screen", "run", "{files}/absent", "--store", "{out}/s"], "CANDIDATES"),
+    ("screen-empty-folder", ["screen", "run", "{files}/empty_folder", "--store", "{out}/s"], "structure file"),
+    ("screen-bad-tiers", ["screen", "run", "{files}", "--store", "{out}/s", "--tiers", "1,2"], "--tiers"),
+    ("screen-bad-filter", ["screen", "run", "{files}", "--store", "{out}/s", "--filter", "Ea is small"], "--filter"),
+    ("screen-status-not-a-store", ["screen", "status", "{files}"], "nassb screen run"),
+    ("screen-export-extension", ["screen", "export", "{files}", "{out}/results.xls"], "OUTPUT"),
     ("scheme-unknown", ["material", "stability", "Na3PS4", "--scheme", "dft"], "scheme"),
     ("entries-missing-file", ["material", "stability", "Na3PS4", "--entries", "{files}/absent.json"], "absent.json"),
     ("entries-bad-json", ["material", "stability", "Na3PS4", "--entries", "{files}/plain.txt"], "plain.txt"),
@@ -283,6 +290,7 @@ def _design_variant(path: Path, old: str, new: str) -> str:
 def bad_files(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("bad-inputs")
     (folder / "plain.txt").write_text("not json, not a folder\n")
+    (folder / "empty_folder").mkdir()
     os.mkfifo(folder / "pipe")
     for name, a, x, species in [
         ("nan_lattice", "nan", "0.5", "Na Cl"),

@@ -15,6 +15,7 @@ from nassb.cli.dc import dc_app
 from nassb.cli.eis import eis_app
 from nassb.cli.interface import diagnose, interface_app
 from nassb.cli.material import material_app
+from nassb.cli.screen import screen_app
 from nassb.core.errors import NassbError
 
 app = typer.Typer(
@@ -31,9 +32,10 @@ app.add_typer(cycling_app, name="cycling")
 app.add_typer(cell_app, name="cell")
 app.add_typer(material_app, name="material")
 app.add_typer(interface_app, name="interface")
+app.add_typer(screen_app, name="screen")
 app.command("evaluate")(evaluate)
 app.command("diagnose")(diagnose)
-harden_commands(app, db_app, eis_app, dc_app, cycling_app, cell_app, material_app, interface_app)
+harden_commands(app, db_app, eis_app, dc_app, cycling_app, cell_app, material_app, interface_app, screen_app)
 
 
 def _print_version(requested: bool) -> None:

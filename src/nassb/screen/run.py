@@ -1,0 +1,132 @@
+"""Running a screen on dask.distributed: chunks of candidates per task, results into the store as they finish."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from contextlib import contextmanager
+
+from nassb.core.errors import InputError
+
+CLUSTERS = ("local", "slurm", "pbs", "sge")
+
+
+def run_chunk(tier: int, items: list[tuple[str, str, str, str]], settings: dict) -> tuple[list[dict], dict[str, str]]:
+    """Run one tier on (name, candidate key, structure JSON, source) items on a worker: (records, failures); a
+    candidate that raises is a failure with its message and does not stop the others."""
+    from nassb.screen.candidates import task_key
+    from nassb.screen.tiers import TIERS
+
+    function = TIERS[tier]
+    options = {"resolution_A": settings["resolution_A"]} if tier == 1 else {}
+    records, failures = [], {}
+    for name, candidate_key, structure, source in items:
+        try:
+            record = function(json.loads(structure), source, **options)
+        except Exception as error:  # a candidate's failure is recorded, whatever it is
+            failures[name] = f"{type(error).__name__}: {error}"
+            continue
+        records.append({"name": name, "content_key": task_key(candidate_key, tier, options), **record})
+    return records, failures
+
+
+@contextmanager
+def dask_client(workers: int | None = None, scheduler: str | None = None, cluster: str = "local", jobs: int = 1):
+    """A dask.distributed client: an existing scheduler, a batch-system cluster through dask-jobqueue, or an
+    in-process local cluster of `workers` single-threaded worker processes."""
+    from distributed import Client, LocalCluster
+
+    if cluster not in CLUSTERS:
+        raise InputError("command line", "--cluster", f"one of {', '.join(CLUSTERS)}", cluster)
+    if scheduler is not None:
+        with Client(scheduler) as client:
+            yield client
+        return
+    if cluster != "local":
+        import dask_jobqueue
+
+        kind = {"slurm": dask_jobqueue.SLURMCluster, "pbs": dask_jobqueue.PBSCluster, "sge": dask_jobqueue.SGECluster}
+        with kind[cluster](cores=1, memory="4GB", processes=1) as batch, Client(batch) as client:
+            batch.scale(jobs=jobs)
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
+        ) as local,
+        Client(local) as client,
+    ):
+        yield client
+
+
+def _eligible(store, tier: int, filters: list[tuple[str, str, float]]) -> list[str]:
+    """The candidates done at the tier before whose records pass the filters."""
+    from nassb.screen.tiers import passes
+
+    results = store.results()
+    before = results[results["tier"] == tier - 1]
+    return [row["name"] for row in before.to_dict("records") if passes(row, filters)]
+
+
+def _chunk_id(tier: int, names: list[str]) -> str:
+    return hashlib.sha256(json.dumps([tier, names]).encode()).hexdigest()[:12]
+
+
+def run_screen(
+    store,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    cluster: str = "local",
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, dict[str, int]]:
+    """Run (or resume) every tier of the store's screen; returns the ledger's counts by tier and status."""
+    from distributed import as_completed
+
+    from nassb.screen.tiers import parse_filter
+
+    settings = store.settings()
+    filters = [parse_filter(text) for text in settings.get("filters", [])]
+    with store.locked():
+        store.reconcile()
+        total = sum(len(store.pending(tier)) for tier in settings["tiers"])
+        finished = 0
+        with dask_client(workers, scheduler, cluster, jobs) as client:
+            for index, tier in enumerate(settings["tiers"]):
+                if index > 0:
+                    store.ensure_tasks(tier, _eligible(store, tier, filters))
+                    total += len(store.pending(tier))
+                names = store.pending(tier)
+                structures = store.structures(names) if names else {}
+                keys = _candidate_keys(store, names)
+                failed_to_load = {n: structures[n][2] for n in names if structures[n][2]}
+                if failed_to_load:
+                    store.count_attempt(tier, list(failed_to_load))
+                    store.write_chunk(tier, _chunk_id(tier, sorted(failed_to_load)), [], failed_to_load)
+                runnable = [n for n in names if n not in failed_to_load]
+                size = settings["chunk_size"]
+                chunks = [runnable[i : i + size] for i in range(0, len(runnable), size)]
+                futures = {}
+                for chunk in chunks:
+                    store.count_attempt(tier, chunk)
+                    items = [(n, keys[n], structures[n][0], structures[n][1]) for n in chunk]
+                    futures[client.submit(run_chunk, tier, items, settings, pure=False)] = chunk
+                finished += len(failed_to_load)
+                for future in as_completed(futures):
+                    records, failures = future.result()
+                    store.write_chunk(tier, _chunk_id(tier, futures[future]), records, failures)
+                    finished += len(futures[future])
+                    if progress is not None:
+                        progress(finished, total)
+    return store.status()
+
+
+def _candidate_keys(store, names: list[str]) -> dict[str, str]:
+    if not names:
+        return {}
+    with store.ledger() as db:
+        rows = db.execute(
+            f"SELECT name, content_key FROM candidates WHERE name IN ({','.join('?' * len(names))})", names
+        ).fetchall()
+    return dict(rows)

@@ -1,0 +1,127 @@
+"""`nassb screen`: candidates and duplicates, failures recorded, the lock, the ledger reconciled after a kill, and
+a run killed with SIGKILL that resumes to the same results as an uninterrupted one."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from nassb.core.errors import InputError
+from nassb.screen.candidates import load_candidates
+from nassb.screen.run import run_chunk, run_screen
+from nassb.screen.store import Store
+
+SPECIES = ["Sb", "P", "As", "V", "Nb", "Ta"]
+SCALES = [0.96, 0.98, 1.0, 1.02, 1.04]
+
+
+def _candidates(folder, count):
+    """Na3SbS4-cubic with Sb and S substituted and the lattice scaled: `count` distinct structures, one exact
+    duplicate, one garbage CIF and one with two atoms on top of each other."""
+    from pymatgen.io.cif import CifWriter
+
+    from nassb.structures import load
+
+    folder.mkdir()
+    base = load("Na3SbS4-cubic")
+    combos = [(m, x, scale) for m in SPECIES for x in ("S", "Se") for scale in SCALES][:count]
+    for index, (metal, anion, scale) in enumerate(combos):
+        structure = base.copy()
+        structure.replace_species({"Sb": metal, "S": anion})
+        structure.scale_lattice(structure.volume * scale**3)
+        CifWriter(structure).write_file(folder / f"c{index:03d}.cif")
+    CifWriter(base).write_file(folder / "duplicate.cif")
+    (folder / "garbage.cif").write_text("data_x\n_cell_length_a banana\n")
+    overlap = base.copy()
+    overlap.append("Na", overlap[0].frac_coords + 0.001)
+    CifWriter(overlap).write_file(folder / "overlap.cif")
+    return folder
+
+
+def _store(tmp_path, candidates, tiers=(0, 1), chunk_size=4):
+    rows, duplicates = load_candidates(candidates)
+    store = Store(tmp_path / "store")
+    store.create({"tiers": list(tiers), "filters": [], "chunk_size": chunk_size, "resolution_A": 0.4})
+    store.add_candidates(rows)
+    return store, rows, duplicates
+
+
+def test_duplicates_dropped_and_bad_candidates_failed_with_their_reason(tmp_path):
+    candidates = _candidates(tmp_path / "in", 6)
+    store, rows, duplicates = _store(tmp_path, candidates)
+    assert duplicates == ["duplicate"] or duplicates == ["c000"]
+    counts = run_screen(store, workers=1)
+    assert counts["tier 0"] == {"done": 6, "failed": 2} and counts["tier 1"] == {"done": 6}
+    failures = {name: error for name, _, error, _ in store.failures()}
+    assert "CIF" in failures["garbage"] and "apart" in failures["overlap"]
+    results = store.results()
+    assert not results.duplicated(["name", "tier"]).any() and results["content_key"].is_unique
+    tier1 = results[results["tier"] == 1]
+    assert tier1["Ea_3D_eV"].notna().all() and (tier1["Ea_3D_eV"] > 0).all()
+
+
+def test_a_second_run_on_a_locked_store_is_refused(tmp_path):
+    store, _, _ = _store(tmp_path, _candidates(tmp_path / "in", 2), tiers=(0,))
+    with store.locked():
+        with pytest.raises(InputError, match="locked by pid"):
+            with Store(store.directory).locked():
+                pass
+
+
+def test_a_shard_written_before_a_kill_is_taken_as_done(tmp_path):
+    store, rows, _ = _store(tmp_path, _candidates(tmp_path / "in", 3), tiers=(0,))
+    items = [(name, key, structure, source) for name, key, structure, source, error in rows if not error][:2]
+    records, failures = run_chunk(0, items, store.settings())
+    # the shard reaches the disk, the ledger does not (killed between the rename and the commit)
+    import pandas as pd
+
+    from nassb.core.io import write_atomic
+
+    frame = pd.DataFrame.from_records(records)
+    write_atomic(store.shards / "tier0-killed.parquet", lambda path: frame.to_parquet(path, index=False), durable=True)
+    assert set(store.pending(0)) >= {item[0] for item in items}
+    assert store.reconcile() == 2
+    assert not set(store.pending(0)) & {item[0] for item in items}
+
+
+def test_a_killed_screen_resumes_to_the_uninterrupted_result(tmp_path):
+    """SIGKILL of the whole `nassb screen run` (client and its worker processes) mid-run, then resume: the same
+    rows as a run that was never interrupted, none twice, none missing."""
+    candidates = _candidates(tmp_path / "in", 50)
+    store_dir = tmp_path / "killed"
+    command = [
+        sys.executable,
+        "-c",
+        "from nassb.cli import main; main()",
+        "screen",
+        "run",
+        str(candidates),
+        "--store",
+        str(store_dir),
+        "--workers",
+        "1",
+        "--chunk-size",
+        "2",
+        "--resolution-A",
+        "0.4",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 240
+    while time.time() < deadline and len(list((store_dir / "shards").glob("tier1-*.parquet"))) < 3:
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    killed = Store(store_dir)
+    done_before = len(killed.done(1))
+    assert 0 < done_before < 50
+    run_screen(killed, workers=1)
+    reference, _, _ = _store(tmp_path / "ref", candidates)
+    run_screen(reference, workers=1)
+    columns = ["name", "tier", "content_key", "Ea_3D_eV", "carrier_density_per_cm3"]
+    resumed, uninterrupted = killed.results()[columns], reference.results()[columns]
+    assert not resumed.duplicated(["name", "tier"]).any()
+    assert len(resumed) == len(uninterrupted) == 100
+    assert resumed.reset_index(drop=True).equals(uninterrupted.reset_index(drop=True))
