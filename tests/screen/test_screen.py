@@ -125,3 +125,24 @@ def test_a_killed_screen_resumes_to_the_uninterrupted_result(tmp_path):
     assert not resumed.duplicated(["name", "tier"]).any()
     assert len(resumed) == len(uninterrupted) == 100
     assert resumed.reset_index(drop=True).equals(uninterrupted.reset_index(drop=True))
+
+
+def test_a_generation_spec_makes_doped_and_substituted_candidates(tmp_path):
+    """W on Sb in Na3SbS4 (Na vacancies, seed 000 Table 1) and Se for S: charge-balanced candidates with the Na
+    count the doping rule gives, screened through tier 0."""
+    spec = tmp_path / "spec.toml"
+    spec.write_text(
+        '[[doping]]\nparent = "Na3SbS4-cubic"\nsubstitute = "W:Sb"\nlevels = [0.125]\n\n'
+        '[[substitution]]\nparent = "Na3SbS4-cubic"\nsite = "S"\nelements = ["Se"]\n'
+    )
+    rows, duplicates = load_candidates(spec)
+    names = sorted(row[0] for row in rows)
+    assert names == ["Na3SbS4-cubic_S-to-Se", "Na3SbS4-cubic_W-on-Sb_x0.125"] and not duplicates
+    store = Store(tmp_path / "store")
+    store.create({"tiers": [0], "filters": [], "chunk_size": 2, "resolution_A": 0.4})
+    store.add_candidates(rows)
+    run_screen(store, workers=1)
+    formulas = dict(zip(store.results()["name"], store.results()["formula"]))
+    # Na3-x Sb1-x Wx S4 at x = 1/8: Na23 Sb7 W S32 in the 8-formula-unit supercell
+    assert formulas["Na3SbS4-cubic_W-on-Sb_x0.125"] == "Na23Sb7WS32"
+    assert formulas["Na3SbS4-cubic_S-to-Se"] == "Na3SbSe4"

@@ -22,22 +22,24 @@ def _structure(document: dict):
 
 
 def validity(document: dict, source: str) -> dict[str, Any]:
-    """Tier 0: a structure nassb can compute with (`check_structure`), charge-balanced by pymatgen's oxidation-state
-    guesses, holding Na."""
+    """Tier 0: a structure nassb can compute with (`check_structure`), charge-balanced with the most probable
+    oxidation state per element (`nassb.chem.oxidation.element_oxidation_states`, ICSD statistics), holding Na."""
     from nassb.chem.structure import check_structure
 
     structure = check_structure(_structure(document), source)
     composition = structure.composition
     if "Na" not in composition:
         raise InputError(source, "composition", "a structure with Na", composition.reduced_formula)
-    guesses = composition.oxi_state_guesses(max_sites=-50)
-    if not guesses:
+    from nassb.chem.oxidation import element_oxidation_states
+
+    states = element_oxidation_states(composition)
+    if states is None:
         raise InputError(source, "composition", "a charge-balanced composition", composition.reduced_formula)
     return {
         "formula": composition.reduced_formula,
         "sites": len(structure),
         "volume_per_atom_A3": structure.volume / len(structure),
-        "oxidation_states": ", ".join(f"{element}{value:+g}" for element, value in guesses[0].items()),
+        "oxidation_states": ", ".join(f"{element}{value:+g}" for element, value in sorted(states.items())),
     }
 
 
