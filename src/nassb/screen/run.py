@@ -5,11 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from nassb.core.errors import InputError
 
 CLUSTERS = ("local", "slurm", "pbs", "sge")
+# one core per worker: numerical libraries must not start their own thread pools in every worker process
+SINGLE_THREADED = {
+    name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+}
 
 
 def run_chunk(tier: int, items: list[tuple[str, str, str, str]], settings: dict) -> tuple[list[dict], dict[str, str]]:
@@ -53,7 +57,12 @@ def dask_client(workers: int | None = None, scheduler: str | None = None, cluste
         return
     with (
         LocalCluster(
-            n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
+            n_workers=workers or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=50,
+            env=SINGLE_THREADED,
         ) as local,
         Client(local) as client,
     ):
@@ -80,8 +89,10 @@ def run_screen(
     cluster: str = "local",
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    client=None,
 ) -> dict[str, dict[str, int]]:
-    """Run (or resume) every tier of the store's screen; returns the ledger's counts by tier and status."""
+    """Run (or resume) every tier of the store's screen; returns the ledger's counts by tier and status. `client`:
+    a dask.distributed Client to use instead of making one."""
     from distributed import as_completed
 
     from nassb.screen.tiers import parse_filter
@@ -92,7 +103,7 @@ def run_screen(
         store.reconcile()
         total = sum(len(store.pending(tier)) for tier in settings["tiers"])
         finished = 0
-        with dask_client(workers, scheduler, cluster, jobs) as client:
+        with nullcontext(client) if client is not None else dask_client(workers, scheduler, cluster, jobs) as client:
             for index, tier in enumerate(settings["tiers"]):
                 if index > 0:
                     store.ensure_tasks(tier, _eligible(store, tier, filters))

@@ -1,0 +1,97 @@
+"""Tier-1 throughput of `nassb screen` on Dask: candidates per hour per core, 2 workers against 1, and the scheduler
+overhead per task.
+
+Candidates: Na3SbS4-cubic (16 atoms) with Sb and S substituted and the lattice scaled, `--count` distinct
+structures, screened through tiers 0 and 1 (BVSE at 0.2 A) with chunks of `--chunk-size`. Timed: the whole
+`run_screen` on a fresh store with a local cluster of 1 and of 2 worker processes, each worker warmed first (its
+imports and BVSE tables, once per process; the cold cluster start is reported separately), and the same candidates
+through `run_chunk` in this process (the work without Dask). The overhead per task (submission, transfer, the
+shard and ledger writes) is (wall time with 1 worker - in-process time) / tasks. No peer tool screens
+structures this way; the in-process run is the reference.
+
+Run: python benchmarks/screen_throughput.py [--count 40] [--chunk-size 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ[_name] = "1"  # one core in this process too, as in each worker (nassb.screen.run.SINGLE_THREADED)
+
+from nassb.screen.candidates import load_candidates  # noqa: E402
+from nassb.screen.run import dask_client, run_chunk, run_screen  # noqa: E402
+from nassb.screen.store import Store  # noqa: E402
+
+
+def write_candidates(folder: Path, count: int) -> None:
+    from pymatgen.io.cif import CifWriter
+
+    from nassb.structures import load
+
+    base = load("Na3SbS4-cubic")
+    combos = [
+        (m, x, s)
+        for m in ("Sb", "P", "As", "V", "Nb", "Ta")
+        for x in ("S", "Se")
+        for s in (0.96, 0.98, 1.0, 1.02, 1.04)
+    ]
+    for index, (metal, anion, scale) in enumerate(combos[:count]):
+        structure = base.copy()
+        structure.replace_species({"Sb": metal, "S": anion})
+        structure.scale_lattice(structure.volume * scale**3)
+        CifWriter(structure).write_file(folder / f"c{index:03d}.cif")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=40)
+    parser.add_argument("--chunk-size", type=int, default=4)
+    args = parser.parse_args()
+    settings = {"tiers": [0, 1], "filters": [], "chunk_size": args.chunk_size, "resolution_A": 0.2}
+    with tempfile.TemporaryDirectory() as folder:
+        candidates = Path(folder) / "in"
+        candidates.mkdir()
+        write_candidates(candidates, args.count)
+        rows, _ = load_candidates(candidates)
+        items = [(name, key, structure, source) for name, key, structure, source, _ in rows]
+        run_chunk(1, items[:1], settings)  # warm the BVSE tables
+        start = time.perf_counter()
+        run_chunk(0, items, settings)
+        run_chunk(1, items, settings)
+        in_process = time.perf_counter() - start
+        start = time.perf_counter()
+        with dask_client(workers=1):
+            pass
+        cluster_start = time.perf_counter() - start
+        walls = {}
+        for workers in (1, 2):
+            with dask_client(workers=workers) as client:
+                # warm every worker: imports and the BVSE tables, once per process, not per task
+                client.run(run_chunk, 1, items[:1], settings)
+                store = Store(Path(folder) / f"store{workers}")
+                store.create(settings)
+                store.add_candidates(rows)
+                start = time.perf_counter()
+                run_screen(store, client=client)
+                walls[workers] = time.perf_counter() - start
+    tasks = 2 * -(-len(items) // args.chunk_size)
+    per_candidate = in_process / len(items)
+    print(f"{len(items)} candidates (16 atoms), tiers 0 and 1, chunks of {args.chunk_size} ({tasks} tasks)")
+    hourly = 3600 / per_candidate
+    print(f"in process: {in_process:.2f} s, {per_candidate:.3f} s per candidate = {hourly:.0f} per hour per core")
+    print(f"local cluster start: {cluster_start:.2f} s")
+    for workers, wall in walls.items():
+        print(f"{workers} warm worker(s): {wall:.2f} s wall, {len(items) / wall * 3600:.0f} candidates per hour")
+    overhead = (walls[1] - in_process) / tasks
+    print(f"2 workers / 1 worker speed-up: {walls[1] / walls[2]:.2f}x")
+    share = 100 * overhead * tasks / max(in_process, 1e-9)
+    print(f"scheduler overhead per task: {1e3 * overhead:.0f} ms ({share:.1f} % of the work)")
+
+
+if __name__ == "__main__":
+    main()
