@@ -104,14 +104,14 @@ def test_a_killed_screen_resumes_to_the_uninterrupted_result(tmp_path):
         "--workers",
         "1",
         "--chunk-size",
-        "2",
+        "1",
         "--resolution-A",
         "0.4",
     ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 240
     while time.time() < deadline and len(list((store_dir / "shards").glob("tier1-*.parquet"))) < 3:
-        time.sleep(0.2)
+        time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     killed = Store(store_dir)
