@@ -271,6 +271,12 @@ CASES: list[tuple[str, list[str], str]] = [
     ("screen-bad-tiers", ["screen", "run", "{files}", "--store", "{out}/s", "--tiers", "1,2"], "--tiers"),
     ("screen-bad-filter", ["screen", "run", "{files}", "--store", "{out}/s", "--filter", "Ea is small"], "--filter"),
     ("screen-status-not-a-store", ["screen", "status", "{files}"], "nassb screen run"),
+    ("screen-unknown-cluster", ["screen", "run", "{files}", "--store", "{out}/s", "--cluster", "moon"], "--cluster"),
+    (
+        "screen-workers-and-scheduler",
+        ["screen", "run", "{files}", "--store", "{out}/s", "--workers", "2", "--scheduler", "tcp://h:1"],
+        "--scheduler",
+    ),
     ("screen-export-extension", ["screen", "export", "{files}", "{out}/results.xls"], "OUTPUT"),
     ("scheme-unknown", ["material", "stability", "Na3PS4", "--scheme", "dft"], "scheme"),
     ("entries-missing-file", ["material", "stability", "Na3PS4", "--entries", "{files}/absent.json"], "absent.json"),

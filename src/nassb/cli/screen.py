@@ -28,11 +28,19 @@ def _summary(counts: dict[str, dict[str, int]]) -> None:
     console.print(table)
 
 
-def _run(store, workers, scheduler, cluster, jobs) -> None:
-    from nassb.screen.run import run_screen
+def _check_execution(workers, scheduler, cluster) -> None:
+    """The execution options, checked before a store is made or touched."""
+    from nassb.screen.run import CLUSTERS
 
     if workers is not None and scheduler is not None:
         raise InputError("command line", "--workers / --scheduler", "one of them, not both", f"{workers}, {scheduler}")
+    if cluster not in CLUSTERS:
+        raise InputError("command line", "--cluster", f"one of {', '.join(CLUSTERS)}", cluster)
+
+
+def _run(store, workers, scheduler, cluster, jobs) -> None:
+    from nassb.screen.run import run_screen
+
     with progress_bar("screening") as update:
         counts = run_screen(store, workers, scheduler, cluster, jobs, progress=update)
     _summary(counts)
@@ -65,6 +73,7 @@ def run(
         raise InputError("command line", "--tiers", f"tiers from {sorted(TIER_NAMES)} starting at 0", tiers)
     for text in filters:
         parse_filter(text)
+    _check_execution(workers, scheduler, cluster)
     store = Store(store_dir)
     if store.exists():
         raise InputError(str(store_dir), "--store", "a new folder (this one holds a screen: `nassb screen resume` it)")
@@ -97,6 +106,7 @@ def resume(
     """Continue a screen that was stopped or killed: what is done stays done, the rest runs."""
     from nassb.screen.store import Store
 
+    _check_execution(workers, scheduler, cluster)
     store = Store(store_dir)
     store.settings()
     _run(store, workers, scheduler, cluster, jobs)
