@@ -11,6 +11,17 @@ diffusivity and exchange currents, which the caller evaluates at T (Arrhenius). 
 et al., J. Open Res. Softw. 9 (2021) 14) as a custom model; `model="dfn"` runs PyBaMM's half-cell DFN set up
 to the same physics as the reference.
 
+Polymer and gel electrolytes (a salt with t+ < 1, `nassb.cell.polymer`) take `model="binary-salt"`: the same
+PyBaMM DFN with a real binary salt (Doyle, Fuller, Newman 1993): salt diffusion and migration with transference
+number t+ < 1 and thermodynamic factor 1 (ideal solution), the polymer membrane as the separator (its thickness, its
+electrolyte fraction 1 - porosity with Bruggeman 1.5, so its resistance is the separator's), the catholyte volume
+fraction as the cathode's electrolyte fraction with the Bruggeman exponent that reproduces kappa_eff (conduction and
+diffusion share the tortuosity), constant conductivity and diffusivity at the cell temperature, and an exchange
+current i0 (c_e / c0)^(1/2) (the usual alpha = 1/2 dependence on the salt). The current builds a salt gradient of
+i (1 - t+) / (F D); the discharge also stops when the salt concentration anywhere falls to
+`MIN_SALT_FRACTION` of its initial value (depletion, the limiting current of `polymer.limiting_current_density`).
+With t+ -> 1 it is the single-ion model.
+
 OCV: U(x) = U_avg + s (0.5 - x) + (RT/F) ln((1 - x)/x), a regular-solution (Frumkin) insertion isotherm:
 Nernstian ideal mixing plus a linear interaction term (Armand, in "Materials for Advanced Batteries",
 Plenum 1980; Thomas and Newman, J. Electrochem. Soc. 150 (2003) A176). Its mean over 0 <= x <= 1 is U_avg.
@@ -40,7 +51,7 @@ import math
 import numbers
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
@@ -49,7 +60,8 @@ from nassb.core.errors import InputError, ModelError
 from nassb.core.units import convert
 
 SOURCE = "rate model"
-MODELS = ("single-ion", "dfn")
+MODELS = ("single-ion", "dfn", "binary-salt")
+MIN_SALT_FRACTION = 1e-3  # binary-salt: the discharge stops when c_e falls to this share of c0 (depletion)
 CRITICAL_SLOPE_THERMAL_VOLTAGES = -4.0  # dU/dx = 0 at x = 0.5 when s = -4RT/F (Frumkin critical interaction)
 OVERPOTENTIAL_KEYS = (
     "separator_ohmic",
@@ -60,6 +72,7 @@ OVERPOTENTIAL_KEYS = (
     "cathode_kinetics",
     "solid_diffusion",
 )
+SALT_KEY = "salt_concentration"  # binary-salt only: the diffusion potential 2 (1 - t+) (RT/F) ln(c_anode / c_cathode)
 MAX_SURFACE_STOICHIOMETRY = 0.999
 MESH_X = (10, "both", 2.0)
 MESH_R = (15, "right", 3.0)
@@ -110,6 +123,42 @@ class RateModelParameters:
     lower_cutoff_V: float = field(kw_only=True)
     initial_stoichiometry: float = 0.005
     anode_capacity_fraction: float = 1.0
+
+
+@dataclass(frozen=True)
+class BinarySaltElectrolyte:
+    """The salt of a polymer or gel electrolyte for `model="binary-salt"` (units as named).
+
+    `conductivity_S_per_cm` is the bulk conductivity at the cell temperature (VTF, `nassb.cell.polymer`); the
+    separator is the electrolyte film, `separator_thickness_cm` thick with pores `separator_porosity` (0: dense);
+    `cathode_electrolyte_volume_fraction` is the share of the composite cathode the electrolyte fills."""
+
+    transference_number: float
+    salt_diffusivity_cm2_per_s: float
+    salt_concentration_mol_per_L: float
+    conductivity_S_per_cm: float
+    separator_thickness_cm: float
+    cathode_electrolyte_volume_fraction: float
+    separator_porosity: float = 0.0
+
+
+# BinarySaltElectrolyte field -> (cell parameter, unit)
+BINARY_SALT_INPUTS: dict[str, tuple[str, str]] = {
+    "transference_number": ("separator.transference_number", "1"),
+    "salt_diffusivity_cm2_per_s": ("separator.salt_diffusivity", "cm2/s"),
+    "salt_concentration_mol_per_L": ("separator.salt_concentration", "mol/L"),
+    "conductivity_S_per_cm": ("separator.ionic_conductivity", "S/cm"),
+    "separator_thickness_cm": ("separator.thickness", "cm"),
+    "cathode_electrolyte_volume_fraction": ("cathode.catholyte.volume_fraction", "1"),
+    "separator_porosity": ("separator.porosity", "1"),
+}
+
+
+def binary_salt_electrolyte(parameters) -> BinarySaltElectrolyte:
+    """The binary-salt inputs read by name from a cell `ParameterSet`."""
+    return BinarySaltElectrolyte(
+        **{field_name: parameters.get(name, unit) for field_name, (name, unit) in BINARY_SALT_INPUTS.items()}
+    )
 
 
 # RateModelParameters field -> (cell parameter, unit): the parameters the rate model declares by name.
@@ -192,6 +241,7 @@ class DischargeResult:
     utilisation: float
     overpotentials_V: dict[str, float]
     limiting_process: str
+    min_salt_fraction: float | None = None  # binary-salt: lowest c_e / c0 in the cathode at the end; else None
 
 
 def ocv_V(stoichiometry, average_voltage_V: float, ocv_slope_V: float, temperature_K: float):
@@ -206,21 +256,35 @@ def simulate_discharge(
     c_rates: Sequence[float],
     model: str = "single-ion",
     progress: Callable[[int, int], None] | None = None,
+    electrolyte: BinarySaltElectrolyte | None = None,
 ) -> list[DischargeResult]:
     """Constant-current discharges (sodiation of the cathode from initial_stoichiometry), one per C-rate, until
     V < lower_cutoff_V or the surface stoichiometry reaches 0.999; 1C = areal_capacity_mAh_per_cm2 per hour.
 
     `model="single-ion"` is the fast custom model (built once per process, every design value an input),
-    `model="dfn"` PyBaMM's half-cell DFN reference (default mesh). A design already below the cut-off under
-    load at the start gives a one-point result with zero capacity. `progress(done, total)` after each rate."""
+    `model="dfn"` PyBaMM's half-cell DFN reference (default mesh), `model="binary-salt"` the DFN with the salt of a
+    polymer or gel `electrolyte` (t+ < 1; it also stops when the salt is depleted). A design already below the
+    cut-off under load at the start gives a one-point result with zero capacity. `progress(done, total)` after
+    each rate."""
     if model not in MODELS:
         raise InputError(SOURCE, "model", f"one of {MODELS}", model)
     _check(parameters)
+    if model == "binary-salt":
+        if electrolyte is None:
+            raise InputError(SOURCE, "electrolyte", "the salt of the electrolyte (BinarySaltElectrolyte)", None)
+        _check_binary_salt(parameters, electrolyte)
+    elif electrolyte is not None:
+        raise InputError(SOURCE, "electrolyte", 'model="binary-salt" to use a binary-salt electrolyte', model)
     rates = list(c_rates)
     for c_rate in rates:
         if not (isinstance(c_rate, numbers.Real) and math.isfinite(c_rate) and c_rate > 0):
             raise InputError(SOURCE, "c_rates", "positive finite C-rates", c_rate)
-    solve = _solve_single_ion if model == "single-ion" else _solve_dfn
+    if model == "binary-salt":
+
+        def solve(p: RateModelParameters, c_rate: float) -> DischargeResult:
+            return _solve_binary_salt(p, electrolyte, c_rate)
+    else:
+        solve = _solve_single_ion if model == "single-ion" else _solve_dfn
     results = []
     for k, c_rate in enumerate(rates):
         results.append(solve(parameters, float(c_rate)))
@@ -309,7 +373,12 @@ def _end_time_s(p: RateModelParameters, c_rate: float) -> float:
 
 
 def _result(
-    p: RateModelParameters, c_rate: float, time_s: np.ndarray, voltage_V: np.ndarray, eta: dict[str, float]
+    p: RateModelParameters,
+    c_rate: float,
+    time_s: np.ndarray,
+    voltage_V: np.ndarray,
+    eta: dict[str, float],
+    min_salt_fraction: float | None = None,
 ) -> DischargeResult:
     current = c_rate * p.areal_capacity_mAh_per_cm2
     time_h = np.asarray(time_s, dtype=float) * convert(1.0, "s", "h")
@@ -327,6 +396,7 @@ def _result(
         utilisation=float(capacity[-1] / p.areal_capacity_mAh_per_cm2),
         overpotentials_V=eta,
         limiting_process=max(eta, key=eta.get),
+        min_salt_fraction=min_salt_fraction,
     )
 
 
@@ -586,3 +656,146 @@ def _solve_dfn(p: RateModelParameters, c_rate: float) -> DischargeResult:
     time_s = solution.t
     eta = dfn_overpotentials(p, solution, 0.5 * time_s[-1])
     return _result(p, c_rate, time_s, solution["Voltage [V]"].entries, eta)
+
+
+def _check_binary_salt(p: RateModelParameters, e: BinarySaltElectrolyte) -> None:
+    """The salt's inputs are physical and consistent with the cell's: the separator resistance is the film's
+    L / (sigma (1 - porosity)^1.5) and the composite's kappa_eff does not exceed the electrolyte's own sigma."""
+
+    def need(name: str, ok: bool, expected: str, value=None) -> None:
+        value = getattr(e, name) if value is None else value
+        if not (isinstance(value, numbers.Real) and math.isfinite(value) and ok):
+            raise InputError(SOURCE, name, expected, value)
+
+    for f in fields(e):
+        need(f.name, True, "a finite number")
+    need("transference_number", 0 < e.transference_number <= 1, "a cation transference number in (0, 1]")
+    for name in (
+        "salt_diffusivity_cm2_per_s",
+        "salt_concentration_mol_per_L",
+        "conductivity_S_per_cm",
+        "separator_thickness_cm",
+    ):
+        need(name, getattr(e, name) > 0, "a positive number")
+    need(
+        "cathode_electrolyte_volume_fraction",
+        0 < e.cathode_electrolyte_volume_fraction < 1,
+        "the electrolyte's volume fraction of the cathode, in (0, 1)",
+    )
+    need("separator_porosity", 0 <= e.separator_porosity < 1, "a porosity in [0, 1)")
+    need(
+        "conductivity_S_per_cm",
+        p.ionic_conductivity_eff_S_per_cm <= e.conductivity_S_per_cm,
+        f"a bulk conductivity at least the composite's kappa_eff = {p.ionic_conductivity_eff_S_per_cm:.3g} S/cm",
+    )
+    film_ohm_cm2 = e.separator_thickness_cm / (e.conductivity_S_per_cm * (1.0 - e.separator_porosity) ** 1.5)
+    if not math.isclose(film_ohm_cm2, p.separator_resistance_ohm_cm2, rel_tol=1e-6):
+        raise InputError(
+            SOURCE,
+            "separator_resistance_ohm_cm2",
+            f"the film's L / (sigma (1 - porosity)^1.5) = {film_ohm_cm2:.4g} Ohm cm2 (the binary-salt separator is "
+            "the electrolyte film)",
+            p.separator_resistance_ohm_cm2,
+        )
+
+
+def binary_salt_parameter_values(
+    parameters: RateModelParameters, electrolyte: BinarySaltElectrolyte, current_A_per_m2: float | None = None
+):
+    """PyBaMM parameter values of the half-cell DFN with the binary salt of a polymer or gel electrolyte.
+
+    `dfn_parameter_values` (same OCV, kinetics, particles, conductivities and ASRs) with: t+ and the salt's
+    diffusivity and initial concentration; constant conductivity sigma; the separator the film itself (thickness,
+    electrolyte fraction 1 - porosity, Bruggeman 1.5); the cathode's electrolyte fraction the catholyte's, with the
+    Bruggeman exponent b = ln(kappa_eff / sigma) / ln(eps) that reproduces kappa_eff (and gives D_eff = D eps^b);
+    i0 scaled by (c_e / c0)^(1/2); the depletion stop at MIN_SALT_FRACTION c0."""
+    pybamm = _import_pybamm()
+    si = _si(parameters, 0.0)
+    e = electrolyte
+    c0 = convert(e.salt_concentration_mol_per_L, "mol/L", "mol/m3")
+    sigma = convert(e.conductivity_S_per_cm, "S/cm", "S/m")
+    eps_cathode = e.cathode_electrolyte_volume_fraction
+    brugg_cathode = math.log(si["kappa [S.m-1]"] / sigma) / math.log(eps_cathode)
+    floor = 1e-6 * c0
+
+    def exchange_current(c_e, c_s_surf, c_s_max, T):
+        salt = pybamm.maximum(c_e, floor) / c0
+        return 2 * si["i0 [A.m-2]"] * (c_s_surf / c_s_max * (1 - c_s_surf / c_s_max)) ** 0.5 * salt**0.5
+
+    values = dfn_parameter_values(parameters, current_A_per_m2)
+    values.update(
+        {
+            "Cation transference number": e.transference_number,
+            "Thermodynamic factor": 1.0,
+            "Electrolyte conductivity [S.m-1]": sigma,
+            "Electrolyte diffusivity [m2.s-1]": convert(e.salt_diffusivity_cm2_per_s, "cm2/s", "m2/s"),
+            "Initial concentration in electrolyte [mol.m-3]": c0,
+            "Separator thickness [m]": convert(e.separator_thickness_cm, "cm", "m"),
+            "Separator porosity": 1.0 - e.separator_porosity,
+            "Separator Bruggeman coefficient (electrolyte)": 1.5,
+            "Positive electrode porosity": eps_cathode,
+            "Positive electrode Bruggeman coefficient (electrolyte)": brugg_cathode,
+            "Positive electrode exchange-current density [A.m-2]": exchange_current,
+            "Salt depletion concentration [mol.m-3]": MIN_SALT_FRACTION * c0,
+        },
+        check_already_exists=False,
+    )
+    return values
+
+
+def binary_salt_model():
+    """`dfn_model` with the salt's variables (concentration at the anode, at the cathode face, the cathode's mean
+    ln c_e) and the depletion stop: the discharge ends when c_e in the cathode falls to MIN_SALT_FRACTION c0."""
+    pybamm = _import_pybamm()
+    model = dfn_model()
+    c_sep = model.variables["Separator electrolyte concentration [mol.m-3]"]
+    c_pos = model.variables["Positive electrolyte concentration [mol.m-3]"]
+    floor = pybamm.Parameter("Salt depletion concentration [mol.m-3]") * 1e-3
+    model.variables["Anode-side electrolyte concentration [mol.m-3]"] = pybamm.boundary_value(c_sep, "left")
+    model.variables["Cathode boundary electrolyte concentration [mol.m-3]"] = pybamm.boundary_value(c_pos, "left")
+    model.variables["X-averaged positive log electrolyte concentration"] = pybamm.x_average(
+        pybamm.log(pybamm.maximum(c_pos, floor))
+    )
+    model.variables["Minimum positive electrolyte concentration [mol.m-3]"] = pybamm.min(c_pos)
+    model.events.append(
+        pybamm.Event("Salt depletion", pybamm.min(c_pos) - pybamm.Parameter("Salt depletion concentration [mol.m-3]"))
+    )
+    return model
+
+
+def binary_salt_overpotentials(
+    p: RateModelParameters, e: BinarySaltElectrolyte, solution, time_s: float
+) -> dict[str, float]:
+    """`dfn_overpotentials` with the salt's diffusion potential 2 (1 - t+) (RT/F) ln(c_a / c_b) taken out of the
+    separator and catholyte terms into its own, `SALT_KEY` (anode side to cathode face, cathode face to the
+    cathode's mean ln c_e; thermodynamic factor 1)."""
+    eta = dfn_overpotentials(p, solution, time_s)
+    factor = 2.0 * (1.0 - e.transference_number) * GAS_CONSTANT_J_PER_MOL_K * p.temperature_K / FARADAY_C_PER_MOL
+    anode = float(solution["Anode-side electrolyte concentration [mol.m-3]"](t=time_s))
+    face = float(solution["Cathode boundary electrolyte concentration [mol.m-3]"](t=time_s))
+    mean_log = float(solution["X-averaged positive log electrolyte concentration"](t=time_s))
+    separator_part = factor * math.log(anode / face)
+    cathode_part = factor * (math.log(face) - mean_log)
+    eta["separator_ohmic"] -= separator_part
+    eta["catholyte_ohmic"] -= cathode_part
+    eta[SALT_KEY] = separator_part + cathode_part
+    return eta
+
+
+def _solve_binary_salt(p: RateModelParameters, e: BinarySaltElectrolyte, c_rate: float) -> DischargeResult:
+    """One binary-salt discharge: a PyBaMM `Simulation` of `binary_salt_model` per C-rate on the default mesh."""
+    pybamm = _import_pybamm()
+    current = convert(c_rate * p.areal_capacity_mAh_per_cm2, "mA/cm2", "A/m2")
+    simulation = pybamm.Simulation(binary_salt_model(), parameter_values=binary_salt_parameter_values(p, e, current))
+    try:
+        solution = simulation.solve([0.0, _end_time_s(p, c_rate)])
+    except pybamm.SolverError as error:
+        raise solver_failure(p, c_rate, error, "binary-salt model") from error
+    time_s = solution.t
+    eta = binary_salt_overpotentials(p, e, solution, 0.5 * time_s[-1])
+    lowest = float(solution["Minimum positive electrolyte concentration [mol.m-3]"].entries[-1])
+    c0 = convert(e.salt_concentration_mol_per_L, "mol/L", "mol/m3")
+    result = _result(p, c_rate, time_s, solution["Voltage [V]"].entries, eta, lowest / c0)
+    if lowest <= 1.01 * MIN_SALT_FRACTION * c0:  # stopped by depletion: the salt limits, whatever the split says
+        result = replace(result, limiting_process=SALT_KEY)
+    return result
