@@ -49,6 +49,13 @@ PROPERTY_UNITS: dict[str, str] = {
     "volume_change_percent": "%",
     "grain_boundary_conductivity_S_per_cm": "S/cm",
     "na_interphase_passivating": "1",  # 1: the Na | electrolyte interphase was measured to stop growing
+    # binary-salt (polymer, gel) electrolytes: transport = "binary_salt" in the table (nassb.cell.polymer)
+    "transference_number": "1",
+    "salt_diffusivity_cm2_per_s": "cm2/s",
+    "salt_concentration_mol_per_L": "mol/L",
+    "ether_oxygen_per_na": "1",
+    "vtf_pseudo_activation_K": "K",
+    "vtf_T0_K": "K",
 }
 OVERRIDE_KEYS = (*PROPERTY_UNITS, "formula")  # what a design's [materials."NAME"] table may set
 KB_PROPERTY = {
@@ -74,6 +81,7 @@ class MaterialEntry:
     formula: str
     aliases: tuple[str, ...] = ()
     properties: dict[str, dict[str, Any]] = field(default_factory=dict)
+    transport: str = "single_ion"  # "binary_salt": a salt in a polymer or gel, t+ < 1 (nassb.cell.polymer)
 
 
 def _reduced_formula(formula: str) -> str | None:
@@ -89,7 +97,12 @@ def load_library() -> dict[str, MaterialEntry]:
     for name, table in tomllib.loads(text).items():
         properties = {key: spec for key, spec in table.items() if key in PROPERTY_UNITS}
         entries[name] = MaterialEntry(
-            name, table["role"], table.get("formula", name), tuple(table.get("aliases", ())), properties
+            name,
+            table["role"],
+            table.get("formula", name),
+            tuple(table.get("aliases", ())),
+            properties,
+            table.get("transport", "single_ion"),
         )
     return entries
 

@@ -4,7 +4,9 @@
 the knowledge base or a documented default (`DEFAULTS`, each with its justification, marked as a default in
 every output), in that order; it then computes the composite cathode (wt% <-> vol% by densities, loading
 <-> thickness), the effective conductivities, the separator resistance at the design temperature, the anode
-size and N/P ratio, the interlayers and collectors, each computed parameter stored with its method.
+size and N/P ratio, the interlayers and collectors, each computed parameter stored with its method. The transport
+model follows from the electrolyte's class (`nassb.cell.polymer`): a binary-salt (polymer, gel) separator gets its
+salt's t+, concentration, diffusivity and VTF conductivity, inorganic ones the single-ion model.
 Everything downstream (stack layers, rate model, interface checks, report, JSON) reads the parameter set.
 `overrides` replace design inputs by parameter name (the optimiser varies designs this way).
 """
@@ -15,14 +17,21 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from nassb.cell import microstructure
+from nassb.cell import microstructure, polymer
 from nassb.cell.design import CellDesign
 from nassb.cell.failure_inputs import resolve_failure_inputs
-from nassb.cell.materials import MaterialResolver
+from nassb.cell.materials import SAME_TEMPERATURE_TOLERANCE_K, MaterialResolver
 from nassb.cell.parameters import ParameterSet
-from nassb.cell.rate_model import RateModelParameters, rate_model_parameters
+from nassb.cell.polymer import BINARY_SALT, SINGLE_ION, TransportChoice
+from nassb.cell.rate_model import (
+    BinarySaltElectrolyte,
+    RateModelParameters,
+    binary_salt_electrolyte,
+    rate_model_parameters,
+)
 from nassb.cell.stack import Layer, LayerRole, StackEnergy, stack_energy
 from nassb.chem.capacity import theoretical_capacity_mAh_per_g
+from nassb.chem.formula import parse_formula
 from nassb.core.errors import InputError, ModelError
 from nassb.core.units import convert
 from nassb.core.value import Computation, DocumentedDefault, UserInput, Value
@@ -116,6 +125,7 @@ class ResolvedCell:
     materials: dict[str, str]
     layers: tuple[Layer, ...]
     microstructure: dict[str, float]
+    transport: TransportChoice = TransportChoice(SINGLE_ION, "single-ion by default")
 
     def energy(self) -> StackEnergy:
         get = self.parameters.get
@@ -131,6 +141,11 @@ class ResolvedCell:
     @property
     def rate_parameters(self) -> RateModelParameters:
         return rate_model_parameters(self.parameters)
+
+    @property
+    def binary_salt(self) -> BinarySaltElectrolyte | None:
+        """The salt of a binary-salt (polymer, gel) electrolyte; None for the single-ion model."""
+        return binary_salt_electrolyte(self.parameters) if self.transport.model == BINARY_SALT else None
 
     temperature_K = _parameter("cell.temperature", "K")
 
@@ -223,6 +238,7 @@ class _Resolution:
         self.parameters = ParameterSet()
         self.overrides = dict(overrides or {})
         self.roles: dict[str, str] = {}
+        self.transport = TransportChoice(SINGLE_ION, "single-ion by default")
 
     def set(self, name: str, value: Value) -> float:
         return self.parameters.set(name, value)
@@ -261,7 +277,53 @@ class _Resolution:
 
     def conductivity(self, name: str, material: str, design_field: str) -> float:
         temperature_K = self.parameters.get("cell.temperature", "K")
+        if self.is_binary_salt(material):
+            return self.set(name, self.vtf_conductivity(material, design_field))
         return self.set(name, self.materials.ionic_conductivity_at(material, temperature_K, design_field))
+
+    def binary_salt_basis(self, material: str) -> str | None:
+        """Why `material` is a binary-salt (polymer, gel) electrolyte: its library class (transport = "binary_salt")
+        or a transference number below 1 in the design; None for a single-ion conductor."""
+        entry = self.materials.entry(material)
+        if entry is not None and entry.transport == "binary_salt":
+            return f'its material-library class is transport = "binary_salt" ([{entry.name}])'
+        given = self.design.materials.get(material, {}).get("transference_number")
+        if isinstance(given, (int, float)) and not isinstance(given, bool) and given < 1:
+            return f'the design gives it t+ = {given:g} < 1 ([materials."{material}"])'
+        return None
+
+    def is_binary_salt(self, material: str) -> bool:
+        return self.binary_salt_basis(material) is not None
+
+    def polymer_property(self, material: str, key: str) -> Value:
+        """A property of a binary-salt electrolyte: the design's or the library's, else `polymer.DEFAULTS`."""
+        value = self.materials.find(material, key)
+        if value is not None:
+            return value
+        magnitude, unit, justification = polymer.DEFAULTS[key]
+        return Value(magnitude, unit, DocumentedDefault(justification))
+
+    def vtf_conductivity(self, material: str, design_field: str) -> Value:
+        """Conductivity at the cell temperature by VTF (seed 004 Eq.2) through the reference value, which is used as
+        it is within 5 K of its temperature."""
+        reference = self.materials.require(
+            material, "ionic_conductivity_S_per_cm", design_field, "ionic conductivity of the electrolyte"
+        )
+        reference_K = self.materials.record_temperature_K(reference)
+        temperature_K = self.parameters.get("cell.temperature", "K")
+        if abs(temperature_K - reference_K) <= SAME_TEMPERATURE_TOLERANCE_K:
+            return reference
+        b = self.polymer_property(material, "vtf_pseudo_activation_K")
+        t0 = self.polymer_property(material, "vtf_T0_K")
+        sigma = polymer.vtf_conductivity_S_per_cm(
+            reference.magnitude, reference_K, temperature_K, b.magnitude, t0.magnitude
+        )
+        settings = {
+            "sigma_ref": f"{reference.magnitude:.3g} S/cm at {reference_K:.0f} K ({reference.source.describe()})",
+            "B": f"{b.magnitude:.4g} K ({b.source.describe()})",
+            "T0": f"{t0.magnitude:.4g} K ({t0.source.describe()})",
+        }
+        return Value(sigma, "S/cm", Computation("VTF sigma = A T^(-1/2) exp(-B/(T - T0)) (seed 004 Eq.2)", settings))
 
 
 def _phase_conductivity(
@@ -595,8 +657,117 @@ def _separator(run: _Resolution) -> Layer:
         "Ohm cm2",
         "thickness / (sigma (1 - porosity)^1.5) (Bruggeman)",
     )
+    run.transport = _transport(run)
+    if run.transport.model == BINARY_SALT:
+        _binary_salt(run, material, thickness_cm)
     return Layer(
         LayerRole.SEPARATOR, f"separator ({material})", thickness_cm, thickness_cm * density * (1.0 - porosity)
+    )
+
+
+def _same_material(run: _Resolution, a: str, b: str) -> bool:
+    entry_a, entry_b = run.materials.entry(a), run.materials.entry(b)
+    return a == b or (entry_a is not None and entry_a is entry_b)
+
+
+def _transport(run: _Resolution) -> TransportChoice:
+    """The rate model from the electrolytes' class: binary-salt when the separator is a polymer or gel electrolyte
+    (the catholyte must then be the same one: the model has one electrolyte phase), single-ion when both separator
+    and catholyte are inorganic single-ion conductors; a mixture of the two is outside the rate model."""
+    design = run.design
+    separator, catholyte = design.separator.material, design.cathode.catholyte
+    separator_salt = run.is_binary_salt(separator)
+    catholyte_salt = catholyte is not None and run.is_binary_salt(catholyte)
+    if not separator_salt and not catholyte_salt:
+        named = f"separator {separator}" + (f" and catholyte {catholyte}" if catholyte else "")
+        return TransportChoice(
+            SINGLE_ION,
+            f"the {named}: inorganic solid electrolytes, single-ion conductors (t+ ~ 1, seed 004 section 2.1.3; no "
+            "binary_salt class in the material library, no t+ < 1 in the design): no salt gradient forms, the "
+            "single-ion model applies",
+            separator,
+        )
+    if separator_salt and (catholyte is None or _same_material(run, separator, catholyte)):
+        if design.cathode.pore_electrolyte is not None:
+            raise InputError(
+                design.source,
+                "cathode.pore_electrolyte",
+                "no second electrolyte in the pores of a binary-salt (polymer) cell: the model has one electrolyte",
+                design.cathode.pore_electrolyte,
+            )
+        return TransportChoice(
+            BINARY_SALT,
+            f"the separator {separator} is a salt in a polymer or gel ({run.binary_salt_basis(separator)}): both ions "
+            "move (t+ < 1, seed 004 Eqs.4-5), so the current builds a salt gradient that can deplete the cathode; the "
+            "binary-salt DFN applies",
+            separator,
+        )
+    raise InputError(
+        design.source,
+        "cathode.catholyte",
+        f"the separator's electrolyte ({separator}) in the cathode as well: the rate model has one electrolyte phase, "
+        "so a binary-salt (polymer) electrolyte cannot be combined with a single-ion one",
+        catholyte,
+    )
+
+
+def _binary_salt(run: _Resolution, material: str, thickness_cm: float) -> None:
+    """The salt of a binary-salt separator: t+, VTF constants, concentration (given, or from EO:Na and the film's
+    density), diffusivity (given, or Nernst-Einstein from sigma and t+) and the film's limiting current."""
+    temperature_K = run.parameters.get("cell.temperature", "K")
+    t_plus = run.set("separator.transference_number", run.polymer_property(material, "transference_number"))
+    conductivity_source = run.parameters.value("separator.ionic_conductivity").source
+    if isinstance(conductivity_source, Computation) and conductivity_source.method.startswith("VTF"):
+        for name, key in (
+            ("separator.vtf_pseudo_activation", "vtf_pseudo_activation_K"),
+            ("separator.vtf_T0", "vtf_T0_K"),
+        ):
+            run.set(name, run.polymer_property(material, key))
+    sigma = run.parameters.get("separator.ionic_conductivity", "S/cm")
+    given = run.materials.find(material, "salt_concentration_mol_per_L")
+    if given is not None:
+        concentration = run.set("separator.salt_concentration", given)
+    else:
+        ratio = run.set("separator.ether_oxygen_per_na", run.polymer_property(material, "ether_oxygen_per_na"))
+        formula = run.materials.formula(material)
+        composition = parse_formula(formula)
+        if composition is None:
+            raise InputError(
+                run.design.source,
+                "separator.material",
+                f"the salt's formula as the formula of '{material}' (to find c0 from EO:Na), or "
+                "salt_concentration_mol_per_L in [materials]",
+                formula,
+            )
+        salt_molar_mass = float(composition.weight)
+        concentration = run.computed(
+            "separator.salt_concentration",
+            polymer.salt_concentration_mol_per_L(
+                run.parameters.get("separator.density", "g/cm3"), ratio, salt_molar_mass
+            ),
+            "mol/L",
+            "c = rho / (n M_EO + M_salt) (nassb.cell.polymer)",
+            salt=formula,
+            M_salt_g_per_mol=round(salt_molar_mass, 3),
+            EO_per_Na=ratio,
+        )
+    diffusivity = run.materials.find(material, "salt_diffusivity_cm2_per_s")
+    if diffusivity is not None:
+        salt_diffusivity = run.set("separator.salt_diffusivity", diffusivity)
+    else:
+        salt_diffusivity = run.computed(
+            "separator.salt_diffusivity",
+            polymer.nernst_einstein_salt_diffusivity_cm2_per_s(sigma, t_plus, concentration, temperature_K),
+            "cm2/s",
+            "D = 2 t+ (1 - t+) sigma R T / (F^2 c), Nernst-Einstein for an ideal dissociated 1:1 salt "
+            "(Newman and Thomas-Alyea, Electrochemical Systems, 2004, sections 11.2, 11.8)",
+        )
+    run.computed(
+        "separator.limiting_current_density",
+        polymer.limiting_current_density_mA_per_cm2(salt_diffusivity, concentration, t_plus, thickness_cm),
+        "mA/cm2",
+        "i_lim = 2 F D c0 / ((1 - t+) L) across the film (Newman and Thomas-Alyea, Electrochemical Systems, 2004, "
+        "section 11.7)",
     )
 
 
@@ -877,4 +1048,5 @@ def resolve_cell(design: CellDesign, knowledge_base=None, overrides: Mapping[str
         materials=dict(run.roles),
         layers=tuple(sorted(layers, key=lambda layer: layer.role.order)),
         microstructure=summary,
+        transport=run.transport,
     )

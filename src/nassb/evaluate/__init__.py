@@ -1,11 +1,13 @@
 """The main job: a cell design in, an evaluation out.
 
-`evaluate_design` resolves every property (with its source), computes the stack energy at cathode, stack
-and cell level, simulates the discharge at the design's C-rates with the single-ion rate model, names
-the process that limits each rate, checks the chemical compatibility of every solid contact of the stack
-(`nassb.interface.compatibility`), judges the failure modes and cycles the cell to its end of life
-(`nassb.interface.failure`, the seeds' remedies for the dominant mode ranked), compares the prediction with the
-literature cell the design reproduces, and lists the nearest literature cells of the knowledge base.
+`evaluate_design` resolves every property (with its source), computes the stack energy at cathode, stack and cell
+level, simulates the discharge at the design's C-rates with the rate model that the electrolyte's class calls for
+(single-ion for inorganic solid electrolytes, binary-salt for a polymer or gel electrolyte with t+ < 1,
+`nassb.cell.polymer`; the evaluation states which and why), names the process that limits each rate, checks the
+chemical compatibility of every solid contact of the stack (`nassb.interface.compatibility`), judges the failure
+modes and cycles the cell to its end of life (`nassb.interface.failure`, the seeds' remedies for the dominant mode
+ranked), compares the prediction with the literature cell the design reproduces, and lists the nearest literature
+cells of the knowledge base.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class RatePoint:
     power_W_per_kg: float
     limiting_process: str
     overpotentials_V: dict[str, float]
+    min_salt_fraction: float | None = None  # binary-salt model: lowest c_e / c0 in the cathode at the end
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -65,6 +68,7 @@ def rate_point(resolved: ResolvedCell, energy: StackEnergy, discharge: Discharge
         power_W_per_kg=energy_Wh_per_kg / duration_h if duration_h > 0 else 0.0,
         limiting_process=discharge.limiting_process,
         overpotentials_V=dict(discharge.overpotentials_V),
+        min_salt_fraction=discharge.min_salt_fraction,
     )
 
 
@@ -104,6 +108,10 @@ class Evaluation:
                 "conductivities_S_per_cm": resolved.conductivities,
             },
             "rate_model": {key: value for key, value in resolved.rate_parameters.__dict__.items()},
+            "transport_model": {
+                **resolved.transport.to_dict(),
+                "binary_salt": None if resolved.binary_salt is None else dict(resolved.binary_salt.__dict__),
+            },
             "reference": self.reference,
             "literature_cells": self.literature_cells,
             "delivers_nothing": self.delivers_nothing,
@@ -192,7 +200,13 @@ def evaluate_design(
         raise InputError(design.source, "c_rates", "positive C-rates", rates)
     reference_rate = _reference_c_rate(design, resolved)
     extra = [reference_rate] if reference_rate is not None and reference_rate not in rates else []
-    discharges = simulate_discharge(resolved.rate_parameters, rates + extra, progress=progress)
+    discharges = simulate_discharge(
+        resolved.rate_parameters,
+        rates + extra,
+        model=resolved.transport.model,
+        progress=progress,
+        electrolyte=resolved.binary_salt,
+    )
     by_rate = dict(zip(rates + extra, discharges))
     evaluation.discharges = [by_rate[rate] for rate in rates]
     evaluation.rate = [rate_point(resolved, energy, discharge) for discharge in evaluation.discharges]

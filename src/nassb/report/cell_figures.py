@@ -21,6 +21,7 @@ PROCESS_LABELS = {
     "electronic_ohmic": "electronic (ohmic)",
     "cathode_kinetics": "cathode charge transfer",
     "solid_diffusion": "solid-state diffusion",
+    "salt_concentration": "salt gradient / depletion (t+ < 1)",
 }
 _COLOURS = ["#1f4e79", "#2e86c1", "#48c9b0", "#f4d03f", "#e67e22", "#c0392b", "#7d3c98", "#7f8c8d", "#34495e"]
 
@@ -102,6 +103,8 @@ def overpotential_figures(rate_points, title: str):
     interactive = go.Figure()
     bottom = np.zeros(len(rate_points))
     for index, (key, name) in enumerate(PROCESS_LABELS.items()):
+        if not any(key in point.overpotentials_V for point in rate_points):
+            continue
         values = np.array([convert(point.overpotentials_V.get(key, 0.0), "V", "mV") for point in rate_points])
         axis.bar(labels, values, bottom=bottom, color=_colour(index), label=name)
         interactive.add_trace(go.Bar(x=labels, y=values, name=name, marker_color=_colour(index)))
@@ -199,7 +202,8 @@ def life_figures(per_cycle, title: str):
         bottom.plot(cycles, values, color=_colour(index + 1), lw=1.2, label=name.replace("_", " "))
         interactive.add_trace(go.Scatter(x=cycles, y=values, name=name.replace("_", " ")), row=2, col=1)
     bottom.set(yscale="log", xlabel="cycle", ylabel="resistance (Ohm cm2)")
-    bottom.legend(fontsize=7)
+    if names:  # a cell whose interfaces add no resistance has nothing to label
+        bottom.legend(fontsize=7)
     static.tight_layout()
     interactive.update_yaxes(type="log", row=2, col=1)
     interactive.update_layout(

@@ -1,10 +1,10 @@
 """The evaluation report: one self-contained HTML file (plotly.js inlined once, no network needed).
 
-Sections: summary, design (every value with its source; defaults marked), energy and its breakdown,
-rate capability, limiting process, Ragone, microstructure, interfaces (chemical compatibility of every
-solid contact), failure risks (each failure mode's indicator, threshold, verdict, evidence and the remedies ranked),
-cycle life (capacity and resistance contributions against cycle number), comparison with the reported cell and the
-nearest literature cells.
+Sections: summary, design (every value with its source; defaults marked), energy and its breakdown, rate capability
+(with the transport model used and why: single-ion or binary-salt), limiting process, Ragone, microstructure,
+interfaces (chemical compatibility of every solid contact), failure risks (each failure mode's indicator, threshold,
+verdict, evidence and the remedies ranked), cycle life (capacity and resistance contributions against cycle number),
+comparison with the reported cell and the nearest literature cells.
 """
 
 from __future__ import annotations
@@ -129,6 +129,13 @@ def render_report(evaluation) -> str:
         defaults=[row for row in provenance if row["kind"] == "default"],
         figures=figures,
         process_labels=PROCESS_LABELS,
+        process_columns={
+            key: label
+            for key, label in PROCESS_LABELS.items()
+            if any(key in point.overpotentials_V for point in evaluation.rate)
+        },
+        transport=resolved.transport,
+        binary_salt=resolved.binary_salt,
         plotly_js=get_plotlyjs(),
     )
 
