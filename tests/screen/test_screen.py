@@ -146,3 +146,57 @@ def test_a_generation_spec_makes_doped_and_substituted_candidates(tmp_path):
     # Na3-x Sb1-x Wx S4 at x = 1/8: Na23 Sb7 W S32 in the 8-formula-unit supercell
     assert formulas["Na3SbS4-cubic_W-on-Sb_x0.125"] == "Na23Sb7WS32"
     assert formulas["Na3SbS4-cubic_S-to-Se"] == "Na3SbSe4"
+
+
+def test_a_killed_worker_is_rescheduled_and_its_attempt_counted(tmp_path):
+    """SIGKILL of the worker process running a chunk: Dask reruns the chunk on a live worker (the nanny restarts the
+    dead one), the ledger counts one attempt more for each chunk the dead worker held and one for each other, and the
+    results equal those of a run nobody killed."""
+    import threading
+
+    from nassb.screen.run import _chunk_id, dask_client
+
+    candidates = _candidates(tmp_path / "in", 12)
+    store, _, _ = _store(tmp_path, candidates, tiers=(0, 1), chunk_size=1)
+    store.settings_path.write_text(
+        store.settings_path.read_text().replace('"resolution_A": 0.4', '"resolution_A": 0.15')
+    )
+    killed: list[str] = []
+
+    def kill_a_busy_worker(client, stop):
+        while not stop.is_set() and not killed:
+            busy = {address: keys for address, keys in client.processing().items() if keys}
+            tier1 = {address: keys for address, keys in busy.items() if any("-tier1-" in key for key in keys)}
+            if tier1:
+                address, keys = next(iter(tier1.items()))
+                pid = client.run(os.getpid, workers=[address])[address]
+                os.kill(pid, signal.SIGKILL)
+                killed.extend(keys)
+            time.sleep(0.02)
+
+    with dask_client(workers=2) as client:
+        stop = threading.Event()
+        killer = threading.Thread(target=kill_a_busy_worker, args=(client, stop))
+        killer.start()
+        try:
+            counts = run_screen(store, client=client)
+        finally:
+            stop.set()
+            killer.join()
+    assert killed, "no tier-1 chunk was seen running"
+    assert counts["tier 0"] == {"done": 12, "failed": 2} and counts["tier 1"] == {"done": 12}
+    with store.ledger() as db:
+        attempts = dict(db.execute("SELECT name, attempts FROM tasks WHERE tier = 1").fetchall())
+    # the chunk seen running on the killed worker ran twice; so did any the scheduler had queued behind it there
+    # (distributed gives a one-thread worker up to two tasks), every other chunk once
+    running = {name for name in attempts if any(_chunk_id(1, [name]) in key for key in killed)}
+    twice = {name for name, count in attempts.items() if count == 2}
+    assert running and running <= twice and len(twice) <= 2
+    assert set(attempts.values()) <= {1, 2}
+    reference, _, _ = _store(tmp_path / "ref", candidates, tiers=(0, 1), chunk_size=4)
+    reference.settings_path.write_text(
+        reference.settings_path.read_text().replace('"resolution_A": 0.4', '"resolution_A": 0.15')
+    )
+    run_screen(reference, workers=1)
+    columns = ["name", "tier", "content_key", "Ea_3D_eV"]
+    assert store.results()[columns].equals(reference.results()[columns])

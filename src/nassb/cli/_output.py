@@ -153,10 +153,13 @@ POSITIVE_OPTIONS = (
     "--c-rate --min-separator-um --mass-mg --area-cm2 --thickness-cm --electrons --theoretical-mAh-per-g --R0-ohm "
     "--Rss-ohm --voltage-limit-V --sigma-ion --threshold --md-time-ps --step --flaw-size-um --cycles"
 ).split()
-NON_NEGATIVE_OPTIONS = ("--R-bulk-ohm", "--tmin-K", "--tmax-K", "--pressure-MPa")
+NON_NEGATIVE_OPTIONS = ("--R-bulk-ohm", "--tmin-K", "--tmax-K", "--pressure-MPa", "--md-equilibration-ps")
+COUNT_OPTIONS = ("--chunk-size", "--top-k", "--workers", "--jobs", "--md-min-atoms")
 NUMBER_RULES: dict[str, tuple[float, bool, float]] = {
     **{option: (0.0, False, math.inf) for option in POSITIVE_OPTIONS},
     **{option: (0.0, True, math.inf) for option in NON_NEGATIVE_OPTIONS},
+    **{option: (1.0, True, math.inf) for option in COUNT_OPTIONS},
+    "--resolution-A": (0.05, True, 2.0),
     "--min-utilisation": (0.0, False, 1.0),
     "--mu": (0.0, False, 1.0),
     "--tail-fraction": (0.0, False, 1.0),

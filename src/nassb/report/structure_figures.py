@@ -76,6 +76,15 @@ def landscape_slices_png(bvse, path: str | Path, level_eV: float | None = None) 
     Panels sit side by side, or one above the other when a slice is more than 1.6 times wider than high.
     """
     plt, _, _ = plotting_modules()
+    figure = landscape_slices_figure(bvse, level_eV)
+    target = write_atomic(path, lambda temporary: figure.savefig(temporary, dpi=150, bbox_inches="tight", format="png"))
+    plt.close(figure)
+    return target
+
+
+def landscape_slices_figure(bvse, level_eV: float | None = None):
+    """The matplotlib figure of `landscape_slices_png`."""
+    plt, _, _ = plotting_modules()
     landscape = bvse.landscape
     level = _default_level_eV(bvse) if level_eV is None else _check_level(level_eV)
     top = level + 0.5
@@ -109,9 +118,7 @@ def landscape_slices_png(bvse, path: str | Path, level_eV: float | None = None) 
         f"BVSE of {landscape.mobile_ion} in {landscape.formula}: slices through the minimum, "
         f"white contour at {level:.3f} eV"
     )
-    target = write_atomic(path, lambda temporary: figure.savefig(temporary, dpi=150, bbox_inches="tight", format="png"))
-    plt.close(figure)
-    return target
+    return figure
 
 
 def _cartesian_box(landscape, ceiling_eV: float, max_points: int):
@@ -140,6 +147,15 @@ def landscape_isosurface_html(landscape, path: str | Path, level_eV: float) -> P
     normally stays under 5 MiB and opens offline; a page that would exceed 5 MiB loads plotly.js from the plotly
     CDN instead (and then needs a network connection to display).
     """
+    figure = landscape_isosurface_figure(landscape, level_eV)
+    html = figure.to_html(include_plotlyjs=True, full_html=True)
+    if len(html.encode("utf-8")) >= INLINE_LIMIT_BYTES:
+        html = figure.to_html(include_plotlyjs="cdn", full_html=True)
+    return write_atomic(path, lambda temporary: temporary.write_text(html, encoding="utf-8"))
+
+
+def landscape_isosurface_figure(landscape, level_eV: float):
+    """The plotly figure of `landscape_isosurface_html`."""
     _, go, _ = plotting_modules()
     level = _check_level(level_eV)
     points, values = _cartesian_box(landscape, level + 1.0, _ISOSURFACE_MAX_POINTS)
@@ -170,10 +186,7 @@ def landscape_isosurface_html(landscape, path: str | Path, level_eV: float) -> P
         title=f"BVSE of {landscape.mobile_ion} in {landscape.formula}: surface E = {level:.3f} eV",
         scene=dict(aspectmode="data", xaxis_title="x (Å)", yaxis_title="y (Å)", zaxis_title="z (Å)"),
     )
-    html = figure.to_html(include_plotlyjs=True, full_html=True)
-    if len(html.encode("utf-8")) >= INLINE_LIMIT_BYTES:
-        html = figure.to_html(include_plotlyjs="cdn", full_html=True)
-    return write_atomic(path, lambda temporary: temporary.write_text(html, encoding="utf-8"))
+    return figure
 
 
 def md_conductivity_png(conductivity, path: str | Path) -> Path:

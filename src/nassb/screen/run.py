@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 
@@ -20,10 +21,10 @@ def run_chunk(tier: int, items: list[tuple[str, str, str, str]], settings: dict)
     """Run one tier on (name, candidate key, structure JSON, source) items on a worker: (records, failures); a
     candidate that raises is a failure with its message and does not stop the others."""
     from nassb.screen.candidates import task_key
-    from nassb.screen.tiers import TIERS
+    from nassb.screen.tiers import TIERS, tier_options
 
     function = TIERS[tier]
-    options = {"resolution_A": settings["resolution_A"]} if tier == 1 else {}
+    options = tier_options(tier, settings)
     records, failures = [], {}
     for name, candidate_key, structure, source in items:
         try:
@@ -75,17 +76,59 @@ def dask_client(workers: int | None = None, scheduler: str | None = None, cluste
         yield client
 
 
-def _eligible(store, tier: int, filters: list[tuple[str, str, float]]) -> list[str]:
-    """The candidates done at the tier before whose records pass the filters."""
-    from nassb.screen.tiers import passes
+def merged_records(results, below_tier: int | None = None) -> dict[str, dict]:
+    """name -> every field its tiers (those below `below_tier`, or all) recorded, one dict per candidate."""
+    import pandas as pd
+
+    rows = results if below_tier is None else results[results["tier"] < below_tier]
+    merged: dict[str, dict] = {}
+    for row in rows.to_dict("records"):
+        fields = merged.setdefault(row["name"], {})
+        missing = [key for key, value in row.items() if pd.api.types.is_scalar(value) and pd.isna(value)]
+        fields.update({key: value for key, value in row.items() if key not in missing})
+    return merged
+
+
+def _eligible(store, tier: int, filters: list[tuple[str, str, float]], settings: dict) -> list[str]:
+    """The candidates done at the tier before whose fields from every tier so far pass the filters; for the MD tier
+    only the `top_k` of them by `rank_by`."""
+    from nassb.screen.tiers import DEFAULT_SETTINGS, passes, rank_key
 
     results = store.results()
-    before = results[results["tier"] == tier - 1]
-    return [row["name"] for row in before.to_dict("records") if passes(row, filters)]
+    merged = merged_records(results, tier)
+    before = set(results.loc[results["tier"] == tier - 1, "name"])
+    names = sorted(name for name in before if passes(merged[name], filters))
+    if tier == 3:
+        field, descending = rank_key(settings.get("rank_by", DEFAULT_SETTINGS["rank_by"]))
+        ranked = [name for name in names if isinstance(merged[name].get(field), int | float)]
+        ranked.sort(key=lambda name: (-merged[name][field] if descending else merged[name][field], name))
+        names = ranked[: settings.get("top_k", DEFAULT_SETTINGS["top_k"])]
+    return names
+
+
+def _inputs(store, tier: int, names: list[str]) -> dict[str, tuple[str, str, str | None]]:
+    """name -> (structure JSON, source, load error) for a tier: the registered structure, and for the MD tier the
+    one tier 2 relaxed."""
+    structures = store.structures(names) if names else {}
+    if tier == 3 and names:
+        results = store.results()
+        relaxed = results[(results["tier"] == 2) & results["name"].isin(names)]
+        for name, document in zip(relaxed["name"], relaxed["relaxed_structure"]):
+            structures[name] = (document, f"{structures[name][1]} (relaxed at tier 2)", None)
+    return structures
 
 
 def _chunk_id(tier: int, names: list[str]) -> str:
     return hashlib.sha256(json.dumps([tier, names]).encode()).hexdigest()[:12]
+
+
+def _outcome(future, chunk: list[str]) -> tuple[list[dict], dict[str, str]]:
+    """A finished chunk's (records, failures); a chunk whose task failed as a whole (its workers died, e.g. out of
+    memory: distributed's KilledWorker after `allowed-failures`) fails each of its candidates with that error."""
+    if future.status == "error":
+        error = future.exception()
+        return [], {name: f"{type(error).__name__}: {error}" for name in chunk}
+    return future.result()
 
 
 def run_screen(
@@ -98,13 +141,23 @@ def run_screen(
     client=None,
 ) -> dict[str, dict[str, int]]:
     """Run (or resume) every tier of the store's screen; returns the ledger's counts by tier and status. `client`:
-    a dask.distributed Client to use instead of making one."""
+    a dask.distributed Client to use instead of making one.
+
+    Each chunk's attempt is counted when it is submitted, and once more for every time a worker died while running
+    it (distributed reschedules it on another worker); a chunk whose workers died too often fails its candidates."""
     from distributed import as_completed
 
     from nassb.screen.tiers import parse_filter
 
+    def retries(dask_scheduler, keys: list[str]) -> dict[str, int]:
+        """On the scheduler: how many times each task's worker died while running it (distributed's `suspicious`);
+        defined here so that it travels by value to a scheduler without nassb installed."""
+        tasks = dask_scheduler.tasks
+        return {key: tasks[key].suspicious for key in keys if key in tasks}
+
     settings = store.settings()
     filters = [parse_filter(text) for text in settings.get("filters", [])]
+    run_id = uuid.uuid4().hex[:8]
     with store.locked():
         store.reconcile()
         total = sum(len(store.pending(tier)) for tier in settings["tiers"])
@@ -112,10 +165,10 @@ def run_screen(
         with nullcontext(client) if client is not None else dask_client(workers, scheduler, cluster, jobs) as client:
             for index, tier in enumerate(settings["tiers"]):
                 if index > 0:
-                    store.ensure_tasks(tier, _eligible(store, tier, filters))
+                    store.ensure_tasks(tier, _eligible(store, tier, filters, settings))
                     total += len(store.pending(tier))
                 names = store.pending(tier)
-                structures = store.structures(names) if names else {}
+                structures = _inputs(store, tier, names)
                 keys = _candidate_keys(store, names)
                 failed_to_load = {n: structures[n][2] for n in names if structures[n][2]}
                 if failed_to_load:
@@ -128,12 +181,17 @@ def run_screen(
                 for chunk in chunks:
                     store.count_attempt(tier, chunk)
                     items = [(n, keys[n], structures[n][0], structures[n][1]) for n in chunk]
-                    futures[client.submit(run_chunk, tier, items, settings, pure=False)] = chunk
+                    key = f"nassb-screen-{run_id}-tier{tier}-{_chunk_id(tier, chunk)}"
+                    futures[client.submit(run_chunk, tier, items, settings, key=key, pure=False)] = chunk
                 finished += len(failed_to_load)
                 for future in as_completed(futures):
-                    records, failures = future.result()
-                    store.write_chunk(tier, _chunk_id(tier, futures[future]), records, failures)
-                    finished += len(futures[future])
+                    chunk = futures.pop(future)
+                    records, failures = _outcome(future, chunk)
+                    rescheduled = client.run_on_scheduler(retries, keys=[future.key]).get(future.key, 0)
+                    if rescheduled:
+                        store.count_attempt(tier, chunk, rescheduled)
+                    store.write_chunk(tier, _chunk_id(tier, chunk), records, failures)
+                    finished += len(chunk)
                     if progress is not None:
                         progress(finished, total)
     return store.status()

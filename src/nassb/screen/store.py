@@ -134,10 +134,12 @@ class Store:
             rows = db.execute("SELECT name FROM tasks WHERE tier = ? AND status = 'done' ORDER BY name", (tier,))
             return [name for (name,) in rows]
 
-    def count_attempt(self, tier: int, names: list[str]) -> None:
+    def count_attempt(self, tier: int, names: list[str], attempts: int = 1) -> None:
+        """Add `attempts` to the attempts of each of `names` at `tier`."""
         with self.ledger() as db:
             db.executemany(
-                "UPDATE tasks SET attempts = attempts + 1 WHERE name = ? AND tier = ?", [(n, tier) for n in names]
+                "UPDATE tasks SET attempts = attempts + ? WHERE name = ? AND tier = ?",
+                [(attempts, n, tier) for n in names],
             )
 
     def write_chunk(self, tier: int, chunk_id: str, records: list[dict[str, Any]], failures: dict[str, str]) -> Path:

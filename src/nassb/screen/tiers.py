@@ -3,6 +3,7 @@ strings; a user mistake in the structure raises an InputError, which the run rec
 
 from __future__ import annotations
 
+import json
 import math
 import operator
 import re
@@ -10,7 +11,25 @@ from typing import Any
 
 from nassb.core.errors import InputError
 
-TIER_NAMES = {0: "validity", 1: "bvse"}
+TIER_NAMES = {0: "validity", 1: "bvse", 2: "stability", 3: "md"}
+# what each tier reads from the screen's settings; these values enter its task keys
+TIER_SETTINGS = {
+    0: (),
+    1: ("resolution_A",),
+    2: ("cathode", "entries"),
+    3: ("md_temperatures_K", "md_time_ps", "md_equilibration_ps", "md_min_atoms"),
+}
+DEFAULT_SETTINGS = {
+    "resolution_A": 0.2,
+    "cathode": "NaCrO2",
+    "entries": None,
+    "md_temperatures_K": [700.0, 850.0, 1000.0],
+    "md_time_ps": 20.0,
+    "md_equilibration_ps": 2.0,
+    "md_min_atoms": 96,
+    "top_k": 5,
+    "rank_by": "Ea_3D_eV",
+}
 _OPERATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
 _FILTER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|==|<|>)\s*([-+0-9.eE]+)\s*$")
 
@@ -69,7 +88,104 @@ def bvse(document: dict, source: str, resolution_A: float = 0.2) -> dict[str, An
     }
 
 
-TIERS = {0: validity, 1: bvse}
+def stability(document: dict, source: str, cathode: str = "NaCrO2", entries: str | None = None) -> dict[str, Any]:
+    """Tier 2: CHGNet relaxation (cell and positions, as the shipped reference phases were relaxed:
+    `nassb.thermo.stability.target_from_structure`), then on the shipped entries (or those of the `entries` file):
+    energy above hull and decomposition, the Na window (grand-potential construction), the most favourable reaction
+    with Na metal and with the `cathode` (InterfacialReactivity) and with water (hydrolysis, H2S released). A
+    candidate with an element the entries do not cover fails with that reason. The relaxed structure is kept in
+    the record (`relaxed_structure`, pymatgen JSON) for tier 3."""
+    from nassb.thermo.entries import available_entries, element_set, system_entries
+    from nassb.thermo.reactivity import react_targets, reactant, target_hydrolysis
+    from nassb.thermo.stability import target_from_structure, target_stability
+
+    structure = _structure(document)
+    pool = available_entries(entries)
+    system_entries(element_set(structure.composition), pool)  # names uncovered elements before relaxing
+    target = target_from_structure(structure, source)
+    result = target_stability(target, pool)
+    with_na = react_targets(reactant("Na", pool), target, pool)
+    with_cathode = react_targets(target, reactant(cathode, pool), pool)
+    water = target_hydrolysis(target, pool)
+    relaxed = target.entry.structure
+    window = result.window
+
+    def per_atom(cell) -> float:
+        return cell.volume / len(cell)
+
+    return {
+        "relax_converged": bool(target.entry.data.get("relax_converged")),
+        "relaxed_volume_change_percent": 100.0 * (per_atom(relaxed) / per_atom(structure) - 1.0),
+        "e_above_hull_eV": result.e_above_hull_eV_per_atom,
+        "decomposition": ", ".join(f"{amount:.3g} {phase}" for phase, amount in result.decomposition.items()),
+        "reduction_limit_V": window.reduction_V if window else None,
+        "oxidation_limit_V": window.oxidation_V if window else None,
+        "na_reaction_eV_per_atom": with_na.reaction_energy_eV_per_atom,
+        "na_interface_type": with_na.interface_type,
+        "cathode": cathode,
+        "cathode_reaction_eV_per_atom": with_cathode.reaction_energy_eV_per_atom,
+        "cathode_interface_type": with_cathode.interface_type,
+        "hydrolysis_eV_per_formula_unit": water.reaction_energy_eV_per_formula_unit,
+        "h2s_per_formula_unit": water.h2s_per_formula_unit,
+        "relaxed_structure": json.dumps(relaxed.as_dict()),
+    }
+
+
+def md(
+    document: dict,
+    source: str,
+    md_temperatures_K: list[float] = (700.0, 850.0, 1000.0),
+    md_time_ps: float = 20.0,
+    md_equilibration_ps: float = 2.0,
+    md_min_atoms: int = 96,
+) -> dict[str, Any]:
+    """Tier 3: CHGNet NVT molecular dynamics of the tier-2 relaxed structure in a supercell of at least
+    `md_min_atoms` atoms at each temperature (`nassb.transport.md.md_conductivity`, no second relaxation): D* with its
+    GLS standard error per temperature, and with three or more temperatures the Arrhenius Ea and sigma(298 K)."""
+    from nassb.evaluate.material import md_supercell
+    from nassb.mlip import chgnet_calculator
+    from nassb.transport.md import md_conductivity
+
+    structure = _structure(document)
+    result = md_conductivity(
+        structure,
+        chgnet_calculator(),
+        temperatures_K=list(md_temperatures_K),
+        time_ps=md_time_ps,
+        equilibration_ps=md_equilibration_ps,
+        supercell=md_supercell(structure, md_min_atoms),
+        relax_first=False,
+    )
+    record: dict[str, Any] = {
+        "md_model": result.model,
+        "md_atoms": result.n_atoms,
+        "md_time_ps": md_time_ps,
+        "md_Ea_eV": result.Ea_eV,
+        "md_Ea_stderr_eV": result.arrhenius.Ea_stderr_eV if result.arrhenius else None,
+        "md_sigma_298K_S_per_cm": result.sigma_298K_S_per_cm,
+        "md_note": result.note,
+    }
+    for temperature, d_value, d_error in zip(result.temperatures_K, result.D_cm2_per_s, result.D_stderr_cm2_per_s):
+        record[f"md_D_{temperature:g}K_cm2_per_s"] = d_value
+        record[f"md_D_{temperature:g}K_stderr_cm2_per_s"] = d_error
+    return record
+
+
+TIERS = {0: validity, 1: bvse, 2: stability, 3: md}
+
+
+def tier_options(tier: int, settings: dict) -> dict[str, Any]:
+    """The settings tier `tier` reads (TIER_SETTINGS), with the defaults for those a store does not name."""
+    return {name: settings.get(name, DEFAULT_SETTINGS[name]) for name in TIER_SETTINGS[tier]}
+
+
+def rank_key(rank_by: str) -> tuple[str, bool]:
+    """("Ea_3D_eV", False) for "Ea_3D_eV" (smallest first), ("oxidation_limit_V", True) for "-oxidation_limit_V"."""
+    descending = rank_by.startswith("-")
+    field = rank_by.removeprefix("-").strip()
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", field):
+        raise InputError("command line", "--rank-by", "a result field, with - in front for largest first", rank_by)
+    return field, descending
 
 
 def parse_filter(text: str) -> tuple[str, str, float]:

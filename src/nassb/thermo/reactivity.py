@@ -111,7 +111,7 @@ class InterfaceReaction:
         return {**asdict(self), "quantities": self.quantities()}
 
 
-def _reactant(text: str, entries: list, progress=None, scheme: str = "mp2020") -> Target:
+def reactant(text: str, entries: list, progress=None, scheme: str = "mp2020") -> Target:
     """The reactant `text`; a composition without an entry (a doped electrolyte, a solid solution) stands as its
     equilibrium phase mixture at the hull energy, flagged as such."""
     from pymatgen.core import Composition
@@ -226,7 +226,7 @@ def interface_reaction(
 
 def interface_reaction_of(a: str, b: str, entries: list, progress=None, scheme: str = "mp2020") -> InterfaceReaction:
     """interface_reaction on already loaded `entries` (on the energy `scheme`), for many pairs in a row."""
-    reaction = react_targets(_reactant(a, entries, progress, scheme), _reactant(b, entries, progress, scheme), entries)
+    reaction = react_targets(reactant(a, entries, progress, scheme), reactant(b, entries, progress, scheme), entries)
     return replace(reaction, scheme=scheme)
 
 
@@ -250,8 +250,12 @@ def hydrolysis(text: str, entries_path: str | Path | None = None, entries: list 
     """Most favourable reaction of `text` with water vapour and the H2S it releases (see the module docstring);
     `entries` (already on a scheme) spare reloading them for a series."""
     entries = entries if entries is not None else available_entries(entries_path)
-    phase = _reactant(text, entries)
-    result = react_targets(_reactant("H2O", entries), phase, entries)
+    return target_hydrolysis(reactant(text, entries), entries)
+
+
+def target_hydrolysis(phase: Target, entries: list) -> Hydrolysis:
+    """hydrolysis of an already resolved `phase` among `entries`."""
+    result = react_targets(reactant("H2O", entries), phase, entries)
     water_per_fu = result.mol_A_per_mol_B or 0.0
     mixture_atoms = phase.entry.composition.reduced_composition.num_atoms + 3 * water_per_fu
     return Hydrolysis(

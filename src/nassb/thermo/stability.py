@@ -268,10 +268,14 @@ def phase_stability(
 ) -> Stability:
     """Energy above hull, decomposition and Na window of FORMULA / CIF / library name `text` (see resolve_target),
     on the energy `scheme` of nassb.thermo.entries."""
+    entries = available_entries(entries_path, scheme)
+    return target_stability(resolve_target(text, entries, progress, scheme), entries, scheme)
+
+
+def target_stability(target: Target, entries: list, scheme: str = "mp2020") -> Stability:
+    """phase_stability of an already resolved `target` among `entries` (on the energy `scheme`)."""
     from pymatgen.analysis.phase_diagram import PhaseDiagram
 
-    entries = available_entries(entries_path, scheme)
-    target = resolve_target(text, entries, progress, scheme)
     composition = _composition(target.formula, "stability")
     if target.entry is None:
         diagram = phase_diagram(element_set(composition), entries)
