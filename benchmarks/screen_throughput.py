@@ -9,7 +9,8 @@ through `run_chunk` in this process (the work without Dask). The overhead per ta
 shard and ledger writes) is (wall time with 1 worker - in-process time) / tasks. No peer tool screens
 structures this way; the in-process run is the reference.
 
-Run: python benchmarks/screen_throughput.py [--count 40] [--chunk-size 4]
+Run: python benchmarks/screen_throughput.py [--count 40] [--chunk-size 4] [--tier2]
+It ends with the run-time model for 10^5 candidates on a 16-core machine and on a 10-node cluster.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=40)
     parser.add_argument("--chunk-size", type=int, default=4)
+    parser.add_argument("--tier2", action="store_true", help="also time tier 2 (CHGNet) on two candidates")
     args = parser.parse_args()
     settings = {"tiers": [0, 1], "filters": [], "chunk_size": args.chunk_size, "resolution_A": 0.2}
     with tempfile.TemporaryDirectory() as folder:
@@ -91,6 +93,32 @@ def main() -> None:
     print(f"2 workers / 1 worker speed-up: {walls[1] / walls[2]:.2f}x")
     share = 100 * overhead * tasks / max(in_process, 1e-9)
     print(f"scheduler overhead per task: {1e3 * overhead:.0f} ms ({share:.1f} % of the work)")
+    tier2 = None
+    if args.tier2:
+        run_chunk(2, items[:1], settings)  # CHGNet loaded once per process
+        start = time.perf_counter()
+        run_chunk(2, items[1:3], settings)
+        tier2 = (time.perf_counter() - start) / 2
+        print(f"tier 2 (CHGNet relaxation, hull, window, reactions): {tier2:.1f} s per candidate")
+    print_run_time_model(per_candidate, overhead / args.chunk_size, walls[1] / walls[2], tier2)
+
+
+def print_run_time_model(tier01_s: float, overhead_s: float, two_worker_speedup: float, tier2_s: float | None):
+    """Wall time of 10^5 candidates through tiers 0-1 (and tier 2 for the 10 % a filter keeps) on one 16-core
+    machine and on 10 such nodes: candidates x (work + overhead per candidate) / cores, the cores' efficiency taken
+    as the measured 2-worker speed-up / 2 (memory bandwidth shared), plus the scheduler's own cost: distributed
+    states "each task suffers about 1ms of overhead" (distributed.dask.org, Motivation), so with
+    chunks of N candidates the scheduler needs 10^5 / N ms, in parallel with the workers."""
+    candidates, chunk = 100_000, 8
+    efficiency = two_worker_speedup / 2
+    print("run-time model for 10^5 candidates (chunks of 8, measured per-candidate costs):")
+    for label, cores in (("one 16-core machine", 16), ("10 nodes x 16 cores", 160)):
+        work = candidates * (tier01_s + overhead_s) / (cores * efficiency)
+        scheduler = candidates / chunk * 1e-3
+        line = f"  {label}: tiers 0-1 {max(work, scheduler) / 3600:.2f} h"
+        if tier2_s is not None:
+            line += f", tier 2 for 10 % of them {candidates * 0.1 * tier2_s / (cores * efficiency) / 3600:.1f} h"
+        print(line)
 
 
 if __name__ == "__main__":
