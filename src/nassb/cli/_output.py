@@ -15,7 +15,16 @@ from typing import Any
 import numpy as np
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from nassb.core.errors import InputError
 from nassb.core.io import check_output_path, output_transaction, write_text_atomic
@@ -81,17 +90,22 @@ def save_figures(static, interactive, prefix: Path) -> None:
     write_png_and_html(static, interactive, prefix, shared_plotly_js=True)
 
 
+class _RatePerHourColumn(ProgressColumn):
+    """Items completed per hour (Rich's own estimate of the speed), for long runs of many items."""
+
+    def render(self, task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("– per hour" if speed is None else f"{3600 * speed:,.0f} per hour")
+
+
 @contextmanager
-def progress_bar(description: str):
-    """A Rich progress bar; yields a callback(done, total) for the library's `progress` argument."""
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
+def progress_bar(description: str, rate: bool = False):
+    """A Rich progress bar; yields a callback(done, total) for the library's `progress` argument. With `rate`, also
+    the items per hour and the time left."""
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    if rate:
+        columns += [_RatePerHourColumn(), TimeRemainingColumn()]
+    with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(description, total=None)
 
         def update(done: int, total: int) -> None:

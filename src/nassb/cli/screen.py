@@ -51,7 +51,7 @@ def _check_cathode(cathode: str, entries: Path | None) -> None:
 def _run(store, workers, scheduler, cluster, jobs) -> None:
     from nassb.screen.run import run_screen
 
-    with progress_bar("screening") as update:
+    with progress_bar("screening", rate=True) as update:
         counts = run_screen(store, workers, scheduler, cluster, jobs, progress=update)
     _summary(counts)
 
