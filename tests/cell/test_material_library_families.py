@@ -1,10 +1,10 @@
 """Library entries for the material families beyond the first six example cells: layered P2/O3 oxides, Prussian-blue
 analogues (Na2FeFe(CN)6, K2MnFe(CN)6 and the Na-free Prussian blue Fe4[Fe(CN)6]3), FeF3, the organic PTO, the
-all-in-one Na3NbS4 and Na2FeS2, hard carbon and the anti-perovskite Na2.98Mg0.01SO4F0.95Cl0.05. The electrolytes
-Na3OCl, NaAlCl4, Na3YCl6, Na3AsS4 and Na11Sn2PS12 have no entry: a density or a conductivity had no source. Each entry
-is found under its role, every property it declares resolves with its unit and a source, no practical capacity exceeds
-the theoretical n F / (3.6 M) of its formula, and the densities computed for this work follow from their crystal
-data."""
+all-in-one Na3NbS4, Na2FeS2, Na2TiS3 and NaFeCl4, the conversion NiCl2, hard carbon and the anti-perovskite
+Na2.98Mg0.01SO4F0.95Cl0.05. The electrolytes Na3OCl, NaAlCl4, Na3YCl6, Na3AsS4 and Na11Sn2PS12 have no entry: a density
+or a conductivity had no source. Each entry is found under its role, every property it declares resolves with its unit
+and a source, no practical capacity exceeds the theoretical n F / (3.6 M) of its formula, and the densities computed
+for this work follow from their crystal data or molar volumes."""
 
 import pytest
 from pymatgen.core import Composition
@@ -25,6 +25,9 @@ NEW_ENTRIES = {
     "Fe4[Fe(CN)6]3": "cathode",
     "K2MnFe(CN)6": "cathode",
     "Na2FeS2": "cathode",
+    "Na2TiS3": "cathode",
+    "NaFeCl4": "cathode",
+    "NiCl2": "cathode",
     "Na2.98Mg0.01SO4F0.95Cl0.05": "electrolyte",
 }
 
@@ -116,7 +119,17 @@ def test_the_capacity_check_covers_the_cathodes_with_a_redox_count():
         for name in CATHODES
         if {"practical_capacity_mAh_per_g", "electrons_per_formula"} <= set(MaterialResolver().entry(name).properties)
     }
-    assert checked == {"Na2FeFe(CN)6", "FeF3", "PTO", "Fe4[Fe(CN)6]3", "K2MnFe(CN)6", "Na2FeS2"}
+    assert checked == {
+        "Na2FeFe(CN)6",
+        "FeF3",
+        "PTO",
+        "Fe4[Fe(CN)6]3",
+        "K2MnFe(CN)6",
+        "Na2FeS2",
+        "Na2TiS3",
+        "NaFeCl4",
+        "NiCl2",
+    }
 
 
 AVOGADRO_PER_MOL = 6.02214076e23
@@ -143,12 +156,21 @@ def test_anti_perovskite_conductivity_is_the_60_C_record(resolver):
     assert resolver.entry("Na2.98Mg0.01SO4F0.95Cl0.05").role == "electrolyte"
 
 
-def test_na2fes2_density_is_the_additive_molar_volume_estimate(resolver):
-    """Na2S (1.85 g/cm3, this library) + FeS (troilite, 4.84 g/cm3, CRC)."""
-    volume = float(Composition("Na2S").weight) / 1.85 + float(Composition("FeS").weight) / 4.84
-    rho = float(Composition("Na2FeS2").weight) / volume
-    assert resolver.find("Na2FeS2", "density_g_per_cm3").magnitude == pytest.approx(rho, abs=0.01)
+@pytest.mark.parametrize(
+    "name,parts",
+    [
+        ("Na2FeS2", (("Na2S", 1.85), ("FeS", 4.84))),  # Na2S of this library, troilite (CRC)
+        ("Na2TiS3", (("Na2S", 1.85), ("TiS2", 3.25))),  # both of this library
+        ("NaFeCl4", (("NaCl", 2.17), ("FeCl3", 2.90))),  # CRC
+    ],
+)
+def test_all_in_one_densities_are_the_additive_molar_volume_estimates(resolver, name, parts):
+    volume = sum(float(Composition(formula).weight) / rho for formula, rho in parts)
+    assert Composition(name) == sum((Composition(formula) for formula, _ in parts), Composition())
+    rho = float(Composition(name).weight) / volume
+    assert resolver.find(name, "density_g_per_cm3").magnitude == pytest.approx(rho, abs=0.01)
     assert resolver.find("Na2S", "density_g_per_cm3").magnitude == 1.85
+    assert resolver.find("TiS2", "density_g_per_cm3").magnitude == 3.25
 
 
 @pytest.mark.parametrize("name,electrons", [("Fe4[Fe(CN)6]3", 4), ("K2MnFe(CN)6", 2)])
@@ -176,6 +198,9 @@ def test_prussian_blue_capacity_is_four_electrons_of_the_anhydrous_formula(resol
         ("Na2FeS2", "average_voltage_V", 1.0, 2.5),
         ("Na2FeS2", "density_g_per_cm3", 2.0, 3.5),
         ("Na2FeS2", "practical_capacity_mAh_per_g", 100, 330),
+        ("Na2TiS3", "average_voltage_V", 1.0, 2.5),
+        ("NaFeCl4", "average_voltage_V", 2.5, 4.0),
+        ("NiCl2", "practical_capacity_mAh_per_g", 50, 414),
     ],
 )
 def test_new_values_lie_in_physical_ranges(resolver, name, key, low, high):
