@@ -224,3 +224,24 @@ def test_the_peo_example_evaluates_with_the_binary_salt_model_and_says_so(tmp_pa
     assert "Transport model: binary-salt." in html and "Binary-salt porous-electrode model" in html
     tis2 = resolve_cell(read_design(TIS2))
     assert "single-ion model applies" in tis2.transport.reason
+
+
+def test_cycle_life_of_a_polymer_cell_carries_its_salt_limit():
+    """Cycled below the film's limiting current, a PEO cell's per-cycle capacity is the single-ion one (the salt
+    gradient costs little); cycled above it, every cycle is cut to the salt-limited capacity and the limiting
+    process is the salt."""
+    from nassb.interface.compatibility import check_interfaces
+    from nassb.interface.failure import analyse_failure
+
+    for c_rate, limited in ((0.2, False), (20.0, True)):
+        resolved = resolve_cell(design_from_dict(_peo_design(cycling_c_rate=c_rate, cycles=3)))
+        i_lim = resolved.parameters.get("separator.limiting_current_density", "mA/cm2")
+        current = c_rate * resolved.rate_parameters.areal_capacity_mAh_per_cm2
+        assert (current > i_lim) == limited
+        analysis = analyse_failure(resolved, check_interfaces(resolved.design, resolved.parameters))
+        first = analysis.life.per_cycle[0]
+        fraction = analysis.inputs.salt_limited_fraction
+        if limited:
+            assert fraction < 0.3 and first.limiting_process == SALT_KEY
+        else:
+            assert fraction > 0.97 and first.limiting_process != SALT_KEY

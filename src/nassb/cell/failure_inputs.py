@@ -7,6 +7,7 @@ in every output). Called by `nassb.cell.resolve.resolve_cell` after the stack is
 
 from __future__ import annotations
 
+from nassb.core.constants import FARADAY_C_PER_MOL
 from nassb.core.value import Computation, DocumentedDefault, Literature, Value
 
 NA_SHEAR_MODULUS_JUSTIFICATION = "Na metal: G ~ 3.3 GPa, E ~ 10 GPa (project domain brief, ../shared/docs/DOMAIN.md 2)"
@@ -190,6 +191,7 @@ def _anode(run) -> None:
     from nassb.chem.formula import parse_formula
 
     composition = parse_formula(run.materials.formula(material))
+    capacity = run.materials.find(material, "theoretical_capacity_mAh_per_g")
     if density is not None and composition is not None and "Na" in composition:
         run.computed(
             "anode.molar_volume",
@@ -197,6 +199,16 @@ def _anode(run) -> None:
             "cm3/mol",
             "M / (rho n_Na): the anode's volume per mole of Na",
             formula=composition.reduced_formula,
+        )
+    elif density is not None and capacity is not None:
+        # a host that holds no Na in its formula (hard carbon): the Na it takes per gram is its capacity / F
+        faraday_mAh_per_mol = FARADAY_C_PER_MOL / 3.6
+        run.computed(
+            "anode.molar_volume",
+            faraday_mAh_per_mol / (density.magnitude * capacity.magnitude),
+            "cm3/mol",
+            "F / (rho Q): the host's volume per mole of Na it takes at its specific capacity Q",
+            capacity_mAh_per_g=capacity.magnitude,
         )
     record, pressure_MPa, current = CREEP_ANCHOR
     run.computed(

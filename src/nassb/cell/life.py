@@ -19,6 +19,12 @@ took). Between cycles the states of the failure modes advance with the time and 
 * dendrite: the plating current per contact area j / f_a against the plating CCD (`nassb.interface.dendrite`):
   above it the cell shorts on the next plating and the run stops.
 
+A polymer or gel electrolyte (binary salt, `nassb.cell.polymer`) adds a salt gradient that the per-cycle model (the
+fast single-ion one) does not carry: its share is measured once, as the capacity of the binary-salt DFN over that of
+the single-ion model for the pristine cell at the cycling current (`salt_limited_fraction`), and every cycle's
+capacity is scaled by it. The current stays the same through the life, so the salt gradient across the film does
+too; what this leaves out is the interplay of the salt polarisation with the growing resistances.
+
 The Na inventory (mol/cm2) is kept in three pools, cyclable Na (in the cathode and the anode), Na locked in the
 anode-side interphase and Na locked in the cathode-side interphase, and their sum is constant.
 The run stops at the first failure: a short, a contact fraction below `CONTACT_LOST`, or a capacity below the stop
@@ -34,7 +40,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from nassb.cell.rate_model import RateModelParameters, simulate_discharge
+from nassb.cell.rate_model import SALT_KEY, RateModelParameters, simulate_discharge
 from nassb.core.constants import FARADAY_C_PER_MOL
 from nassb.core.errors import InputError, ModelError
 
@@ -84,6 +90,7 @@ class LifeInputs:
     base_cathode_asr_ohm_cm2: float
     measured_ccd_mA_per_cm2: float | None = None  # replaces the crack-opening CCD when measured
     cathode_loss_per_cycle: float | None = None  # replaces the strain-driven contact loss when measured
+    salt_limited_fraction: float = 1.0  # binary-salt / single-ion capacity at the cycling current (polymer, gel)
 
 
 @dataclass
@@ -208,7 +215,9 @@ def _discharge(
     except ModelError:
         # the aged cell starts below the cut-off voltage (the solver finds no discharge): it delivers nothing
         return 0.0, "no discharge: the aged cell starts below the cut-off voltage", resistances
-    return result.delivered_capacity_mAh_per_cm2, result.limiting_process, resistances
+    delivered = result.delivered_capacity_mAh_per_cm2 * inputs.salt_limited_fraction
+    limiting = SALT_KEY if inputs.salt_limited_fraction < 0.5 else result.limiting_process
+    return delivered, limiting, resistances
 
 
 def _active_consumed_fraction(inputs: LifeInputs, state: _State, reset: str | None) -> float:

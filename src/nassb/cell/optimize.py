@@ -92,7 +92,9 @@ def _evaluate(
 ) -> OptimisationPoint:
     resolved = resolve_cell(design, knowledge_base, overrides=variant_parameters(*variables))
     energy = resolved.energy()
-    discharge = simulate_discharge(resolved.rate_parameters, [c_rate])[0]
+    discharge = simulate_discharge(
+        resolved.rate_parameters, [c_rate], model=resolved.transport.model, electrolyte=resolved.binary_salt
+    )[0]
     return OptimisationPoint(
         *variables,
         energy_Wh_per_kg=discharge.energy_mWh_per_cm2 / energy.cell_mass_g_per_cm2,

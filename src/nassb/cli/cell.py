@@ -147,7 +147,10 @@ def simulate(
     design_file: Path = _DESIGN,
     c_rates: str | None = _RATES,
     model: RateModel = typer.Option(
-        RateModel.single_ion, "--model", help="single-ion (fast) or the PyBaMM DFN reference."
+        RateModel.single_ion,
+        "--model",
+        help="single-ion (fast) or the PyBaMM DFN reference; a polymer or gel electrolyte always runs the binary-salt "
+        "DFN.",
     ),
     output_dir: Path = output_dir_option(Path("cell-output"), "Folder for the PNG and HTML plots."),
     json_path: Path | None = _JSON,
@@ -162,8 +165,15 @@ def simulate(
     design = read_design(design_file)
     resolved = resolve_cell(design)
     rates = parse_c_rates(c_rates) or list(design.cell.c_rates)
-    with progress_bar(f"simulating ({model.value})") as update:
-        discharges = simulate_discharge(resolved.rate_parameters, rates, model=model.value, progress=update)
+    chosen = model.value
+    if resolved.binary_salt is not None:
+        # a polymer or gel electrolyte has one model, the binary-salt DFN; neither single-ion model describes it
+        chosen = resolved.transport.model
+        console.print(f"transport model: {chosen} ({resolved.transport.reason})", soft_wrap=True)
+    with progress_bar(f"simulating ({chosen})") as update:
+        discharges = simulate_discharge(
+            resolved.rate_parameters, rates, model=chosen, progress=update, electrolyte=resolved.binary_salt
+        )
     stack = resolved.energy()
     points = [rate_point(resolved, stack, discharge) for discharge in discharges]
     console.print(_rate_table(points))

@@ -326,7 +326,22 @@ def life_inputs(resolved, contacts: list[GrowingContact], space_charge: dict[str
         base_cathode_asr_ohm_cm2=p.get("cathode.series_asr", "Ohm cm2"),
         measured_ccd_mA_per_cm2=p.find("anode.critical_current_density", "mA/cm2"),
         cathode_loss_per_cycle=p.find("cathode.contact_loss_per_cycle", "1"),
+        salt_limited_fraction=_salt_limited_fraction(resolved, p.get("cell.cycling_c_rate", "C")),
     )
+
+
+def _salt_limited_fraction(resolved, c_rate: float) -> float:
+    """Binary-salt over single-ion delivered capacity of the pristine cell at `c_rate` (1 for an inorganic
+    electrolyte, where the single-ion model is the cell's own); see `nassb.cell.life`."""
+    from nassb.cell.rate_model import simulate_discharge
+
+    electrolyte = resolved.binary_salt
+    if electrolyte is None:
+        return 1.0
+    parameters = resolved.rate_parameters
+    single = simulate_discharge(parameters, [c_rate])[0].delivered_capacity_mAh_per_cm2
+    salt = simulate_discharge(parameters, [c_rate], model="binary-salt", electrolyte=electrolyte)[0]
+    return min(1.0, salt.delivered_capacity_mAh_per_cm2 / single) if single > 0 else 0.0
 
 
 def _verdict(value: float, risk: float, fail: float) -> str:
@@ -604,7 +619,9 @@ def first_cycle_with_interfaces(resolved, analysis: FailureAnalysis, c_rate: flo
     space charge, contacts): the first-cycle capacity the failure models predict, next to the pristine cell's."""
     import dataclasses
 
-    inputs = dataclasses.replace(analysis.inputs, c_rate=c_rate)
+    inputs = dataclasses.replace(
+        analysis.inputs, c_rate=c_rate, salt_limited_fraction=_salt_limited_fraction(resolved, c_rate)
+    )
     return run_life(resolved.rate_parameters, inputs, 1).per_cycle[0]
 
 
