@@ -4,10 +4,11 @@ library entry and an example cell, so that the gaps are visible (`nassb db syste
 
 Matching: a record belongs to a system when its reduced formula is the system's, or when one of the system's terms
 appears in its printed formula, electrolyte, cathode, anode, interlayer or system name as a word (not inside a longer
-name: "PAN" does not match "SeSPAN"); terms in lower case match any case. Stability: every element of the system's
-formula is in the offline reference energies (`nassb.thermo.entries`). Example cells: the designs of the repository's
-`examples/cells` and `examples/validation` that use a material of the system (by formula, library name or term), when
-the repository is there.
+name: "PAN" does not match "SeSPAN"), unless the text holds one of the system's `exclude` strings; terms in lower case
+match any case. A library entry matches by formula, or by a term when its role is the system's (an electrolyte entry
+for an interlayer). Stability: every element of the system's formula is in the offline reference energies
+(`nassb.thermo.entries`). Example cells: the designs of the repository's `examples/cells` and `examples/validation`
+that use a material of the system (by formula, library name or term), when the repository is there.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 TEXT_COLUMNS = ("formula_printed", "electrolyte", "cathode", "anode", "interlayer", "system")
 EXAMPLE_FOLDERS = ("cells", "validation")
+ROLE_ENTRIES = {"interlayer": ("interlayer", "electrolyte")}  # a liquid or polymer interlayer is an electrolyte entry
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,12 @@ def _pattern(terms: list[str]) -> re.Pattern | None:
         flags = "(?i:" if term == term.lower() else "(?:"
         parts.append(rf"(?<![A-Za-z]){flags}{re.escape(term)})(?![a-z])")
     return re.compile("|".join(parts)) if parts else None
+
+
+def _mentions(text: str, excluded: list[str]) -> bool:
+    """Whether `text` holds one of a system's `exclude` strings (a term that would match another family: the
+    sulfate of an anti-perovskite for the halide-doped sulfides, the Mg of beta''-alumina for the doped NASICONs)."""
+    return any(term in text for term in excluded)
 
 
 def _reduced(formula: str | None) -> str | None:
@@ -108,9 +116,11 @@ def system_coverage(knowledge_base, examples_dir: Path | None = None) -> list[Sy
         formula, terms = system.get("formula"), system.get("terms", [])
         reduced = _reduced(formula)
         pattern = _pattern(terms)
+        excluded = system.get("exclude", [])
         matched = records["reduced_formula"].eq(reduced) if reduced else records["record_id"].isna()
         if pattern is not None:
-            matched |= text.str.contains(pattern)
+            mentioned = text.str.contains("|".join(map(re.escape, excluded))) if excluded else False
+            matched |= text.str.contains(pattern) & ~mentioned
         structure = ", ".join(name for name, value in structures.items() if reduced and value == reduced)
         stability = ""
         if reduced:
@@ -123,13 +133,19 @@ def system_coverage(knowledge_base, examples_dir: Path | None = None) -> list[Sy
                 entry.name
                 for entry in library_entries
                 if (reduced and _reduced(entry.formula) == reduced)
-                or (pattern is not None and pattern.search(" ".join((entry.name, entry.formula, *entry.aliases))))
+                or (
+                    entry.role in ROLE_ENTRIES.get(system["role"], (system["role"],))
+                    and pattern is not None
+                    and pattern.search(" ".join((entry.name, entry.formula, *entry.aliases)))
+                    and not _mentions(" ".join((entry.name, entry.formula)), excluded)
+                )
             )
         )
         examples = [
             name
             for name, (formulas, design_text) in designs.items()
-            if (reduced and reduced in formulas) or (pattern is not None and pattern.search(design_text))
+            if (reduced and reduced in formulas)
+            or (pattern is not None and pattern.search(design_text) and not _mentions(design_text, excluded))
         ]
         out.append(
             SystemCoverage(
