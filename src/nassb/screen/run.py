@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 
@@ -122,6 +124,31 @@ def _chunk_id(tier: int, names: list[str]) -> str:
     return hashlib.sha256(json.dumps([tier, names]).encode()).hexdigest()[:12]
 
 
+@contextmanager
+def _worker_deaths(client):
+    """Yields take(key) -> how many times a worker died while it held that task, counted while the block runs: the
+    scheduler's "remove-worker" events (topic "all") name the tasks the worker was processing, and Dask reruns them
+    elsewhere. Events arrive on the client's event loop, at no cost to the workers."""
+    lock = threading.Lock()
+    deaths: Counter[str] = Counter()
+
+    def take(key: str) -> int:
+        with lock:
+            return deaths.pop(key, 0)
+
+    def handler(event) -> None:
+        _, message = event
+        if isinstance(message, dict) and message.get("action") == "remove-worker" and not message.get("expected"):
+            with lock:
+                deaths.update(message.get("processing-tasks", ()))
+
+    client.subscribe_topic("all", handler)
+    try:
+        yield take
+    finally:
+        client.unsubscribe_topic("all")
+
+
 def _outcome(future, chunk: list[str]) -> tuple[list[dict], dict[str, str]]:
     """A finished chunk's (records, failures); a chunk whose task failed as a whole (its workers died, e.g. out of
     memory: distributed's KilledWorker after `allowed-failures`) fails each of its candidates with that error."""
@@ -143,17 +170,11 @@ def run_screen(
     """Run (or resume) every tier of the store's screen; returns the ledger's counts by tier and status. `client`:
     a dask.distributed Client to use instead of making one.
 
-    Each chunk's attempt is counted when it is submitted, and once more for every time a worker died while running
+    Each chunk's attempt is counted when it is submitted, and once more for every time a worker died while holding
     it (distributed reschedules it on another worker); a chunk whose workers died too often fails its candidates."""
     from distributed import as_completed
 
     from nassb.screen.tiers import parse_filter
-
-    def retries(dask_scheduler, keys: list[str]) -> dict[str, int]:
-        """On the scheduler: how many times each task's worker died while running it (distributed's `suspicious`);
-        defined here so that it travels by value to a scheduler without nassb installed."""
-        tasks = dask_scheduler.tasks
-        return {key: tasks[key].suspicious for key in keys if key in tasks}
 
     settings = store.settings()
     filters = [parse_filter(text) for text in settings.get("filters", [])]
@@ -162,7 +183,10 @@ def run_screen(
         store.reconcile()
         total = sum(len(store.pending(tier)) for tier in settings["tiers"])
         finished = 0
-        with nullcontext(client) if client is not None else dask_client(workers, scheduler, cluster, jobs) as client:
+        with (
+            nullcontext(client) if client is not None else dask_client(workers, scheduler, cluster, jobs) as client,
+            _worker_deaths(client) as reruns_of,
+        ):
             for index, tier in enumerate(settings["tiers"]):
                 if index > 0:
                     store.ensure_tasks(tier, _eligible(store, tier, filters, settings))
@@ -187,9 +211,9 @@ def run_screen(
                 for future in as_completed(futures):
                     chunk = futures.pop(future)
                     records, failures = _outcome(future, chunk)
-                    rescheduled = client.run_on_scheduler(retries, keys=[future.key]).get(future.key, 0)
-                    if rescheduled:
-                        store.count_attempt(tier, chunk, rescheduled)
+                    reruns = reruns_of(future.key)
+                    if reruns:
+                        store.count_attempt(tier, chunk, reruns)
                     store.write_chunk(tier, _chunk_id(tier, chunk), records, failures)
                     finished += len(chunk)
                     if progress is not None:
