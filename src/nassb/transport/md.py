@@ -11,6 +11,9 @@ Basconi and Shirts 2013 (J. Chem. Theory Comput. 9, 2887) show that Langevin dam
 coefficients appreciably only when 1/friction approaches the velocity decorrelation time, which is a fraction
 of a picosecond in an ionic solid. Mobile-ion positions are recorded unwrapped (ASE does not wrap positions
 during dynamics) every `sample_every` steps after the equilibration period, which is discarded.
+
+`md_committee` runs the same conductivity calculation with several potentials (CHGNet and SevenNet-0, see
+`nassb.mlip`) and reports the spread of D*, sigma, Ea and sigma(298 K) between them as a model uncertainty.
 """
 
 from __future__ import annotations
@@ -484,3 +487,103 @@ def md_conductivity(
         trajectories=tuple(trajectories),
         msd_curves=tuple(curves),
     )
+
+
+def _range(values: Sequence[float | None]) -> float | None:
+    """max - min over the models; None when any model has no value."""
+    if any(v is None for v in values):
+        return None
+    return float(max(values) - min(values))
+
+
+@dataclass(frozen=True)
+class MDCommittee:
+    """`md_conductivity` by each model of a committee on the same structure and settings, and the spread between
+    them (max - min over the models) as a model uncertainty.
+
+    Per temperature: the spread of D* (`D_spread_cm2_per_s`) and of sigma (`sigma_spread_S_per_cm`, None where a
+    model resolved no diffusion). `Ea_spread_eV` and `sigma_298K_spread_S_per_cm` are None unless every model has
+    an Arrhenius fit. The spread is the disagreement of the potentials, to be read beside each model's own
+    statistical error (the GLS standard errors in `results`); with short runs the statistical error dominates.
+    """
+
+    models: tuple[str, ...]
+    results: tuple[MDConductivity, ...]
+
+    @property
+    def temperatures_K(self) -> tuple[float, ...]:
+        return self.results[0].temperatures_K
+
+    @property
+    def D_spread_cm2_per_s(self) -> tuple[float | None, ...]:
+        return tuple(_range(values) for values in zip(*(r.D_cm2_per_s for r in self.results)))
+
+    @property
+    def sigma_spread_S_per_cm(self) -> tuple[float | None, ...]:
+        return tuple(_range(values) for values in zip(*(r.sigma_S_per_cm for r in self.results)))
+
+    @property
+    def Ea_spread_eV(self) -> float | None:
+        return _range([r.Ea_eV for r in self.results])
+
+    @property
+    def sigma_298K_spread_S_per_cm(self) -> float | None:
+        return _range([r.sigma_298K_S_per_cm for r in self.results])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "models": list(self.models),
+            "results": [r.to_dict() for r in self.results],
+            "spread": {
+                "D_cm2_per_s": {str(t): d for t, d in zip(self.temperatures_K, self.D_spread_cm2_per_s)},
+                "sigma_S_per_cm": {str(t): s for t, s in zip(self.temperatures_K, self.sigma_spread_S_per_cm)},
+                "Ea_eV": self.Ea_spread_eV,
+                "sigma_298K_S_per_cm": self.sigma_298K_spread_S_per_cm,
+            },
+        }
+
+
+def md_committee(
+    structure,
+    calculators: Sequence[Any],
+    temperatures_K: Sequence[float],
+    time_ps: float,
+    *,
+    checkpoint_dir: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+    **settings: Any,
+) -> MDCommittee:
+    """`md_conductivity` with each calculator in turn (the same structure, temperatures, seed and settings, passed on
+    in `settings`), and the spread of D*, sigma, Ea and sigma(298 K) between the models.
+
+    Each model relaxes the structure itself when `relax_first` (the default), so each runs at its own zero-pressure
+    volume: the volume difference is part of the model uncertainty. With `checkpoint_dir`, model i checkpoints to
+    the subfolder `model<i>`, so a stopped committee resumes. `progress(done_steps, total_steps)` counts the steps of
+    all models together.
+    """
+    source = "md_committee"
+    calculators = tuple(calculators)
+    if not calculators:
+        raise InputError(source, "calculators", "at least one calculator", calculators)
+    n_models = len(calculators)
+    results = []
+    for index, calculator in enumerate(calculators):
+        directory = Path(checkpoint_dir) / f"model{index}" if checkpoint_dir is not None else None
+        model_progress = None
+        if progress is not None:
+
+            def model_progress(done: int, total: int, index: int = index) -> None:
+                progress(index * total + done, n_models * total)
+
+        results.append(
+            md_conductivity(
+                structure,
+                calculator,
+                temperatures_K,
+                time_ps,
+                checkpoint_dir=directory,
+                progress=model_progress,
+                **settings,
+            )
+        )
+    return MDCommittee(tuple(r.model for r in results), tuple(results))
