@@ -31,9 +31,15 @@ material_app = typer.Typer(
 @material_app.command("analyse")
 def analyse(
     structure: str = typer.Argument(..., help="A CIF or POSCAR file, or a library name (see `nassb material list`)."),
-    md: bool = typer.Option(False, "--md", help="Run CHGNet molecular dynamics (needs nassb[md]; minutes to hours)."),
+    md: bool = typer.Option(False, "--md", help="Run MLIP molecular dynamics (needs nassb[md]; minutes to hours)."),
     elastic: bool = typer.Option(
-        False, "--elastic", help="Elastic moduli by strain-stress with CHGNet (needs nassb[md])."
+        False, "--elastic", help="Elastic moduli by strain-stress with the MLIP (needs nassb[md])."
+    ),
+    mlip: str = typer.Option(
+        "chgnet",
+        "--mlip",
+        help="Potential for --md and --elastic: chgnet, sevennet, or committee (MD with both, the spread between "
+        "them reported as the model uncertainty; elastic with CHGNet).",
     ),
     json_path: Path | None = json_option("Write the results to this JSON file."),
     output: Path = output_dir_option(Path("material"), "Folder for the figures.", "--output", "-o"),
@@ -65,6 +71,7 @@ def analyse(
             md_time_ps=md_time_ps,
             checkpoint_dir=checkpoint_dir,
             progress=update,
+            mlip=mlip,
         )
     analysis.figures = write_material_figures(analysis, output)
     data = analysis.to_dict()
@@ -103,6 +110,12 @@ def _results_table(data: dict) -> Table:
         md = data["md"]
         table.add_row("MD Ea", format_number(md["Ea_eV"], 3), "eV")
         table.add_row("MD sigma(298 K)", format_number(md["sigma_298K_S_per_cm"], 3), "S/cm")
+    if "md_committee" in data:
+        committee = data["md_committee"]
+        spread, models = committee["spread"], f"{len(committee['models'])} MLIPs"
+        table.add_row(f"MD Ea spread ({models})", format_number(spread["Ea_eV"], 3) or "–", "eV")
+        sigma_spread = format_number(spread["sigma_298K_S_per_cm"], 3) or "–"
+        table.add_row(f"MD sigma(298 K) spread ({models})", sigma_spread, "S/cm")
     if "elastic" in data:
         elastic = data["elastic"]
         for key in ("K_GPa", "G_GPa", "E_GPa"):
@@ -152,13 +165,17 @@ def dope(
 
 @material_app.command("list")
 def list_structures() -> None:
-    """The prototype structures shipped with nassb and their sources."""
+    """The prototype structures shipped with nassb, the kind of each source and the source.
+
+    Source kinds: "refinement" (a published refinement), "real file" (the numbers of a structure file of
+    ../shared/external/structures), "structure type + relaxation" (built by substitution on a structure type and
+    relaxed with an MLIP; the source column names the MLIP, the parent and the substitution)."""
     from nassb import structures
 
-    table = Table("name", "formula", "space group", "source")
+    table = Table("name", "formula", "space group", "source kind", "source")
     for name in structures.names():
         record = structures.info(name)
-        table.add_row(name, record.formula, record.space_group, structures.citation(name))
+        table.add_row(name, record.formula, record.space_group, record.source_kind, structures.citation(name))
     console.print(table)
 
 
@@ -189,6 +206,45 @@ def validate_bvse(
         console.print(f"outlier: {outlier}")
     if json_path is not None:
         write_json(json_path, result.to_dict())
+
+
+@material_app.command("validate-transport")
+def validate_transport(
+    resolution_A: float = typer.Option(0.25, "--resolution", help="BVSE grid spacing in Angstrom."),
+    json_path: Path | None = json_option("Write the table and statistics to this JSON file."),
+) -> None:
+    """Structure-based Ea (BVSE with a carrier term) of the seed electrolytes against the knowledge base's: Spearman
+    rho and MAE over leave-one-family-out predictions, the in-sample fit and BVSE alone beside them."""
+    from nassb.transport.transport_ranking import rank_transport
+
+    with progress_bar("transport of the seed electrolytes") as update:
+        result = rank_transport(resolution_A=resolution_A, progress=update)
+    table = Table("electrolyte", "family", "BVSE Ea (eV)", "defects/Na site", "predicted LOFO", "measured Ea (eV)")
+    for row in result.rows:
+        lofo = "–" if row.Ea_predicted_lofo_eV is None else f"{row.Ea_predicted_lofo_eV:.3f}"
+        table.add_row(
+            row.label,
+            row.family,
+            f"{row.Ea_bvse_eV:.3f} ({row.dimensionality}D)",
+            f"{row.extrinsic_defect_fraction:.3f}",
+            lofo,
+            f"{row.Ea_experiment_eV:.3f}",
+        )
+    console.print(table)
+    data = result.to_dict()
+    rho = "–" if data["spearman_rho"] is None else f"{data['spearman_rho']:.2f}"
+    mae = "–" if data["mae_eV"] is None else f"{data['mae_eV']:.3f} eV"
+    console.print(
+        f"leave-one-family-out: Spearman rho = {rho}, MAE = {mae} over {data['n_predicted_out_of_family']} of "
+        f"{data['n_electrolytes']} electrolytes in {data['n_families']} families; in sample rho = "
+        f"{data['in_sample']['spearman_rho']:.2f}, MAE = {data['in_sample']['mae_eV']:.3f} eV; BVSE alone rho = "
+        f"{data['bvse_alone']['spearman_rho']:.2f}"
+    )
+    for family, numbers in data["leave_one_family_out"].items():
+        if "note" in numbers:
+            console.print(f"{family}: not predicted out of family ({numbers['note']})")
+    if json_path is not None:
+        write_json(json_path, data)
 
 
 @material_app.command("stability")

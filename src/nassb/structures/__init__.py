@@ -1,16 +1,25 @@
-"""Prototype crystal structures of sodium solid electrolytes, each built from a published refinement.
+"""Prototype crystal structures of sodium solid electrolytes, each with the kind of its source.
 
 One TOML file per structure in ``data/`` holds the space group, the lattice, the asymmetric-unit sites (Wyckoff
-position, fractional coordinates, occupancies) and the source (authors, year, journal, volume, pages, DOI and the table
-the numbers come from). Values that were reconstructed rather than copied are listed in the record's
-``reconstructed`` field. ``load`` expands the asymmetric unit with pymatgen's ``Structure.from_spacegroup``; the result
+position, fractional coordinates, occupancies) and a ``source_kind``, one of SOURCE_KINDS:
+
+- "refinement": numbers of a published refinement, with the source (authors, year, journal, volume, pages, DOI and
+  the table the numbers come from); values reconstructed rather than copied are listed in ``reconstructed``;
+- "real file": the published numbers of a structure file in ../shared/external/structures (an ICSD export or a
+  computed cell kept in a public repository), copied so that the package works without ../shared; the [source]
+  table cites the paper and a [file] table names the repository, commit, path and git blob SHA-1 of the file;
+- "structure type + relaxation": no refinement was reachable offline, so the phase was built by substitution on a
+  published structure type and relaxed with an MLIP (``scripts/build_structures.py``); the [construction] table
+  records the structure type, parent, substituted sites, MLIP, fmax, steps, convergence, energy, the lattice before
+  and after, the symmetrization tolerance, and any cited lattice parameters with the difference.
+ ``load`` expands the asymmetric unit with pymatgen's ``Structure.from_spacegroup``; the result
 is the structure as published, disordered where the refinement has partial occupancies.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -20,7 +29,10 @@ from nassb.core.errors import DataError, InputError
 if TYPE_CHECKING:
     from pymatgen.core import Structure
 
-__all__ = ["SiteRecord", "StructureRecord", "citation", "info", "load", "names"]
+__all__ = ["SOURCE_KINDS", "SiteRecord", "StructureRecord", "citation", "info", "load", "names"]
+
+SOURCE_KINDS = ("refinement", "real file", "structure type + relaxation")
+CONSTRUCTED = "structure type + relaxation"
 
 
 @dataclass(frozen=True)
@@ -50,11 +62,16 @@ class SiteRecord:
 
 @dataclass(frozen=True)
 class StructureRecord:
-    """A published refinement and its source, as stored in ``data/<name>.toml``."""
+    """One library structure and its source, as stored in ``data/<name>.toml``.
+
+    The bibliographic fields (authors ... reconstructed) are empty for a constructed entry, whose ``construction``
+    holds the [construction] table instead; ``file`` holds the [file] table of a "real file" entry.
+    """
 
     name: str
     formula: str
     formula_units_per_cell: int
+    source_kind: str
     space_group: str
     number: int
     setting: str
@@ -78,6 +95,19 @@ class StructureRecord:
     method: str
     notes: str
     reconstructed: tuple[str, ...]
+    construction: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    file: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def is_constructed(self) -> bool:
+        """True for an entry built by substitution on a structure type and relaxed with an MLIP."""
+        return self.source_kind == CONSTRUCTED
+
+    @property
+    def symprec(self) -> float:
+        """The tolerance (A) at which the stored space group holds: the recorded one of a constructed entry, else
+        0.01."""
+        return float(self.construction.get("symprec", 0.01))
 
     @property
     def is_ordered(self) -> bool:
@@ -134,7 +164,24 @@ def _parse_site(raw: dict[str, Any], where: str) -> SiteRecord:
 def _parse(file_name: str, raw: dict[str, Any]) -> StructureRecord:
     space_group = _require(raw, "space_group", file_name)
     lattice = _require(raw, "lattice", file_name)
-    source = _require(raw, "source", file_name)
+    source_kind = str(_require(raw, "source_kind", file_name))
+    if source_kind not in SOURCE_KINDS:
+        raise DataError(f"{file_name}: source_kind must be one of {', '.join(SOURCE_KINDS)}, got {source_kind!r}")
+    construction = dict(raw.get("construction", {}))
+    file = dict(raw.get("file", {}))
+    if source_kind == CONSTRUCTED:
+        for key in ("structure_type", "parent", "substituted_sites", "mlip", "fmax_eV_per_A", "steps", "converged"):
+            _require(construction, key, f"{file_name} [construction]")
+        source = raw.get("source", {})
+        source.setdefault("authors", [])
+        source.setdefault("year", 0)
+        for key in ("journal", "volume", "pages", "locator", "method", "notes"):
+            source.setdefault(key, "")
+    else:
+        source = _require(raw, "source", file_name)
+    if source_kind == "real file":
+        for key in ("repository", "commit", "path", "blob_sha1"):
+            _require(file, key, f"{file_name} [file]")
     sites = tuple(_parse_site(site, file_name) for site in _require(raw, "sites", file_name))
     if not sites:
         raise DataError(f"{file_name}: no [[sites]] given")
@@ -142,6 +189,7 @@ def _parse(file_name: str, raw: dict[str, Any]) -> StructureRecord:
         name=str(_require(raw, "name", file_name)),
         formula=str(_require(raw, "formula", file_name)),
         formula_units_per_cell=int(_require(raw, "formula_units_per_cell", file_name)),
+        source_kind=source_kind,
         space_group=str(_require(space_group, "symbol", file_name)),
         number=int(_require(space_group, "number", file_name)),
         setting=str(space_group.get("setting", "")),
@@ -165,6 +213,8 @@ def _parse(file_name: str, raw: dict[str, Any]) -> StructureRecord:
         method=str(_require(source, "method", file_name)),
         notes=str(_require(source, "notes", file_name)),
         reconstructed=tuple(str(item) for item in source.get("reconstructed", [])),
+        construction=construction,
+        file=file,
     )
 
 
@@ -215,8 +265,12 @@ def _short_authors(authors: tuple[str, ...]) -> str:
 
 
 def citation(name: str) -> str:
-    """One-line citation of the refinement, e.g. "Chu et al. 2016, Sci. Rep. 6, 33733, Table 3 (pristine, x = 0)"."""
+    """One-line citation of the source, e.g. "Chu et al. 2016, Sci. Rep. 6, 33733, Table 3 (pristine, x = 0)"; for a
+    constructed entry the MLIP and the parent, e.g. "CHGNet 0.3.0 relaxation of Na3PS4-tetragonal, every P -> Sb"."""
     record = info(name)
+    if record.is_constructed:
+        construction = record.construction
+        return f"{construction['mlip']} relaxation of {construction['parent']}, {construction['substituted_sites']}"
     first_page = record.pages.split("-")[0]
     return (
         f"{_short_authors(record.authors)} {record.year}, {record.journal} {record.volume}, "
