@@ -123,3 +123,10 @@ def test_md_committee_one_result_per_model(na3sbs4, chgnet, sevennet, tmp_path):
     assert calls[-1][0] == calls[-1][1] == 2 * committee.results[0].settings[0].total_steps
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model0", "model1"]
     assert committee.to_dict()["spread"]["D_cm2_per_s"]["800.0"] == committee.D_spread_cm2_per_s[0]
+
+
+def test_material_analysis_refuses_an_unknown_potential():
+    from nassb.evaluate.material import analyse_material
+
+    with pytest.raises(InputError, match="committee"):
+        analyse_material("Na3SbS4-cubic", md=True, mlip="mace")

@@ -3,6 +3,10 @@
 The structure is a CIF/POSCAR file or a name from the prototype library (`nassb.structures`). Descriptors
 are computed on the structure as published (partial occupancies included); BVSE, molecular dynamics and
 elastic constants on its ordered approximant (`nassb.chem.structure.order_structure`) when it is disordered.
+
+`mlip` picks the potential (`nassb.mlip.MLIP_NAMES`) for MD and elastic constants, or "committee": MD with every
+potential (`nassb.transport.md.md_committee`), the first (CHGNet) as the result and the spread of D*, sigma, Ea and
+sigma(298 K) between them as the model uncertainty; elastic constants then use CHGNet alone.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 from nassb.core.errors import InputError
 
 DEFAULT_MD_TEMPERATURES_K = (700.0, 850.0, 1000.0)
+COMMITTEE = "committee"
 
 
 @dataclass
@@ -28,6 +33,7 @@ class MaterialAnalysis:
     bvse: object
     descriptors: object
     md: object | None = None
+    md_committee: object | None = None
     elastic: object | None = None
     dendrite: dict | None = None
     figures: dict[str, str] = field(default_factory=dict)
@@ -47,6 +53,13 @@ class MaterialAnalysis:
         if self.md is not None:
             data["md"] = self.md.to_dict()
             quantities.update(self.md.quantities())
+        if self.md_committee is not None:
+            committee = self.md_committee.to_dict()
+            data["md_committee"] = {
+                "models": committee["models"],
+                "spread": committee["spread"],
+                "results": committee["results"][1:],  # the first model's result is data["md"]
+            }
         if self.elastic is not None:
             data["elastic"] = {**self.elastic.to_dict(), "monroe_newman": self.dendrite}
             quantities.update(self.elastic.quantities())
@@ -84,13 +97,18 @@ def analyse_material(
     checkpoint_dir: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     mobile_ion: str = "Na",
+    mlip: str = "chgnet",
 ) -> MaterialAnalysis:
     """Analyse one structure (module docstring); `nassb.report.structure_figures.write_material_figures` draws it."""
+    from nassb import mlip as potentials
     from nassb.chem.structure import order_structure
-    from nassb.mlip import chgnet_calculator
     from nassb.transport.bvse import bvse_barriers
     from nassb.transport.descriptors import describe
 
+    choice = str(mlip).strip().lower()
+    if choice not in (*potentials.MLIP_NAMES, COMMITTEE):
+        raise InputError("analyse_material", "mlip", f"one of {', '.join((*potentials.MLIP_NAMES, COMMITTEE))}", mlip)
+    names = potentials.MLIP_NAMES if choice == COMMITTEE else (choice,)
     structure, name, source = load_structure(reference)
     if not any(element.symbol == mobile_ion for element in structure.composition.elements):
         raise InputError(
@@ -111,11 +129,9 @@ def analyse_material(
         descriptors=describe(structure, mobile_ion, resolution_A),
     )
     if md:
-        from nassb.transport.md import md_conductivity
+        from nassb.transport.md import md_committee, md_conductivity
 
-        analysis.md = md_conductivity(
-            ordered,
-            chgnet_calculator(),
+        settings = dict(
             temperatures_K=md_temperatures_K,
             time_ps=md_time_ps,
             supercell=md_supercell(ordered, md_min_atoms),
@@ -123,10 +139,16 @@ def analyse_material(
             checkpoint_dir=checkpoint_dir,
             progress=progress,
         )
+        calculators = [potentials.calculator(n) for n in names]
+        if choice == COMMITTEE:
+            analysis.md_committee = md_committee(ordered, calculators, **settings)
+            analysis.md = analysis.md_committee.results[0]
+        else:
+            analysis.md = md_conductivity(ordered, calculators[0], **settings)
     if elastic:
         from nassb.mechanics.elastic import elastic_constants, monroe_newman
 
-        analysis.elastic = elastic_constants(ordered, chgnet_calculator())
+        analysis.elastic = elastic_constants(ordered, potentials.calculator(names[0]))
         analysis.dendrite = monroe_newman(analysis.elastic.G_GPa).to_dict()
     return analysis
 
