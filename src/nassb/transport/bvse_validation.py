@@ -30,6 +30,7 @@ class ValidationCase:
     substitute: str | None = None
     x: float | None = None
     caveat: str = ""
+    family: str = "sulfide"
 
 
 CASES = (
@@ -70,6 +71,7 @@ CASES = (
         1.0,
         "NZSP is monoclinic at room temperature; the prototype is the rhombohedral Na4Zr2Si3O12 framework at 573 K, "
         "and the seeds' NZSP values are of modified ceramics (coatings, additives)",
+        family="oxide",
     ),
 )
 
