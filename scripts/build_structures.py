@@ -99,6 +99,10 @@ SPECS: dict[str, dict] = {
         "parent": "Na4Zr2Si3O12-rhombohedral",
         "structure_type": "rhombohedral NASICON Na4Zr2Si3O12 (R-3c, Tran-Qui et al. 1981), ordered P and vacancies",
         "nasicon": True,
+        "note": "the kept ordering relaxes to monoclinic Cc, a subgroup of C2/c, the space group in which monoclinic "
+        "NASICON Na3.17Zr1.93Si1.9P1.1O12 was refined (Rudolf, Clearfield and Jorgensen 1988, time-of-flight neutron "
+        "Rietveld study, as abstracted on a stored page; no cell given there, so none is compared); the ordered "
+        "P/vacancy arrangement removes the inversion centre. The parent refinement is at 573 K",
     },
 }
 
@@ -242,14 +246,14 @@ def build(name: str, calculator, cache: Path, fresh: bool) -> None:
         substituted = ", ".join(f"{old} site -> {new}" for old, new in spec["substitution"].items())
         notes.append(f"start cell a = {spec['start_a_A']} A (a round guess; the relaxation sets it)")
     elif spec.get("nasicon"):
+        notes.append(spec["note"])
         parent = library.load(spec["parent"])
         ranked = _nasicon_candidates(parent)
         parent_name = spec["parent"]
         substituted = (
             "rhombohedral primitive cell Na8Zr4Si6O24 (42 atoms): 2 of the 6 Si (18e) -> P, 2 of the 8 Na removed "
-            "(charge balance); all 420 orderings ranked by Ewald energy, the lowest of the 3 lowest distinct Ewald "
-            "energies relaxed, the lowest CHGNet "
-            "energy kept"
+            "(charge balance); all 420 orderings ranked by Ewald energy (formal charges), one ordering of each of the "
+            "3 lowest distinct Ewald energies relaxed, the lowest CHGNet energy kept"
         )
         start = ranked[0][1]
     else:
