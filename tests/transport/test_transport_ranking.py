@@ -52,12 +52,7 @@ def test_extrinsic_defects_follow_the_doping():
     """W6+ on P5+ at x = 0.15 in Na3PS4: 0.15 Na vacancies per 3 Na sites; Cl- on S2- at x = 0.2: 0.2 / 3; P5+ on Si4+
     in Na4Zr2Si3O12 (NZSP): one Na of four removed; an undoped compound has none (the intrinsic regime)."""
     by_label = {case.label: case for case in CASES}
-    expected = {
-        "Na2.85P0.85W0.15S4": 0.05,
-        "Na2.8PS3.8Cl0.2": 0.2 / 3,
-        "Na3Zr2Si2PO12": 0.25,
-        "Na3PS4 (cubic)": 0.0,
-    }
+    expected = {"Na2.85P0.85W0.15S4": 0.05, "Na2.8PS3.8Cl0.2": 0.2 / 3, "Na3Zr2Si2PO12": 0.25, "Na3PS4 (cubic)": 0.0}
     for label, fraction in expected.items():
         assert extrinsic_defect_fraction(by_label[label], None) == pytest.approx(fraction)
     assert extrinsic_defect_fraction(by_label["Na3PS4 (cubic)"], None) < EXTRINSIC_FRACTION

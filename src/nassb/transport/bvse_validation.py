@@ -73,6 +73,26 @@ CASES = (
         "and the seeds' NZSP values are of modified ceramics (coatings, additives)",
         family="oxide",
     ),
+    ValidationCase(
+        "Na3AsS4",
+        "Na3AsS4-tetragonal",
+        ("000-0006",),
+        caveat="built on the tetragonal Na3PS4 type and relaxed with CHGNet (no refinement offline)",
+    ),
+    ValidationCase(
+        "Na3PSe4",
+        "Na3PSe4-tetragonal",
+        ("000-0020", "001X-0073"),
+        caveat="built on the tetragonal Na3PS4 type and relaxed with CHGNet; Na3PSe4 is cubic at room temperature",
+        family="selenide",
+    ),
+    ValidationCase(
+        "Na3OBr",
+        "Na3OBr-cubic",
+        ("001X-0060",),
+        caveat="the cubic anti-perovskite prototype relaxed with CHGNet",
+        family="anti-perovskite",
+    ),
 )
 
 
