@@ -68,10 +68,10 @@ def test_new_entry_is_found_by_its_alias(resolver, alias, name):
     assert entry is not None and entry.name == name
 
 
-@pytest.mark.parametrize("name", sorted(NEW_ENTRIES))
-def test_every_declared_property_resolves_with_its_unit_and_a_source(resolver, name):
-    entry = resolver.entry(name)
-    for key, spec in entry.properties.items():
+def _assert_every_property_resolves(resolver, name: str) -> None:
+    """Each declared property of `name` resolves, in its unit, non-negative, from its knowledge-base record or its
+    cited literature."""
+    for key, spec in resolver.entry(name).properties.items():
         value = resolver.find(name, key)
         assert value is not None, f"[{name}] {key}"
         assert value.unit == PROPERTY_UNITS[key], f"[{name}] {key}: {value.unit}"
@@ -82,6 +82,11 @@ def test_every_declared_property_resolves_with_its_unit_and_a_source(resolver, n
         else:
             assert isinstance(value.source, Literature), f"[{name}] {key}"
             assert spec["ref"].strip(), f"[{name}] {key}: a literature value needs its ref"
+
+
+@pytest.mark.parametrize("name", sorted(NEW_ENTRIES))
+def test_every_declared_property_resolves_with_its_unit_and_a_source(resolver, name):
+    _assert_every_property_resolves(resolver, name)
 
 
 def test_every_new_cathode_has_a_practical_capacity(resolver):
@@ -247,15 +252,7 @@ def test_issue_19_entry_is_found_with_its_role_and_every_property_resolves(resol
     entry = resolver.entry(name)
     assert entry is not None and entry.name == name and entry.role == role
     assert entry.properties, name
-    for key, spec in entry.properties.items():
-        value = resolver.find(name, key)
-        assert value is not None, f"[{name}] {key}"
-        assert value.unit == PROPERTY_UNITS[key], f"[{name}] {key}: {value.unit}"
-        assert value.magnitude == value.magnitude and value.magnitude >= 0, f"[{name}] {key}"
-        if "kb" in spec:
-            assert isinstance(value.source, KnowledgeBaseRecord) and value.source.record_id == spec["kb"]
-        else:
-            assert isinstance(value.source, Literature) and spec["ref"].strip(), f"[{name}] {key}"
+    _assert_every_property_resolves(resolver, name)
 
 
 @pytest.mark.parametrize("alias,name", sorted(ISSUE_19_ALIASES.items()))

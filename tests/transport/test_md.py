@@ -17,16 +17,7 @@ from nassb.core.errors import InputError  # noqa: E402
 from nassb.mlip import chgnet_calculator  # noqa: E402
 from nassb.transport.md import MDSettings, md_conductivity, run_nvt  # noqa: E402
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """One torch thread: with two on a shared 2-core machine, CHGNet calls stall for seconds under contention."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

@@ -23,15 +23,7 @@ from nassb.transport.md import md_committee  # noqa: E402
 REFINED_A = 7.17
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """One torch thread: with two on a shared 2-core machine, MLIP calls stall for seconds under contention."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")
