@@ -13,17 +13,17 @@ from nassb.transport.transport_ranking import (
 )
 
 
-def _known_model(barrier: float, intrinsic: bool) -> float:
-    return 0.4 * barrier + 0.05 + (0.2 if intrinsic else 0.0)
+def _known_model(barrier: float, carrier: float) -> float:
+    return 0.4 * barrier + 0.05 + 0.8 * carrier
 
 
 def test_the_fit_recovers_a_known_model():
     barriers = [0.3, 0.5, 0.7, 0.9, 0.4, 0.8]
-    intrinsic = [False, True, False, True, True, False]
-    measured = [_known_model(b, s) for b, s in zip(barriers, intrinsic)]
-    alpha, beta, gamma = fit_coefficients(barriers, intrinsic, measured)
-    assert (alpha, beta, gamma) == pytest.approx((0.4, 0.05, 0.2), abs=1e-12)
-    assert predict([alpha, beta, gamma], 1.0, True) == pytest.approx(0.65)
+    carrier = [0.0, 0.25, 0.0, 0.9, 0.2, 0.0]
+    measured = [_known_model(b, c) for b, c in zip(barriers, carrier)]
+    alpha, beta, gamma = fit_coefficients(barriers, carrier, measured)
+    assert (alpha, beta, gamma) == pytest.approx((0.4, 0.05, 0.8), abs=1e-12)
+    assert predict([alpha, beta, gamma], 1.0, 0.5) == pytest.approx(0.85)
 
 
 def test_leave_one_family_out_predicts_each_family_from_the_others_only():
@@ -32,19 +32,19 @@ def test_leave_one_family_out_predicts_each_family_from_the_others_only():
     because its own values never enter its prediction."""
     families = ["a"] * 4 + ["b"] * 4 + ["c"] * 4
     barriers = [0.30, 0.45, 0.60, 0.75, 0.35, 0.50, 0.65, 0.80, 0.40, 0.55, 0.70, 0.85]
-    intrinsic = [False, True, False, True] * 3
-    measured = [_known_model(b, s) for b, s in zip(barriers, intrinsic)]
-    lofo, per_family = leave_one_family_out(barriers, intrinsic, measured, families)
+    carrier = [0.0, 0.2, 0.0, 0.9] * 3
+    measured = [_known_model(b, c) for b, c in zip(barriers, carrier)]
+    lofo, per_family = leave_one_family_out(barriers, carrier, measured, families)
     assert lofo == pytest.approx(measured, abs=1e-9)
     assert all(per_family[f]["spearman_rho"] == pytest.approx(1.0) for f in "abc")
     shifted = [m + (0.1 if f == "c" else 0.0) for m, f in zip(measured, families)]
-    lofo, per_family = leave_one_family_out(barriers, intrinsic, shifted, families)
+    lofo, per_family = leave_one_family_out(barriers, carrier, shifted, families)
     assert per_family["c"]["mae_eV"] == pytest.approx(0.1, abs=1e-9)
     assert per_family["a"]["mae_eV"] > 0  # the shifted family now pulls the others' fit
 
 
 def test_a_family_with_too_few_cases_elsewhere_is_not_predicted():
-    lofo, per_family = leave_one_family_out([0.3, 0.5, 0.7], [False, True, False], [0.2, 0.4, 0.3], ["a", "a", "b"])
+    lofo, per_family = leave_one_family_out([0.3, 0.5, 0.7], [0.0, 0.2, 0.0], [0.2, 0.4, 0.3], ["a", "a", "b"])
     assert lofo == [None, None, None] and "note" in per_family["a"] and "note" in per_family["b"]
 
 

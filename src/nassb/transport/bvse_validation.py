@@ -93,6 +93,15 @@ CASES = (
         caveat="the cubic anti-perovskite prototype relaxed with CHGNet",
         family="anti-perovskite",
     ),
+    ValidationCase(
+        "Na3OBr0.6I0.4",
+        "Na3OBr-cubic",
+        ("001X-0059",),
+        "I:Br",
+        0.4,
+        "isovalent I on Br widens the lattice, which the Na3OBr cell does not show",
+        family="anti-perovskite",
+    ),
 )
 
 

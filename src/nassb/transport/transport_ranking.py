@@ -6,20 +6,23 @@ about 0 over the sulfides and NASICON), and what the predictor here adds for eac
 
 1. Carriers. BVSE gives the migration energy E_m of one ion on a rigid framework. A stoichiometric compound whose
    Na sublattice is fully occupied must first make its carriers (Frenkel pairs), and its measured Ea is then
-   E_m + E_f / 2 (the intrinsic regime); an aliovalently doped one has its Na vacancies or interstitials fixed by
+   E_m + E_F / 2 (the intrinsic regime); an aliovalently doped one has its Na vacancies or interstitials fixed by
    the dopant and shows E_m alone (the extrinsic regime): Maier, "Physical Chemistry of Ionic Materials: Ions and
    Electrons in Solids", Wiley 2004, chapter 5. For Na3PS4, halide doping lowers Ea by making Na vacancies (de Klerk
-   and Wagemaker, Chem. Mater. 28 (2016) 3122). The predictor carries an intrinsic term gamma * s, s = 1 for a
-   compound with no extrinsic Na defect (defect fraction below `EXTRINSIC_FRACTION`), 0 otherwise.
+   and Wagemaker, Chem. Mater. 28 (2016) 3122). The predictor carries the carrier term s E_F / 2: s = 1 for a
+   compound with no extrinsic Na defect (defect fraction below `EXTRINSIC_FRACTION`), 0 otherwise, and E_F the
+   Frenkel pair energy computed with CHGNet (`nassb.transport.defects`; stored in data/frenkel_pairs.toml by
+   scripts/frenkel_energies.py): 0.26-0.59 eV for the thiophosphates, thioantimonates and the selenide, 1.85-2.04 eV
+   for the anti-perovskites, which is why those conduct with 0.6-0.8 eV despite a low BVSE barrier.
 2. Scale. The bond-valence softness parameters are not calibrated on barriers, and BVSE barriers are a few tenths of
    an eV too high for soft anion frameworks (the seeds' sulfides: 0.56-1.2 eV against 0.16-0.49 eV measured). A
    linear calibration alpha E_m + beta is fitted with the other terms.
 
-Model: Ea = alpha E_BVSE + beta + gamma s. Its three coefficients are fitted by least squares on every case of the
-other families (leave-one-family-out, LOFO) and predict the held-out family; a family whose training set has fewer
-than `MIN_TRAINING_CASES` cases is not predicted out of family and is reported as such. The statistics (Spearman rho,
-mean absolute error) are over the LOFO predictions; the in-sample fit and the raw BVSE ranking are reported beside
-them.
+Model: Ea = alpha E_BVSE + beta + gamma s E_F / 2. Its three coefficients are fitted by least squares on every case
+of the other families (leave-one-family-out, LOFO) and predict the held-out family; a family whose training set has
+fewer than `MIN_TRAINING_CASES` cases is not predicted out of family and is reported as such. The statistics
+(Spearman rho, mean absolute error) are over the LOFO predictions; the in-sample fit and the raw BVSE ranking are
+reported beside them.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ class TransportRow:
     carrier_density_per_cm3: float
     extrinsic_defect_fraction: float
     intrinsic: bool
+    carrier_term_eV: float
     Ea_experiment_eV: float
     Ea_predicted_in_sample_eV: float
     Ea_predicted_lofo_eV: float | None
@@ -110,24 +114,33 @@ def extrinsic_defect_fraction(case: ValidationCase, structure) -> float:
     return abs(substitution.charge_change) * case.x / sites_per_unit
 
 
-def _design(rows_features: list[tuple[float, bool]]) -> np.ndarray:
-    return np.array([[barrier, 1.0, 1.0 if intrinsic else 0.0] for barrier, intrinsic in rows_features])
+def _design(rows_features: list[tuple[float, float]]) -> np.ndarray:
+    return np.array([[barrier, 1.0, carrier] for barrier, carrier in rows_features])
 
 
-def fit_coefficients(barriers: list[float], intrinsic: list[bool], measured: list[float]) -> np.ndarray:
-    """(alpha, beta, gamma) of Ea = alpha E_BVSE + beta + gamma s by least squares (numpy.linalg.lstsq: the
-    minimum-norm solution when the cases do not fix all three, e.g. no intrinsic case among them)."""
-    matrix = _design(list(zip(barriers, intrinsic)))
+def fit_coefficients(barriers: list[float], carrier_eV: list[float], measured: list[float]) -> np.ndarray:
+    """(alpha, beta, gamma) of Ea = alpha E_BVSE + beta + gamma (s E_F / 2) by least squares (numpy.linalg.lstsq:
+    the minimum-norm solution when the cases do not fix all three, e.g. no intrinsic case among them)."""
+    matrix = _design(list(zip(barriers, carrier_eV)))
     coefficients, *_ = np.linalg.lstsq(matrix, np.asarray(measured, float), rcond=None)
     return coefficients
 
 
-def predict(coefficients: np.ndarray, barrier_eV: float, intrinsic: bool) -> float:
-    return float(_design([(barrier_eV, intrinsic)])[0] @ coefficients)
+def predict(coefficients: np.ndarray, barrier_eV: float, carrier_eV: float) -> float:
+    return float(_design([(barrier_eV, carrier_eV)])[0] @ coefficients)
+
+
+def frenkel_energies() -> dict[str, dict]:
+    """The stored CHGNet Na Frenkel pair energies by case label (`scripts/frenkel_energies.py` writes them)."""
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("nassb.transport").joinpath("data/frenkel_pairs.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
 
 
 def leave_one_family_out(
-    barriers: list[float], intrinsic: list[bool], measured: list[float], families: list[str]
+    barriers: list[float], carrier_eV: list[float], measured: list[float], families: list[str]
 ) -> tuple[list[float | None], dict[str, dict]]:
     """Each case predicted by the model fitted on the other families (None where those hold fewer than
     MIN_TRAINING_CASES cases), and per family: n, MAE, the coefficients used and, from three cases, Spearman rho."""
@@ -142,10 +155,10 @@ def leave_one_family_out(
             per_family[family] = {"n": len(test), "note": f"only {len(train)} cases in the other families"}
             continue
         coefficients = fit_coefficients(
-            [barriers[i] for i in train], [intrinsic[i] for i in train], [measured[i] for i in train]
+            [barriers[i] for i in train], [carrier_eV[i] for i in train], [measured[i] for i in train]
         )
         for i in test:
-            lofo[i] = predict(coefficients, barriers[i], intrinsic[i])
+            lofo[i] = predict(coefficients, barriers[i], carrier_eV[i])
         per_family[family] = {
             "n": len(test),
             "mae_eV": float(np.mean([abs(lofo[i] - measured[i]) for i in test])),
@@ -155,6 +168,17 @@ def leave_one_family_out(
             held_out = spearmanr([lofo[i] for i in test], [measured[i] for i in test])[0]
             per_family[family]["spearman_rho"] = float(held_out)
     return lofo, per_family
+
+
+def _carrier_term(label: str, intrinsic: bool, stored: dict[str, dict]) -> float:
+    """s E_F / 2 of one case (eV): half its Frenkel pair energy when stoichiometric, 0 when doped."""
+    from nassb.core.errors import DataError
+
+    if not intrinsic:
+        return 0.0
+    if label not in stored:
+        raise DataError(f"no Frenkel pair energy stored for {label}: run scripts/frenkel_energies.py")
+    return stored[label]["formation_energy_eV"] / 2.0
 
 
 def rank_transport(
@@ -185,9 +209,11 @@ def rank_transport(
     intrinsic = [item[5] < EXTRINSIC_FRACTION for item in features]
     measured = [item[6] for item in features]
     families = [item[0].family for item in features]
-    everything = fit_coefficients(barriers, intrinsic, measured)
-    in_sample = [predict(everything, b, s) for b, s in zip(barriers, intrinsic)]
-    lofo, per_family = leave_one_family_out(barriers, intrinsic, measured, families)
+    stored = frenkel_energies()
+    carrier = [_carrier_term(item[0].label, own, stored) for item, own in zip(features, intrinsic)]
+    everything = fit_coefficients(barriers, carrier, measured)
+    in_sample = [predict(everything, b, c) for b, c in zip(barriers, carrier)]
+    lofo, per_family = leave_one_family_out(barriers, carrier, measured, families)
     predicted = [i for i, value in enumerate(lofo) if value is not None]
     rho = p_value = mae = None
     if len(predicted) >= 3:
@@ -205,6 +231,7 @@ def rank_transport(
             descriptors.carrier_density_per_cm3,
             round(fraction, 4),
             fraction < EXTRINSIC_FRACTION,
+            round(carrier[index], 4),
             round(experiment, 4),
             round(in_sample[index], 4),
             None if lofo[index] is None else round(lofo[index], 4),
@@ -228,7 +255,7 @@ def rank_transport(
         {
             "resolution_A": resolution_A,
             "max_atoms": max_atoms,
-            "model": "Ea = alpha E_BVSE + beta + gamma s (s = 1 for a stoichiometric compound)",
+            "model": "Ea = alpha E_BVSE + beta + gamma s E_F/2 (s = 1 for a stoichiometric compound)",
             "extrinsic_fraction": EXTRINSIC_FRACTION,
             "statistic": "Spearman rho (scipy.stats.spearmanr) over the leave-one-family-out predictions",
         },
