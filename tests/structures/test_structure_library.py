@@ -35,7 +35,10 @@ BOND_RANGES_A = {
     # its shortest Zr-O being 1.998 A.
     ("Zr", "O"): (1.95, 2.15),
     ("Al", "O"): (1.7, 2.0),
+    # Octahedral MX6 of the halides: Shannon six-coordinate radii Y(3+) 0.90, Zr(4+) 0.72, Cl(-) 1.81, Br(-) 1.96 A give
+    # Y-Cl 2.71, Y-Br 2.86, Zr-Cl 2.53 A; the Y-Cl and Zr-Cl bounds are the brief's, Y-Br is the radius sum -0.16/+0.1.
     ("Y", "Cl"): (2.6, 2.75),
+    ("Y", "Br"): (2.7, 2.96),
     ("Zr", "Cl"): (2.4, 2.5),
     ("B", "H"): (1.0, 1.25),
 }
@@ -168,7 +171,11 @@ def test_constructed_entry_records_how_it_was_built(name):
     assert construction["fmax_eV_per_A"] <= 0.05
     assert 0 <= construction["steps"] <= construction["max_steps"]
     assert construction["energy_eV_per_atom"] < 0
-    assert construction["parent"] in library.names() or construction["parent"].startswith("AFLOW prototype")
+    assert (
+        construction["parent"] in library.names()
+        or construction["parent"].startswith("AFLOW prototype")
+        or construction["parent"].startswith("pyxtal random starts")
+    )
     assert construction["mlip"] in library.citation(name) and construction["parent"] in library.citation(name)
     # The stored (symmetrized) cell holds the volume per atom of the relaxed cell.
     structure = library.load(name)
@@ -176,6 +183,34 @@ def test_constructed_entry_records_how_it_was_built(name):
     assert structure.volume / len(structure) == pytest.approx(relaxed_per_atom, rel=5e-3)
     # The space group stored is the one found at the recorded tolerance.
     assert construction["space_group_at_symprec"][str(construction["symprec"])] == record.space_group
+
+
+RANDOM_START_ENTRIES = [name for name in CONSTRUCTED if "seeds" in library.info(name).construction]
+
+
+@pytest.mark.parametrize("name", RANDOM_START_ENTRIES)
+def test_random_start_entry_keeps_the_lowest_start_of_its_type(name):
+    construction = library.info(name).construction
+    starts = construction["random_starts"]
+    assert construction["number_of_starts"] == len(starts) == len(construction["seeds"]) >= 4
+    assert [start["seed"] for start in starts] == construction["seeds"]
+    assert [start["energy_eV_per_atom"] for start in starts] == construction["start_energies_eV_per_atom"]
+    eligible = [start for start in starts if start["converged"] and start["keeps_type"]]
+    kept = min(eligible, key=lambda start: start["energy_eV_per_atom"])
+    assert kept["seed"] == construction["kept_seed"]
+    assert kept["energy_eV_per_atom"] == construction["energy_eV_per_atom"]
+    assert construction["lowest_is_kept"] == (
+        kept["energy_eV_per_atom"] == min(construction["start_energies_eV_per_atom"])
+    )
+
+
+@pytest.mark.parametrize("name", RANDOM_START_ENTRIES)
+def test_halide_holds_isolated_mx6_octahedra(name):
+    # Cryolite and the trigonal Li2ZrCl6 type are both built of isolated MX6 octahedra (M = Y, Zr) linked by Na.
+    structure = library.load(name)
+    centre = "Zr" if "Zr" in library.info(name).formula else "Y"
+    anion = "Br" if "Br" in library.info(name).formula else "Cl"
+    assert set(_anion_counts(structure, centre, anion, 3.2)) == {6}
 
 
 @pytest.mark.parametrize("name", CONSTRUCTED)
