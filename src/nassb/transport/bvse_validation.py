@@ -102,6 +102,14 @@ CASES = (
         "isovalent I on Br widens the lattice, which the Na3OBr cell does not show",
         family="anti-perovskite",
     ),
+    ValidationCase(
+        "Na3YBr6",
+        "Na3YBr6-monoclinic",
+        ("002T-0147",),
+        caveat="cryolite type from random starts relaxed with CHGNet; the seed's 0.15 eV sits beside 2.84e-6 S/cm at "
+        "room temperature (002T-0148), which so low a barrier would not give with a usual prefactor",
+        family="halide",
+    ),
 )
 
 
