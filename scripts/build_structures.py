@@ -65,6 +65,28 @@ TETRAGONAL_TYPE = "tetragonal Na3PS4 (alpha-Na3PS4, P-42_1c, Jansen and Henseler
 # distortion, so their volumes per formula unit are close; cf. 0.2 % for Na3PS4 in the library).
 COMPARE_WITH: dict[str, list[str]] = {"Na3SbS4-tetragonal": ["Na3SbS4-cubic"]}
 
+
+def _cryolite(anion: str) -> dict:
+    """The build spec of Na3Y(anion)6 on the cryolite type from pyxtal random starts."""
+    return {
+        "formula": f"Na3Y{anion}6",
+        "comment": f"Na3Y{anion}6 on the cryolite type (Y on Al 2a, {anion} on F), free coordinates and lattice from "
+        "CHGNet relaxations of pyxtal random starts in P2_1/n, the lowest kept.",
+        "structure_type": CRYOLITE_TYPE,
+        "random": {
+            "group": 82,
+            "use_hall": True,
+            "group_label": "P2_1/n (No. 14, Hall number 82)",
+            "species": {"Na": 6, "Y": 2, anion: 12},
+            "sites": {"Na": CRYOLITE_SITES["Na"], "Y": CRYOLITE_SITES["Y"], anion: CRYOLITE_SITES["X"]},
+            "seeds": RANDOM_SEEDS,
+            "number": 14,
+        },
+        "substitution": f"cryolite Al site (2a) -> Y, Na sites (2b, 4e) -> Na, F sites (3 x 4e) -> {anion}",
+        "note": CRYOLITE_NOTE,
+    }
+
+
 # name -> how to build it. "parent": a library entry; "substitution": element -> element on every site of that
 # element; "aflow": an AFLOW prototype label instead of a parent.
 SPECS: dict[str, dict] = {
@@ -126,40 +148,8 @@ SPECS: dict[str, dict] = {
         "Rietveld study, as abstracted on a stored page; no cell given there, so none is compared); the ordered "
         "P/vacancy arrangement removes the inversion centre. The parent refinement is at 573 K",
     },
-    "Na3YCl6-monoclinic": {
-        "formula": "Na3YCl6",
-        "comment": "Na3YCl6 on the cryolite type (Y on Al 2a, Cl on F), free coordinates and lattice from CHGNet "
-        "relaxations of pyxtal random starts in P2_1/n, the lowest kept.",
-        "structure_type": CRYOLITE_TYPE,
-        "random": {
-            "group": 82,
-            "use_hall": True,
-            "group_label": "P2_1/n (No. 14, Hall number 82)",
-            "species": {"Na": 6, "Y": 2, "Cl": 12},
-            "sites": {"Na": CRYOLITE_SITES["Na"], "Y": CRYOLITE_SITES["Y"], "Cl": CRYOLITE_SITES["X"]},
-            "seeds": RANDOM_SEEDS,
-            "number": 14,
-        },
-        "substitution": "cryolite Al site (2a) -> Y, Na sites (2b, 4e) -> Na, F sites (3 x 4e) -> Cl",
-        "note": CRYOLITE_NOTE,
-    },
-    "Na3YBr6-monoclinic": {
-        "formula": "Na3YBr6",
-        "comment": "Na3YBr6 on the cryolite type (Y on Al 2a, Br on F), free coordinates and lattice from CHGNet "
-        "relaxations of pyxtal random starts in P2_1/n, the lowest kept.",
-        "structure_type": CRYOLITE_TYPE,
-        "random": {
-            "group": 82,
-            "use_hall": True,
-            "group_label": "P2_1/n (No. 14, Hall number 82)",
-            "species": {"Na": 6, "Y": 2, "Br": 12},
-            "sites": {"Na": CRYOLITE_SITES["Na"], "Y": CRYOLITE_SITES["Y"], "Br": CRYOLITE_SITES["X"]},
-            "seeds": RANDOM_SEEDS,
-            "number": 14,
-        },
-        "substitution": "cryolite Al site (2a) -> Y, Na sites (2b, 4e) -> Na, F sites (3 x 4e) -> Br",
-        "note": CRYOLITE_NOTE,
-    },
+    "Na3YCl6-monoclinic": _cryolite("Cl"),
+    "Na3YBr6-monoclinic": _cryolite("Br"),
     "Na2ZrCl6-trigonal": {
         "formula": "Na2ZrCl6",
         "comment": "Na2ZrCl6 on the trigonal Li2ZrCl6 type (P-3m1), free coordinates and lattice from CHGNet "
