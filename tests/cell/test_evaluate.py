@@ -154,3 +154,17 @@ def test_cli_rejects_a_broken_design_with_one_line(tmp_path: Path):
     result = CliRunner().invoke(app, ["cell", "energy", str(broken)])
     assert result.exit_code != 0
     assert isinstance(result.exception, InputError) and result.exception.field == "separator.thickness_um"
+
+
+def test_the_anode_free_design_study_gains_energy_and_carries_the_plated_anodes_risk():
+    """examples/designs/anode-free-...: the Na-Sn anode of the NYZC example removed (Na plates on Cu). The stack loses
+    the alloy's mass and volume, so Wh/kg and Wh/L of the cell rise; the failure analysis sees a plated Na anode (its
+    contact and plating modes apply), which the alloy cell does not have."""
+    study = evaluate_design(read_design(REPO_ROOT / "examples" / "designs" / "anode-free-nacro2-nyzc-nps-cu.toml"))
+    source = evaluate_design(read_design(REPO_ROOT / "examples" / "cells" / "nacro2-nyzc-nps-nasn.toml"))
+    assert study.energy.Wh_per_kg_cell > source.energy.Wh_per_kg_cell
+    assert study.energy.Wh_per_L_cell > source.energy.Wh_per_L_cell
+    modes = {mode.mode: mode for mode in study.failure.modes}
+    assert study.failure.dominant_mode in ("dendrite", "anode_contact_loss")
+    assert modes[study.failure.dominant_mode].verdict == "fail"
+    assert source.failure.dominant_mode not in ("dendrite", "anode_contact_loss")

@@ -7,8 +7,9 @@ appears in its printed formula, electrolyte, cathode, anode, interlayer or syste
 name: "PAN" does not match "SeSPAN"), unless the text holds one of the system's `exclude` strings; terms in lower case
 match any case. A library entry matches by formula, or by a term when its role is the system's (an electrolyte entry
 for an interlayer). Stability: every element of the system's formula is in the offline reference energies
-(`nassb.thermo.entries`). Example cells: the designs of the repository's `examples/cells` and `examples/validation`
-that use a material of the system (by formula, library name or term), when the repository is there.
+(`nassb.thermo.entries`). Example cells: the designs of the repository's `examples/cells`, `examples/validation`
+and `examples/designs` that use a material of the system (by formula, library name or term), when the repository is
+there.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 TEXT_COLUMNS = ("formula_printed", "electrolyte", "cathode", "anode", "interlayer", "system")
-EXAMPLE_FOLDERS = ("cells", "validation")
+EXAMPLE_FOLDERS = ("cells", "validation", "designs")
 ROLE_ENTRIES = {"interlayer": ("interlayer", "electrolyte")}  # a liquid or polymer interlayer is an electrolyte entry
 
 
