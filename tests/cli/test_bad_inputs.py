@@ -279,6 +279,11 @@ CASES: list[tuple[str, list[str], str]] = [
     ),
     ("screen-export-extension", ["screen", "export", "{files}", "{out}/results.xls"], "OUTPUT"),
     ("screen-bad-rank-by", ["screen", "run", "{files}", "--store", "{out}/s", "--rank-by", "Ea 3D"], "--rank-by"),
+    (
+        "screen-misspelt-filter-field",
+        ["screen", "run", "{files}", "--store", "{out}/s", "--filter", "Ea_3d_eV < 0.5"],
+        "--filter",
+    ),
     ("screen-top-k-zero", ["screen", "run", "{files}", "--store", "{out}/s", "--top-k", "0"], "--top-k"),
     (
         "screen-entries-missing",

@@ -100,6 +100,21 @@ def test_tier_2_gives_the_numbers_of_the_stability_and_reaction_commands(screene
     assert len(relaxed["sites"]) == 16
 
 
+def test_every_numeric_field_the_tiers_record_can_be_filtered_and_ranked(screened):
+    """--filter and --rank-by accept exactly the tiers' numeric fields: each numeric column of a screen through all
+    four tiers is one of them, and a misspelt field is refused rather than filtering nothing."""
+    from nassb.core.errors import InputError
+    from nassb.screen.tiers import check_field
+
+    store, _ = screened
+    results = store.results()
+    numeric = [c for c in results.columns if results[c].dtype.kind in "if" and c not in ("tier", "relax_converged")]
+    for column in numeric:
+        check_field(column, "--filter")
+    with pytest.raises(InputError, match="--rank-by"):
+        check_field("Ea_3d_eV", "--rank-by")
+
+
 def test_tier_3_runs_md_for_the_top_candidate_only(screened):
     store, counts = screened
     results = store.results()

@@ -18,6 +18,7 @@ from nassb.core.io import write_text_atomic
 from nassb.report.figures import plotting_modules
 from nassb.screen.ranking import COLUMNS, PARETO_OBJECTIVES, Column, pareto_front, ranked_table
 
+MAX_TABLE_ROWS = 1000  # rows of the ranked table in the page; the export holds every candidate
 _STYLE = """body { font-family: sans-serif; max-width: 1300px; margin: auto; } table { border-collapse: collapse; }
 td, th { border-bottom: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; font-size: 13px; }
 .num { text-align: right; } .front { background: #fff2c6; } h2 { color: #1f4e79; border-bottom: 1px solid #ccc; }
@@ -141,7 +142,7 @@ def render_screen_report(
         f"<th>{escape(column.label)}<br><span class='small'>{escape(column.unit)}</span></th>" for column in columns
     )
     body = []
-    for rank, row in enumerate(rows, start=1):
+    for rank, row in enumerate(rows[:MAX_TABLE_ROWS], start=1):
         cells = "".join(f"<td class='num'>{_number(row.get(column.field))}</td>" for column in columns)
         marker = " class='front'" if row["name"] in front else ""
         link = f"<a href='#c-{escape(row['name'])}'>{escape(row['name'])}</a>" if rank <= top else escape(row["name"])
@@ -188,6 +189,11 @@ candidates from {escape(str(settings.get("candidates", "")))} · settings <code>
 <table><tr><th>tier</th><th>pending</th><th>done</th><th>failed</th></tr>{count_rows}</table>
 {failures}
 <h2 id="ranking">Ranking by {escape(rank_by)}</h2>
+{
+        f"<p>The first {MAX_TABLE_ROWS} of {len(rows)} candidates; <code>nassb screen export</code> writes them all.</p>"
+        if len(rows) > MAX_TABLE_ROWS
+        else ""
+    }
 <p class="small">Highlighted rows are on the Pareto front of (BVSE Ea 3D low, oxidation limit high, energy above hull
 low). Tier reached: the last tier with a result (a candidate stops where it fails a filter or a tier).</p>
 <div style="overflow-x: auto"><table><tr><th>#</th><th>candidate</th><th>tier</th>{head}</tr>{"".join(body)}

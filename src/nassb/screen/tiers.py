@@ -19,6 +19,35 @@ TIER_SETTINGS = {
     2: ("cathode", "entries"),
     3: ("md_temperatures_K", "md_time_ps", "md_equilibration_ps", "md_min_atoms"),
 }
+# the numeric fields the tiers record, which --filter and --rank-by may name (plus md_D_<T>K_cm2_per_s per MD
+# temperature); a misspelt field would otherwise filter nothing
+NUMERIC_FIELDS = frozenset(
+    (
+        "sites",
+        "volume_per_atom_A3",
+        "Ea_1D_eV",
+        "Ea_2D_eV",
+        "Ea_3D_eV",
+        "carrier_density_per_cm3",
+        "na_site_vacancy_fraction",
+        "bottleneck_radius_3D_A",
+        "hsab_risk_score",
+        "relaxed_volume_change_percent",
+        "e_above_hull_eV",
+        "reduction_limit_V",
+        "oxidation_limit_V",
+        "na_reaction_eV_per_atom",
+        "cathode_reaction_eV_per_atom",
+        "hydrolysis_eV_per_formula_unit",
+        "h2s_per_formula_unit",
+        "md_atoms",
+        "md_time_ps",
+        "md_Ea_eV",
+        "md_Ea_stderr_eV",
+        "md_sigma_298K_S_per_cm",
+    )
+)
+_MD_DIFFUSION = re.compile(r"^md_D_[0-9.]+K(_stderr)?_cm2_per_s$")
 DEFAULT_SETTINGS = {
     "resolution_A": 0.2,
     "cathode": "NaCrO2",
@@ -183,9 +212,15 @@ def rank_key(rank_by: str) -> tuple[str, bool]:
     """("Ea_3D_eV", False) for "Ea_3D_eV" (smallest first), ("oxidation_limit_V", True) for "-oxidation_limit_V"."""
     descending = rank_by.startswith("-")
     field = rank_by.removeprefix("-").strip()
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", field):
-        raise InputError("command line", "--rank-by", "a result field, with - in front for largest first", rank_by)
+    check_field(field, "--rank-by")
     return field, descending
+
+
+def check_field(field: str, option: str) -> None:
+    """An InputError naming `option` unless `field` is a numeric field a tier records."""
+    if field not in NUMERIC_FIELDS and not _MD_DIFFUSION.match(field):
+        expected = "a numeric result field (- in front for largest first), one of " + ", ".join(sorted(NUMERIC_FIELDS))
+        raise InputError("command line", option, expected, field)
 
 
 def parse_filter(text: str) -> tuple[str, str, float]:
@@ -194,6 +229,7 @@ def parse_filter(text: str) -> tuple[str, str, float]:
     if match is None:
         raise InputError("command line", "--filter", "FIELD OP NUMBER with OP one of <, <=, >, >=, ==", text)
     field, op, number = match.groups()
+    check_field(field, "--filter")
     try:
         value = float(number)
     except ValueError:
