@@ -141,6 +141,11 @@ def render_screen_report(
     head = "".join(
         f"<th>{escape(column.label)}<br><span class='small'>{escape(column.unit)}</span></th>" for column in columns
     )
+    truncated = ""
+    if len(rows) > MAX_TABLE_ROWS:
+        truncated = (
+            f"<p>The first {MAX_TABLE_ROWS} of {len(rows)} candidates; <code>nassb screen export</code> has all.</p>"
+        )
     body = []
     for rank, row in enumerate(rows[:MAX_TABLE_ROWS], start=1):
         cells = "".join(f"<td class='num'>{_number(row.get(column.field))}</td>" for column in columns)
@@ -189,11 +194,7 @@ candidates from {escape(str(settings.get("candidates", "")))} · settings <code>
 <table><tr><th>tier</th><th>pending</th><th>done</th><th>failed</th></tr>{count_rows}</table>
 {failures}
 <h2 id="ranking">Ranking by {escape(rank_by)}</h2>
-{
-        f"<p>The first {MAX_TABLE_ROWS} of {len(rows)} candidates; <code>nassb screen export</code> writes them all.</p>"
-        if len(rows) > MAX_TABLE_ROWS
-        else ""
-    }
+{truncated}
 <p class="small">Highlighted rows are on the Pareto front of (BVSE Ea 3D low, oxidation limit high, energy above hull
 low). Tier reached: the last tier with a result (a candidate stops where it fails a filter or a tier).</p>
 <div style="overflow-x: auto"><table><tr><th>#</th><th>candidate</th><th>tier</th>{head}</tr>{"".join(body)}
