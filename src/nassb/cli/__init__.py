@@ -16,6 +16,7 @@ from nassb.cli.eis import eis_app
 from nassb.cli.interface import diagnose, interface_app
 from nassb.cli.material import material_app
 from nassb.cli.screen import screen_app
+from nassb.cli.serve import serve
 from nassb.core.errors import NassbError
 
 app = typer.Typer(
@@ -36,6 +37,8 @@ app.add_typer(screen_app, name="screen")
 app.command("evaluate")(evaluate)
 app.command("diagnose")(diagnose)
 harden_commands(app, db_app, eis_app, dc_app, cycling_app, cell_app, material_app, interface_app, screen_app)
+# a server writes many files over its life, each one atomically: no transaction around it
+app.command("serve")(serve)
 
 
 def _print_version(requested: bool) -> None:
