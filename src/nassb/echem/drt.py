@@ -117,6 +117,27 @@ class DRTResult:
             "quantities": quantities_dict(self.quantities()),
         }
 
+    def _repr_html_(self) -> str:
+        """lambda, R_inf, L, the series C, the polarisation resistance and each peak, with the DRT plot, for a
+        notebook."""
+        from nassb.report.eis_figures import drt_figures
+        from nassb.report.notebook import result_html
+
+        rows = [
+            (f"lambda ({self.lambda_method})", self.lambda_value, ""),
+            ("R_inf", self.R_inf_ohm, "Ohm"),
+            ("L", self.L_H, "H"),
+            ("series C", self.C_series_F, "F"),
+            ("polarisation resistance", self.R_polarization_ohm, "Ohm"),
+        ]
+        for number, peak in enumerate(self.peaks, start=1):
+            rows += [(f"peak {number} tau", peak.tau_s, "s"), (f"peak {number} R", peak.R_ohm, "Ohm")]
+            rows.append((f"peak {number} C", peak.C_F, "F"))
+        notes = [f"{len(self.robust_peaks)} of {len(self.peaks)} peaks robust to a larger lambda", *self.warnings]
+        labels = [f"{peak.R_ohm:.3g} Ohm" for peak in self.peaks]
+        static, _ = drt_figures(self.tau_s, self.gamma_ohm, [peak.tau_s for peak in self.peaks], labels, "DRT")
+        return result_html("Distribution of relaxation times", rows, notes, static)
+
 
 def _rbf_matrices(omega: np.ndarray, ln_tau: np.ndarray, epsilon: float) -> tuple[np.ndarray, np.ndarray]:
     """A_re[n, m] = int phi_m(y) / (1 + (omega_n e^y)^2) dy and A_im = -int phi_m(y) omega_n e^y / (...) dy.

@@ -130,6 +130,22 @@ class FitResult:
             "message": self.message,
         }
 
+    def _repr_html_(self) -> str:
+        """The fitted parameters with their standard errors and units, and chi2, for a notebook."""
+        from nassb.report.notebook import format_value, result_html
+
+        rows = [
+            (name, f"{format_value(value)} ± {format_value(stderr, 2)}", unit)
+            for name, value, stderr, unit in zip(self.parameter_names, self.values, self.stderr, self.units)
+        ]
+        chi2_unit = "Ohm²" if self.weighting == "unit" else ""
+        rows += [("chi2", self.chi2, chi2_unit), ("chi2 reduced", self.chi2_reduced, chi2_unit)]
+        rows.append(("points", int(self.frequency_Hz.size), ""))
+        notes = [f"{self.weighting} weighting, {self.n_iterations} iterations: {self.message}"]
+        if self.fixed:
+            notes.append(f"fixed: {', '.join(self.fixed)}")
+        return result_html(f"{self.circuit} fit", rows, notes)
+
 
 def _finite_or_none(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None

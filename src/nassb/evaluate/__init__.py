@@ -123,6 +123,36 @@ class Evaluation:
             "defaults_used": [name for name, _ in resolved.defaults_used],
         }
 
+    def _repr_html_(self) -> str:
+        """Energy at cell, stack and cathode level, and the capacity and limiting process at each C-rate with the
+        rate-capability plot, for a notebook."""
+        from nassb.report.cell_figures import PROCESS_LABELS, rate_capability_figures
+        from nassb.report.notebook import result_html
+
+        energy = self.energy
+        rows = [
+            ("cell energy", energy.Wh_per_kg_cell, "Wh/kg"),
+            ("cell energy density", energy.Wh_per_L_cell, "Wh/L"),
+            ("stack energy", energy.Wh_per_kg_stack, "Wh/kg"),
+            ("cathode composite energy", energy.Wh_per_kg_cathode, "Wh/kg"),
+            ("areal capacity", energy.areal_capacity_mAh_per_cm2, "mAh/cm²"),
+            ("cell voltage", energy.cell_voltage_V, "V"),
+        ]
+        for point in self.rate:
+            rows.append((f"{point.c_rate:g}C capacity", point.capacity_mAh_per_g, "mAh/g"))
+            rows.append((f"{point.c_rate:g}C limited by", PROCESS_LABELS[point.limiting_process], ""))
+        notes = []
+        if self.delivers_nothing:
+            notes.append(
+                "no capacity delivered at any simulated rate: the energies are those of the practical capacity"
+            )
+        notes.append(f"{len(self.resolved.defaults_used)} documented defaults used (marked in the report)")
+        figure = None
+        if self.rate:
+            capacity = self.resolved.practical_capacity_mAh_per_g
+            figure, _ = rate_capability_figures(self.rate, capacity, self.design.cell.name, self.reference)
+        return result_html(self.design.cell.name, rows, notes, figure)
+
 
 def _reference_c_rate(design: CellDesign, resolved: ResolvedCell) -> float | None:
     reference = design.reference

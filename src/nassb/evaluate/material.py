@@ -66,6 +66,16 @@ class MaterialAnalysis:
         data["quantities"] = quantities
         return data
 
+    def _repr_html_(self) -> str:
+        """The numbers of `nassb material analyse` and the BVSE slices, for a notebook."""
+        from nassb.report.notebook import material_rows, result_html
+        from nassb.report.structure_figures import landscape_slices_figure
+
+        grid_A = self.bvse.settings.get("resolution_A")
+        notes = [f"source: {self.source}", f"BVSE percolation barriers on a {grid_A} Å grid (softBV parameters)"]
+        title = f"{self.name}: {self.formula}"
+        return result_html(title, material_rows(self.to_dict()), notes, landscape_slices_figure(self.bvse))
+
 
 def load_structure(reference: str | Path):
     """(structure, name, source citation) from a CIF/POSCAR path or a prototype-library name."""
