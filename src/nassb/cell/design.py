@@ -4,15 +4,19 @@ A design names materials (looked up in `nassb.cell.materials`) and gives the geo
 the composite cathode, the solid-electrolyte separator, the anode, optional interlayers and the current
 collectors, plus the operating conditions. Every rule (fractions summing to 100, positive thicknesses,
 one way of giving the loading) is checked here; a broken rule becomes an `InputError` naming the file,
-the field and the rule.
+the field and the rule. `schema_fields` lists every field the file may set, with the unit its name carries, its
+bounds and its default (for forms such as the web designer's).
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -313,3 +317,126 @@ def read_design(path: str | Path, calibration: str | Path | None = None) -> Cell
             data[table] = {**data.get(table, {}), **values}
         source = f"{path} calibrated by {calibration}"
     return design_from_dict(data, source=source)
+
+
+# The schema as a list of fields, for forms and documentation ---------------------------------------------------
+
+# a field's unit is the end of its name (the naming rule of the schema); a suffix that ends another (`_cm2` of
+# `_mg_per_cm2`) comes after it
+UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("_ohm2_cm4_per_s", "Ohm2 cm4/s"),
+    ("_mA_per_cm2", "mA/cm2"),
+    ("_mAh_per_g", "mAh/g"),
+    ("_mg_per_cm2", "mg/cm2"),
+    ("_g_per_cm3", "g/cm3"),
+    ("_ohm_cm2", "Ohm cm2"),
+    ("_per_cycle", "1/cycle"),
+    ("_percent", "%"),
+    ("_fraction", "1"),
+    ("_c_rate", "C"),
+    ("_ratio", "1"),
+    ("_cm2", "cm2"),
+    ("_MPa", "MPa"),
+    ("_um", "um"),
+    ("_uL", "uL"),
+    ("_C", "degC"),
+    ("_V", "V"),
+)
+UNIT_NAMES = {"porosity": "1", "c_rate": "C", "c_rates": "C", "cycles": "cycles", "retention_cycles": "cycles"}
+# the parts of a table named `*_wt` or `*_vol` are percentages by weight or by volume (`Composition`)
+TABLE_UNIT_SUFFIXES = (("_wt", "wt%"), ("_vol", "vol%"))
+BOUND_KINDS = ("gt", "ge", "lt", "le")
+
+
+@dataclass(frozen=True)
+class SchemaField:
+    """One field of a design schema: its TOML path, kind, unit, bounds, default and, for tables, its fields.
+
+    `kind` is one of number, integer, text, flag, choice (`choices`), numbers (a list of numbers), table (a nested
+    model, `fields`), tables (a list of such tables, `path` ends in ``[]``) and mapping (free keys, such as the
+    [materials] overrides). `unit` is None where the name carries none, "1" for a dimensionless number."""
+
+    path: str
+    name: str
+    kind: str
+    required: bool
+    default: Any = None
+    unit: str | None = None
+    bounds: dict[str, float] = field(default_factory=dict)
+    choices: tuple[str, ...] = ()
+    description: str = ""
+    fields: tuple[SchemaField, ...] = ()
+
+
+def field_unit(name: str, table: str = "") -> str | None:
+    """The unit of field `name` of `table` by the schema's naming rule (None where the name carries none)."""
+    if name in UNIT_NAMES:
+        return UNIT_NAMES[name]
+    for suffix, unit in UNIT_SUFFIXES:
+        if name.endswith(suffix):
+            return unit
+    return next((unit for suffix, unit in TABLE_UNIT_SUFFIXES if table.endswith(suffix)), None)
+
+
+def _without_none(annotation: Any) -> Any:
+    if get_origin(annotation) in (Union, UnionType):
+        kept = [arg for arg in get_args(annotation) if arg is not type(None)]
+        return kept[0] if len(kept) == 1 else annotation
+    return annotation
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def schema_fields(model: type[BaseModel] = CellDesign, prefix: str = "") -> tuple[SchemaField, ...]:
+    """Every field a design file may set, in schema order, read from the pydantic model itself (internal fields
+    excluded from the file, such as `source`, are left out)."""
+    found = []
+    table = prefix.rstrip(".").removesuffix("[]")
+    for name, info in model.model_fields.items():
+        if info.exclude:
+            continue
+        path = f"{prefix}{name}"
+        annotation = _without_none(info.annotation)
+        origin, args = get_origin(annotation), get_args(annotation)
+        required, description = info.is_required(), info.description or ""
+        if _is_model(annotation) or (origin is tuple and args and _is_model(args[0])):
+            repeated = not _is_model(annotation)
+            entry = args[0] if repeated else annotation
+            path = f"{path}[]" if repeated else path
+            kind = "tables" if repeated else "table"
+            description = description or inspect.cleandoc(entry.__doc__ or "")
+            fields = schema_fields(entry, f"{path}.")
+            found.append(SchemaField(path, name, kind, required, description=description, fields=fields))
+            continue
+        if annotation is bool:
+            kind = "flag"
+        elif origin is Literal:
+            kind = "choice"
+        elif origin is tuple:
+            kind = "numbers"
+        elif origin is dict:
+            kind = "mapping"
+        else:
+            kind = {int: "integer", float: "number"}.get(annotation, "text")
+        default = None if required or info.default_factory is not None else info.default
+        found.append(
+            SchemaField(
+                path,
+                name,
+                kind,
+                required,
+                default=list(default) if isinstance(default, tuple) else default,
+                unit=field_unit(name, table) if kind in ("number", "integer", "numbers") else None,
+                bounds={
+                    bound: getattr(item, bound)
+                    for item in info.metadata
+                    for bound in BOUND_KINDS
+                    if hasattr(item, bound)
+                },
+                choices=tuple(str(arg) for arg in args) if kind == "choice" else (),
+                description=description,
+            )
+        )
+    return tuple(found)
