@@ -116,7 +116,7 @@ def _write_entries(path, entries):
 
 
 def test_user_entries_take_precedence(tmp_path):
-    """A user's Na3PS4 1 eV/atom above the shipped one replaces it and lands above the Na2S-P2S5 hull."""
+    """A user's Na3PS4 1 eV/atom above the shipped one replaces it and lands above the Na4P2S6-Na2S2 hull."""
     shipped = _computed("Na3PS4")
     margin = phase_stability("Na3PS4").decomposition_energy_eV_per_atom
     raised = ComputedEntry("Na3PS4", (shipped.energy_per_atom + 1.0) * 8, data={"id": "my-calc"})
@@ -127,7 +127,7 @@ def test_user_entries_take_precedence(tmp_path):
     assert margin < 0
     assert result.entry["origin"] == "user"
     assert result.e_above_hull_eV_per_atom == pytest.approx(1.0 + margin, abs=1e-4)
-    assert set(result.decomposition) == {"Na2S", "P2S5"}  # Na3PS4 = 1.5 Na2S + 0.5 P2S5
+    assert set(result.decomposition) == {"Na2PS3", "Na2S2"}  # Na3PS4 = Na2PS3 (Na4P2S6) + 0.5 Na2S2
     # above the hull it has no window of its own: lowered onto the hull (Zhu 2015), by the amount reported
     assert result.window.stabilized_by_eV_per_atom == pytest.approx(result.e_above_hull_eV_per_atom + 1e-4, abs=1e-5)
     assert result.window.reduction_V < result.window.oxidation_V

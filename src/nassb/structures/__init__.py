@@ -272,7 +272,6 @@ def citation(name: str) -> str:
         construction = record.construction
         return f"{construction['mlip']} relaxation of {construction['parent']}, {construction['substituted_sites']}"
     first_page = record.pages.split("-")[0]
-    return (
-        f"{_short_authors(record.authors)} {record.year}, {record.journal} {record.volume}, "
-        f"{first_page}, {record.locator}"
-    )
+    journal = " ".join(part for part in (record.journal, record.volume) if part)
+    parts = [f"{_short_authors(record.authors)} {record.year}", journal, first_page, record.locator]
+    return ", ".join(part for part in parts if part)

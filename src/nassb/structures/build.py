@@ -33,7 +33,13 @@ def lattice_parameters(structure: Any) -> dict[str, float]:
 
 
 def _fraction(value: float) -> float:
-    return round(round(float(value), FRACTION_DIGITS) % 1.0, FRACTION_DIGITS)
+    """A fractional coordinate for the TOML: a special position k/12 (1/3, 1/6, ...) kept to 10 digits, so that
+    `Structure.from_spacegroup` (frac tolerance 1e-5) merges its images again; others to FRACTION_DIGITS."""
+    value = float(value) % 1.0
+    twelfths = round(value * 12)
+    if abs(value * 12 - twelfths) < 1e-4:
+        return round((twelfths / 12) % 1.0, 10)
+    return round(round(value, FRACTION_DIGITS) % 1.0, FRACTION_DIGITS)
 
 
 def asymmetric_unit(structure: Any, symprec: float) -> dict[str, Any]:

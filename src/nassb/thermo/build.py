@@ -344,9 +344,13 @@ def _formation_entry(formula: str, energy_of_formation_eV: float, references: di
     return ComputedEntry(composition, energy, entry_id=data["id"], data=data)
 
 
-def build_reference_entries(calculator, progress: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+def build_reference_entries(
+    calculator, progress: Callable[[str], None] | None = None, reuse: dict[str, dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """Relax every phase of reference_phases.toml with the ASE `calculator` and add the experimental and gas
-    entries; entry dicts, in order."""
+    entries; entry dicts, in order. `reuse` maps phase ids to computed entry dicts of an earlier build (same
+    calculator, same spec) that are kept instead of relaxed again: the relaxation is deterministic, so only new or
+    changed phases need the time."""
     from pymatgen.core import Composition
     from pymatgen.entries.computed_entries import ComputedStructureEntry
 
@@ -356,6 +360,13 @@ def build_reference_entries(calculator, progress: Callable[[str], None] | None =
     for spec in phase_specs():
         if progress:
             progress(spec.id)
+        if reuse and spec.id in reuse:
+            entry = ComputedStructureEntry.from_dict(reuse[spec.id])
+            computed.append(
+                {"formula": entry.composition.formula, "energy_eV_per_atom": entry.energy / entry.composition.num_atoms}
+            )
+            entries.append(entry)
+            continue
         result = relax_phase(spec, calculator)
         structure = result.structure
         data = {
