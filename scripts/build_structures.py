@@ -66,24 +66,47 @@ TETRAGONAL_TYPE = "tetragonal Na3PS4 (alpha-Na3PS4, P-42_1c, Jansen and Henseler
 COMPARE_WITH: dict[str, list[str]] = {"Na3SbS4-tetragonal": ["Na3SbS4-cubic"]}
 
 
-def _cryolite(anion: str) -> dict:
-    """The build spec of Na3Y(anion)6 on the cryolite type from pyxtal random starts."""
+HYDRIDE_NOTE = (
+    "alpha-Na3AlH6 is of the alpha-Na3AlF6 (cryolite) type, space group P2_1/n, AlH6 octahedra on a pseudo-fcc Al "
+    "sublattice (Vajeeston et al., Phys. Rev. B 71 (2005) issue 9, OSTI 20666278, abstract); no lattice parameter or "
+    "density of Na3AlH6 is in the seeds or in the knowledge base (src/nassb/kb/records), so none is compared"
+)
+
+
+def _cryolite(metal: str, anion: str, note: str = CRYOLITE_NOTE) -> dict:
+    """The build spec of Na3(metal)(anion)6 on the cryolite type from pyxtal random starts."""
     return {
-        "formula": f"Na3Y{anion}6",
-        "comment": f"Na3Y{anion}6 on the cryolite type (Y on Al 2a, {anion} on F), free coordinates and lattice from "
-        "CHGNet relaxations of pyxtal random starts in P2_1/n, the lowest kept.",
+        "formula": f"Na3{metal}{anion}6",
+        "comment": f"Na3{metal}{anion}6 on the cryolite type ({metal} on Al 2a, {anion} on F), free coordinates and "
+        "lattice from CHGNet relaxations of pyxtal random starts in P2_1/n, the lowest kept.",
         "structure_type": CRYOLITE_TYPE,
         "random": {
             "group": 82,
             "use_hall": True,
             "group_label": "P2_1/n (No. 14, Hall number 82)",
-            "species": {"Na": 6, "Y": 2, anion: 12},
-            "sites": {"Na": CRYOLITE_SITES["Na"], "Y": CRYOLITE_SITES["Y"], anion: CRYOLITE_SITES["X"]},
+            "species": {"Na": 6, metal: 2, anion: 12},
+            "sites": {"Na": CRYOLITE_SITES["Na"], metal: CRYOLITE_SITES["Y"], anion: CRYOLITE_SITES["X"]},
             "seeds": RANDOM_SEEDS,
             "number": 14,
         },
-        "substitution": f"cryolite Al site (2a) -> Y, Na sites (2b, 4e) -> Na, F sites (3 x 4e) -> {anion}",
-        "note": CRYOLITE_NOTE,
+        "substitution": f"cryolite Al site (2a) -> {metal}, Na sites (2b, 4e) -> Na, F sites (3 x 4e) -> {anion}",
+        "note": note,
+    }
+
+
+def _doped(formula: str, parent: str, substitute: str, x: float, seed_composition: str, host: str) -> dict:
+    """The build spec of a seed's doped composition: the ordered supercell of `parent` that
+    nassb.chem.doping.doped_supercell makes (the one the transport ranking uses), relaxed with CHGNet."""
+    dopant, site = substitute.split(":")
+    return {
+        "formula": formula,
+        "comment": f"{seed_composition} as an ordered supercell of {host} ({dopant} on {site}, the Na sublattice "
+        "charge-balanced), relaxed with CHGNet.",
+        "parent": parent,
+        "structure_type": f"{host} ({parent}), ordered {dopant}-on-{site} supercell",
+        "doped": {"substitute": substitute, "x": x, "max_atoms": 160},
+        "note": f"models {seed_composition}; dopant sites and Na vacancies or interstitials placed by "
+        "nassb.chem.doping.doped_supercell (seed 0), the supercell of the transport ranking's case",
     }
 
 
@@ -148,8 +171,18 @@ SPECS: dict[str, dict] = {
         "Rietveld study, as abstracted on a stored page; no cell given there, so none is compared); the ordered "
         "P/vacancy arrangement removes the inversion centre. The parent refinement is at 573 K",
     },
-    "Na3YCl6-monoclinic": _cryolite("Cl"),
-    "Na3YBr6-monoclinic": _cryolite("Br"),
+    "Na3YCl6-monoclinic": _cryolite("Y", "Cl"),
+    "Na3YBr6-monoclinic": _cryolite("Y", "Br"),
+    "Na3AlH6-monoclinic": _cryolite("Al", "H", HYDRIDE_NOTE),
+    "Na3SbS4-W-doped": _doped(
+        "Na23Sb7WS32", "Na3SbS4-cubic", "W:Sb", 0.12, "Na2.88Sb0.88W0.12S4 (seed 000, 000-0042)", "cubic Na3SbS4"
+    ),
+    "Na3PS4-Cl-doped": _doped(
+        "Na45P16S61Cl3", "Na3PS4-tetragonal", "Cl:S", 0.2, "Na2.8PS3.8Cl0.2 (seed 000, 000-0026)", "tetragonal Na3PS4"
+    ),
+    "Na3OBr-I-doped": _doped(
+        "Na96O32Br19I13", "Na3OBr-cubic", "I:Br", 0.4, "Na3OBr0.6I0.4 (seed 001, 001X-0059)", "cubic anti-perovskite"
+    ),
     "Na2ZrCl6-trigonal": {
         "formula": "Na2ZrCl6",
         "comment": "Na2ZrCl6 on the trigonal Li2ZrCl6 type (P-3m1), free coordinates and lattice from CHGNet "
@@ -474,6 +507,23 @@ def build(name: str, calculator, cache: Path, fresh: bool) -> None:
             "3 lowest distinct Ewald energies relaxed, the lowest CHGNet energy kept"
         )
         start = ranked[0][1]
+    elif "doped" in spec:
+        from nassb.chem.doping import doped_supercell
+        from nassb.chem.structure import order_structure
+
+        doped = spec["doped"]
+        parent = order_structure(library.load(spec["parent"]))
+        start, realised_x = doped_supercell(parent, doped["substitute"], doped["x"], max_atoms=doped["max_atoms"])
+        parent_name = spec["parent"]
+        dopant, host_site = doped["substitute"].split(":")
+        n_dopant = sum(1 for site in start if site.specie.symbol == dopant)
+        n_na = sum(1 for site in start if site.specie.symbol == "Na")
+        n_na_parent = round(len(start) / len(parent)) * sum(1 for site in parent if site.specie.symbol == "Na")
+        substituted = (
+            f"{n_dopant} {host_site} -> {dopant} in a {len(start)}-atom supercell, Na {n_na_parent} -> {n_na} "
+            f"(charge balance); x = {realised_x:.4f} realised for x = {doped['x']}"
+        )
+        notes.append(spec["note"])
     else:
         parent = library.load(spec["parent"])
         start = _scaled_by_atomic_radii(parent, _substitute(parent, spec["substitution"]))

@@ -41,14 +41,32 @@ BOND_RANGES_A = {
     ("Y", "Br"): (2.7, 2.96),
     ("Zr", "Cl"): (2.4, 2.5),
     ("B", "H"): (1.0, 1.25),
+    # AlH6 octahedra (Na3AlH6): between the average four-coordinate Al-H, 1.50(1) A, and the long five-coordinate
+    # Al-H, 1.92(5) A, of the X-ray refinement of (HAlN-i-Pr)6AlH3 (Perego et al., Acta Cryst., abstract); six-fold
+    # coordination lies between the two.
+    ("Al", "H"): (1.5, 1.92),
+    # W on Sb in the thioantimonate (WS4 tetrahedra): the Sb-S bounds widened down by 0.1 A for the smaller W(VI).
+    ("W", "S"): (2.15, 2.42),
 }
+# The binary Zintl phases of the thermodynamics reference set (Na3P, Na15Sn4), where Na-P and Na-Sn are the bonds:
+# the sum of the atomic radii of pymatgen (Slater 1964, J. Chem. Phys. 41, 3199) +- 10 %: Na-P 2.8, Na-Sn 3.25 A.
+ZINTL_BOND_RANGES_A = {("Na", "P"): (2.52, 3.08), ("Na", "Sn"): (2.93, 3.58)}
 MIN_DISTANCE_FULLY_OCCUPIED_A = 1.5
 # Shortest Na-anion distance of every Na site (issue brief): NaO6 to NaS6-8 and NaSe environments.
 NA_ANION_RANGE_A = (2.2, 3.3)
-ANIONS = {"O", "S", "Se", "Cl", "Br"}
+# Na-H: H- is smaller than the chalcogenides and halides (Na-H 2.41 A in rock-salt NaH as the thermodynamics
+# reference set relaxes it with CHGNet, a = 4.82 A); lower bound 0.3 A below for the lower-coordinated Na of the
+# complex hydride.
+NA_HYDRIDE_RANGE_A = (2.1, 3.0)
+ANIONS = {"O", "S", "Se", "Cl", "Br", "I", "H", "P"}  # with the H- of the hydride and the P3- of Na3P
 ORIGINAL_REFINEMENTS = ("Na3PS4-cubic", "Na3PS4-tetragonal", "Na3SbS4-cubic", "Na4Zr2Si3O12-rhombohedral")
 CONSTRUCTED = [name for name in NAMES if library.info(name).source_kind == "structure type + relaxation"]
 REAL_FILES = [name for name in NAMES if library.info(name).source_kind == "real file"]
+
+
+def _intermetallic(composition) -> bool:
+    """No anion-forming element at all (Na15Sn4 of the thermodynamics reference set)."""
+    return not {element.symbol for element in composition} & (ANIONS | {"F", "N"})
 
 
 def _main_element(site) -> str:
@@ -80,8 +98,26 @@ def test_composition_equals_declared_formula_and_is_charge_balanced(name):
     declared = Composition(record.formula)
     assert all(per_formula_unit[element] == pytest.approx(declared[element], abs=1e-6) for element in composition)
     assert set(composition.elements) == set(declared.elements)
-    rounded = Composition({element: round(amount, 6) for element, amount in composition.items()})
-    assert rounded.oxi_state_guesses(), f"{name}: no charge-balanced oxidation states for {composition}"
+    if _intermetallic(composition):
+        return  # metallic bonding (Na15Sn4): no formal charges to balance
+    assert _charge_balanced(composition), f"{name}: no charge-balanced oxidation states for {composition}"
+
+
+def _charge_balanced(composition) -> bool:
+    """Some choice of one common oxidation state per element sums to zero (fast for the doped supercells, whose
+    site-by-site search in pymatgen's oxi_state_guesses takes minutes), else pymatgen's guesses for a small formula
+    (mixed or uncommon states, e.g. P(IV) in Na4P2S6)."""
+    import itertools
+
+    elements = list(composition)
+    for states in itertools.product(*(element.common_oxidation_states for element in elements)):
+        if abs(sum(state * composition[element] for state, element in zip(states, elements))) < 1e-6:
+            return True
+    reduced = composition.reduced_composition
+    if reduced.num_atoms > 40:
+        return False
+    rounded = Composition({element: round(amount, 6) for element, amount in reduced.items()})
+    return bool(rounded.oxi_state_guesses())
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -108,11 +144,13 @@ def test_cell_volume_and_density_match_the_published_ones(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_nearest_neighbour_distances_are_chemically_sensible(name):
     structure = library.load(name)
+    elements = {element.symbol for element in structure.composition}
+    table = BOND_RANGES_A | {pair: bounds for pair, bounds in ZINTL_BOND_RANGES_A.items() if set(pair) == elements}
     checked = 0
     for site in structure:
         centre = _main_element(site)
         neighbours = structure.get_neighbors(site, 3.5)
-        for (cation, anion), (low, high) in BOND_RANGES_A.items():
+        for (cation, anion), (low, high) in table.items():
             if centre != cation:
                 continue
             distances = [n.nn_distance for n in neighbours if _main_element(n) == anion]
@@ -136,7 +174,9 @@ def test_space_group_is_recovered_from_the_expanded_structure(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_every_sodium_has_an_anion_at_a_bonding_distance(name):
     structure = library.load(name)
-    low, high = NA_ANION_RANGE_A
+    if _intermetallic(structure.composition):
+        pytest.skip(f"{name}: an alloy; Na-Sn distances are checked against ZINTL_BOND_RANGES_A")
+    low, high = NA_HYDRIDE_RANGE_A if "H" in structure.composition else NA_ANION_RANGE_A
     for site in structure:
         if _main_element(site) != "Na":
             continue
@@ -205,11 +245,12 @@ def test_random_start_entry_keeps_the_lowest_start_of_its_type(name):
 
 
 @pytest.mark.parametrize("name", RANDOM_START_ENTRIES)
-def test_halide_holds_isolated_mx6_octahedra(name):
-    # Cryolite and the trigonal Li2ZrCl6 type are both built of isolated MX6 octahedra (M = Y, Zr) linked by Na.
+def test_cryolite_type_holds_isolated_mx6_octahedra(name):
+    # Cryolite and the trigonal Li2ZrCl6 type are both built of isolated MX6 octahedra (M = Y, Zr, Al) linked by Na.
     structure = library.load(name)
-    centre = "Zr" if "Zr" in library.info(name).formula else "Y"
-    anion = "Br" if "Br" in library.info(name).formula else "Cl"
+    elements = {element.symbol for element in structure.composition} - {"Na"}
+    anion = next(symbol for symbol in ("Cl", "Br", "H") if symbol in elements)
+    (centre,) = elements - {anion}
     assert set(_anion_counts(structure, centre, anion, 3.2)) == {6}
 
 
