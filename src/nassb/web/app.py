@@ -147,7 +147,8 @@ def create_app(workspace: str | Path, max_upload_bytes: int = DEFAULT_MAX_UPLOAD
     @app.get("/jobs/{job_id}/files/{label}")
     def job_file(job_id: str, label: str):
         path = space.result_path(job_id, label)
-        return FileResponse(path, filename=path.name)
+        inline = path.suffix in (".html", ".png", ".svg", ".json")  # shown in a frame or a tab; others download
+        return FileResponse(path, filename=path.name, content_disposition_type="inline" if inline else "attachment")
 
     NAV.clear()
     for name in PAGES:
