@@ -243,8 +243,56 @@ def validate_transport(
     for family, numbers in data["leave_one_family_out"].items():
         if "note" in numbers:
             console.print(f"{family}: not predicted out of family ({numbers['note']})")
+    data["md_validation"] = _print_md_validation()
     if json_path is not None:
         write_json(json_path, data)
+
+
+def _print_md_validation() -> dict:
+    """The stored CHGNet and SevenNet MD runs against the knowledge base (nassb.transport.md_validation)."""
+    from nassb.transport.md_validation import md_validation
+
+    data = md_validation()
+    if not data["rows"]:
+        return data
+    table = Table(
+        "framework",
+        "model",
+        "T reached (K)",
+        "MSD end (A^2)",
+        "hop^2 (A^2)",
+        "Ea MD (eV)",
+        "Ea meas.",
+        "MD/meas.",
+        "sigma 298 K MD",
+        "measured",
+    )
+    for row in data["rows"]:
+        Ea = "–" if row["Ea_md_eV"] is None else f"{row['Ea_md_eV']:.3f} ± {row['Ea_md_stderr_eV']:.3f}"
+        ratio = "–" if row["softening_ratio"] is None else f"{row['softening_ratio']:.2f}"
+        sigma = "–" if row["sigma_298K_md_S_per_cm"] is None else f"{row['sigma_298K_md_S_per_cm']:.2g}"
+        table.add_row(
+            row["framework"],
+            row["model"],
+            " / ".join(f"{t:.0f}" for t in row["mean_temperatures_K"]),
+            " / ".join(f"{m:.1f}" for m in row["msd_at_fit_end_A2"]),
+            f"{row['hop_distance_A'] ** 2:.1f}",
+            Ea,
+            f"{row['Ea_measured_eV']:.3f}",
+            ratio,
+            sigma,
+            f"{row['sigma_298K_measured_S_per_cm']:.2g}",
+        )
+    console.print(table)
+    for framework, summary in data["by_framework"].items():
+        closer = summary.get("closer_in_Ea", "–")
+        spread = summary.get("Ea_spread_eV")
+        console.print(
+            f"{framework}: closer to the measured Ea: {closer}"
+            + ("" if spread is None else f"; committee spread of Ea {spread:.3f} eV")
+        )
+    console.print("MD/meas. below 1: the potential softens the barrier; an MSD below one hop^2 resolves no hopping.")
+    return data
 
 
 @material_app.command("stability")

@@ -63,6 +63,17 @@ CASES = (
     ValidationCase("Na3.06Sb0.94Sn0.06S4", "Na3SbS4-cubic", ("000-0038",), "Sn:Sb", 0.06, BVSE_CAVEAT),
     ValidationCase("Na2.85SbS3.85Cl0.15", "Na3SbS4-cubic", ("000-0028",), "Cl:S", 0.15, BVSE_CAVEAT),
     ValidationCase("Na2.85SbS3.85Br0.15", "Na3SbS4-cubic", ("000-0030",), "Br:S", 0.15, BVSE_CAVEAT),
+    ValidationCase("Na2.85SbS3.85I0.15", "Na3SbS4-cubic", ("000-0032",), "I:S", 0.15, BVSE_CAVEAT),
+    ValidationCase("Na3.06Sb0.94Si0.06S4", "Na3SbS4-cubic", ("000-0034",), "Si:Sb", 0.06, BVSE_CAVEAT),
+    ValidationCase("Na3.06Sb0.94Ge0.06S4", "Na3SbS4-cubic", ("000-0036",), "Ge:Sb", 0.06, BVSE_CAVEAT),
+    ValidationCase(
+        "Na3PS3.85O0.15",
+        "Na3PS4-tetragonal",
+        ("000-0052", "002X-0073"),
+        "O:S",
+        0.15,
+        "isovalent O on S shrinks the PS4 units, which the unrelaxed Na3PS4 cell does not show",
+    ),
     ValidationCase(
         "Na3Zr2Si2PO12",
         "Na4Zr2Si3O12-rhombohedral",
