@@ -8,9 +8,10 @@ surface and underpredict migration barriers: Deng et al. 2025, "Systematic softe
 interatomic potentials", npj Comput. Mater., doi 10.1038/s41524-024-01500-6, for CHGNet among others),
 log10 sigma(298 K, MD) / sigma(298 K, measured), and which model is closer.
 
-A run resolves hopping only if the Na mean squared displacement at the end of its fit window exceeds the square of the
-median nearest Na-Na distance of the structure (one hop); below that the MSD is mostly vibration and ballistic motion, and
-an Arrhenius fit to it measures the thermal amplitude, not a barrier. `hopping_resolved` says so per temperature.
+A run resolves hopping only if the Na mean squared displacement at the end of its fit window exceeds the square of
+the median nearest Na-Na distance of the structure (one hop); below that the MSD is mostly vibration and ballistic
+motion, and an Arrhenius fit to it measures the thermal amplitude, not a barrier. `hopping_resolved` says so per
+temperature.
 """
 
 from __future__ import annotations
