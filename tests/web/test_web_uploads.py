@@ -121,3 +121,23 @@ def test_traversal_record_page_is_404_without_traceback(client):
     response = client.get("/kb/records/..%2F..%2Fetc%2Fpasswd")
     assert response.status_code == 404
     assert "Traceback" not in response.text and "root:" not in response.text
+
+
+def test_every_instrument_file_the_readers_take_is_accepted(client, external_dir):
+    """Each real file in ../shared/external whose extension a reader takes uploads (the sniffing follows the
+    readers' own format tables), under the client's 2 MiB limit."""
+    from nassb.web.workspace import BINARY_MAGIC, _measurement_text_extensions
+
+    extensions = _measurement_text_extensions() | set(BINARY_MAGIC)
+    files = [
+        path
+        for path in sorted(external_dir.rglob("*"))
+        if path.is_file() and path.suffix.lower() in extensions and path.stat().st_size <= 2 * 1024 * 1024
+    ]
+    assert len(files) > 20
+    refused = []
+    for path in files:
+        response = client.post("/api/upload", files={"file": (path.name, path.read_bytes())})
+        if response.status_code != 200:
+            refused.append(f"{path.relative_to(external_dir)}: {response.json()['error']}")
+    assert refused == []

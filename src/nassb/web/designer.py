@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
 import tomllib
 import urllib.parse
 from collections.abc import Mapping
@@ -35,7 +34,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from nassb.cell.design import CellDesign, SchemaField, _field_path, design_from_dict, schema_fields
 from nassb.core.errors import InputError
 from nassb.core.io import write_text_atomic
-from nassb.web.workspace import JobContext, UploadRejected
+from nassb.web.workspace import LIBRARY_LOCK, JobContext, UploadRejected
 
 router = APIRouter()
 NAV = ("/designer", "Cell designer")
@@ -81,9 +80,8 @@ HEADLINES = (
 )
 UNIT_LABELS = {"degC": "°C", "1": ""}
 BOUND_SYMBOLS = {"gt": "<", "ge": "≤", "lt": "<", "le": "≤"}
-# one evaluation at a time: two PyBaMM solves in two threads break each other, and the report draws with pyplot,
-# whose state is global
-EVALUATION_LOCK = threading.Lock()
+# one evaluation at a time: two PyBaMM solves in two threads break each other, and the report draws with pyplot
+EVALUATION_LOCK = LIBRARY_LOCK
 
 
 # reading designs ------------------------------------------------------------------------------------------------------

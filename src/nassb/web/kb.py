@@ -8,7 +8,6 @@ library's figures; the page only adds a trace that rings the selected records.
 from __future__ import annotations
 
 import json
-import threading
 from functools import lru_cache
 from urllib.parse import urlencode
 
@@ -22,6 +21,7 @@ from nassb.cli._output import format_number
 from nassb.core.errors import DataError, NassbError
 from nassb.kb import OUTPUT_COLUMNS, RecordFilter, default_knowledge_base, select, to_plain_records
 from nassb.kb.schema import FAMILIES, OTHER_PROPERTY, PROPERTIES, ROLES
+from nassb.web.workspace import LIBRARY_LOCK
 
 router = APIRouter()
 NAV = ("/kb", "Knowledge base")
@@ -41,7 +41,7 @@ FILTER_OPTIONS = {
 # window map: the oxidation-limit record and the conductivity record)
 ARRHENIUS_ID_POSITIONS = (0,)
 WINDOW_ID_POSITIONS = (0, 1)
-_figures_lock = threading.Lock()
+_figures_lock = LIBRARY_LOCK
 
 
 @lru_cache(maxsize=1)

@@ -24,6 +24,7 @@ from nassb.core.errors import InputError
 from nassb.core.io import write_atomic, write_text_atomic
 from nassb.report.notebook import format_value, material_rows, stability_rows
 from nassb.web.app import render
+from nassb.web.workspace import LIBRARY_LOCK
 
 router = APIRouter()
 NAV = ("/materials", "Materials")
@@ -113,7 +114,8 @@ def _material_job(reference: str | Path, label: str, source: str, resolution_A: 
         analysis = analyse_material(reference, resolution_A=resolution_A)
         analysis.name, analysis.source = label, source
         context.progress(0.5, "BVSE figures")
-        landscape_slices_png(analysis.bvse, context.path("bvse_slices", "bvse-slices.png"))
+        with LIBRARY_LOCK:
+            landscape_slices_png(analysis.bvse, context.path("bvse_slices", "bvse-slices.png"))
         analysis.figures = {"bvse_slices": "bvse-slices.png"}
         barrier_eV = analysis.bvse.highest_barrier_eV
         if barrier_eV is not None:
@@ -140,9 +142,12 @@ def _stability(context, target: str) -> dict[str, Any]:
     context.progress(0.6, "phase stability and Na window")
     result = phase_stability(target, progress=lambda message: context.progress(0.7, message))
     if result.window is not None:
-        static, interactive = window_figures(result)
-        write_atomic(context.path("window_png", "window.png"), lambda path: static.savefig(path, format="png", dpi=120))
-        plt.close(static)
+        with LIBRARY_LOCK:
+            static, interactive = window_figures(result)
+            write_atomic(
+                context.path("window_png", "window.png"), lambda path: static.savefig(path, format="png", dpi=120)
+            )
+            plt.close(static)
         interactive.update_layout(height=420)
         write_text_atomic(context.path("window", "window.json"), interactive.to_json())
     return result.to_dict()

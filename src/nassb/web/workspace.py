@@ -28,6 +28,10 @@ from nassb.core.errors import InputError, NassbError
 from nassb.core.io import write_text_atomic
 
 ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+# PyBaMM's solvers and matplotlib's pyplot keep global state: two threads using either at once break each other (seen:
+# two cell evaluations at once failed inside PyBaMM). Every job or page that solves a cell model or draws with pyplot
+# holds this one lock while it does; the rest of a job (BVSE, fits, thermodynamics) runs in parallel.
+LIBRARY_LOCK = threading.RLock()
 DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 # kind -> the file extensions the readers take for it (the extension is only a hint: the kind is sniffed)
@@ -53,43 +57,63 @@ def _looks_binary(head: bytes) -> bool:
     return b"\x00" in head[:4096]
 
 
+# binary instrument formats the readers take -> how their first bytes start (offset, magic)
+BINARY_MAGIC: dict[str, tuple[tuple[int, bytes], ...]] = {
+    ".mpr": ((0, b"BIO-LOGIC MODULAR FILE"),),
+    ".res": ((0, b"Standard Jet DB"), (4, b"Standard Jet DB")),
+    ".nda": ((0, b"NEWARE"),),
+    ".ndax": ((0, b"PK\x03\x04"),),
+    ".xlsx": ((0, b"PK\x03\x04"),),
+    ".xlsm": ((0, b"PK\x03\x04"),),
+}
+BINARY_KIND = {".mpr": "impedance_or_cycling", ".res": "cycling", ".nda": "cycling", ".ndax": "cycling"}
+BINARY_KIND |= {".xlsx": "cycling", ".xlsm": "cycling"}
+
+
+def _measurement_text_extensions() -> set[str]:
+    """Every text extension the impedance and cycling readers take (their own format tables)."""
+    from nassb.echem.readers import _EXTENSIONS as impedance
+    from nassb.echem.readers._cycling import _EXTENSIONS as cycling
+
+    return {extension for extension in {*impedance, *cycling} if extension not in BINARY_MAGIC}
+
+
 def sniff_kind(head: bytes, filename: str) -> tuple[str, str]:
-    """(kind, extension) of an upload from its first bytes; the file name's extension only picks between text
-    formats that the content allows. Raises UploadRejected (415) for content no reader takes."""
+    """(kind, extension) of an upload from its first bytes and its name: a binary instrument file must start with
+    its format's magic bytes, a text file must decode; the extension then picks the reader, as the readers' own
+    format tables do. Raises UploadRejected (415) for content no reader takes."""
     suffix = Path(filename).suffix.lower()
-    if head.startswith(b"BIO-LOGIC MODULAR FILE"):
-        return "impedance_or_cycling", ".mpr"
-    if head.startswith(b"\x00\x00\x00\x00") or head[:6] == b"NEWARE":
-        if suffix in (".nda", ".ndax"):
-            return "cycling", suffix
-    if head.startswith(b"PK\x03\x04") and suffix in (".xlsx", ".ndax"):
-        return ("cycling", suffix)
-    if head.startswith(b"Standard Jet DB") or head[4:19] == b"Standard Jet DB":
-        return "cycling", ".res"
+    for extension, signatures in BINARY_MAGIC.items():
+        if any(head[offset : offset + len(magic)] == magic for offset, magic in signatures):
+            if suffix == extension or (extension == ".mpr" and not suffix):
+                return BINARY_KIND[extension], extension
+    if suffix in BINARY_MAGIC and suffix != ".res":  # a text .res is a SHELX / AIRSS structure (pymatgen reads it)
+        raise UploadRejected(f"{filename}: does not start as a {suffix} file does", 415)
     if _looks_binary(head):
         raise UploadRejected(f"{filename}: binary content that no nassb reader takes", 415)
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError:
-        try:
-            text = head.decode("latin-1")
-        except UnicodeDecodeError as error:  # pragma: no cover - latin-1 decodes any byte
-            raise UploadRejected(f"{filename}: not a text file", 415) from error
+        text = head.decode("latin-1")
     stripped = text.lstrip()
     if suffix == ".cif" or stripped.startswith("data_") or "_cell_length_a" in text:
         return "structure", ".cif"
     if suffix in (".vasp", ".poscar") or Path(filename).name.upper().startswith(("POSCAR", "CONTCAR")):
         return "structure", ".vasp"
+    if suffix == ".res" and "TITL" in text[:4096]:
+        return "structure", ".res"
     if suffix == ".toml":
         return "design", ".toml"
     if suffix == ".json":
         return "structure", ".json"
-    if suffix in (".dta",) or stripped.startswith("EXPLAIN"):
+    if suffix in _measurement_text_extensions():
+        return "impedance_or_cycling", suffix if suffix != ".dta" else ".DTA"
+    if stripped.startswith("EXPLAIN"):
         return "impedance_or_cycling", ".DTA"
-    if suffix in (".mpt", ".txt") or "EC-Lab ASCII FILE" in text[:200]:
-        return "impedance_or_cycling", suffix if suffix in (".mpt", ".txt") else ".mpt"
-    if suffix in (".csv", ".tsv", ".z", ".dat", ".idf") or "," in text or "\t" in text:
-        return "impedance_or_cycling", suffix if suffix else ".csv"
+    if "EC-Lab ASCII FILE" in text[:200]:
+        return "impedance_or_cycling", ".mpt"
+    if not suffix and ("," in text or "\t" in text):
+        return "impedance_or_cycling", ".csv"
     raise UploadRejected(f"{filename}: content not recognised as a file nassb reads", 415)
 
 
