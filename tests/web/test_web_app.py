@@ -52,3 +52,40 @@ def test_home_page_in_chromium_lists_every_page(live_server, page):
     page.goto(live_server + "/")
     links = page.locator("header nav a").all_inner_texts()
     assert links == ["Knowledge base", "Cell designer", "Measurements", "Materials", "Jobs"]
+
+
+def test_serve_binds_this_machine_only_unless_told(monkeypatch, tmp_path):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from nassb.cli import app
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda application, **options: calls.append(options))
+    runner = CliRunner()
+    assert runner.invoke(app, ["serve", "--workspace", str(tmp_path / "ws")]).exit_code == 0
+    assert calls[-1]["host"] == "127.0.0.1" and calls[-1]["port"] == 8000
+    assert (tmp_path / "ws" / "uploads").is_dir() and (tmp_path / "ws" / "jobs").is_dir()
+    assert (
+        runner.invoke(app, ["serve", "--host", "0.0.0.0", "--port", "8123", "--workspace", str(tmp_path)]).exit_code
+        == 0
+    )
+    assert calls[-1]["host"] == "0.0.0.0" and calls[-1]["port"] == 8123
+
+
+def test_serve_refuses_bad_options_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    for arguments, field in (
+        (["--port", "70000"], "--port"),
+        (["--max-upload-mb", "0"], "--max-upload-mb"),
+        (["--workspace", str(a_file)], "--workspace"),
+    ):
+        completed = subprocess.run(
+            [sys.executable, "-m", "nassb", "serve", *arguments], capture_output=True, text=True, timeout=60
+        )
+        assert completed.returncode == 2 and field in completed.stderr and "Traceback" not in completed.stderr
+        assert len(completed.stderr.strip().splitlines()) == 1
