@@ -77,6 +77,23 @@ def test_symmetric_flag_halves_the_interfacial_asr(tmp_path):
     assert symmetric["asr_interface_ohm_cm2"] == pytest.approx(single["asr_interface_ohm_cm2"] / 2, rel=1e-6)
 
 
+def test_fit_with_circuit_auto_prints_the_choice_and_writes_the_candidates(tmp_path):
+    from nassb.echem.circuit_selection import select_circuit
+    from nassb.echem.readers import read_spectrum
+
+    file = SYNTHETIC / "pellet_233K.csv"
+    out = tmp_path / "fit.json"
+    output = _run("eis", "fit", file, "--circuit", "auto", "--no-plots", "--json", out)
+    expected = select_circuit(read_spectrum(file))
+    assert expected.circuit == "p(R1,CPE1)-p(R2,CPE2)-CPE3"  # the circuit the synthetic series was made with
+    assert f"pellet_233K: {expected.circuit} chosen" in output
+    (document,) = json.loads(out.read_text())["spectra"]
+    assert document["circuit"] == expected.circuit and document["circuit_selection"]["chosen"] == expected.circuit
+    rows = document["circuit_selection"]["candidates"]
+    assert [(row["circuit"], row["chosen"]) for row in rows] == [(c.circuit, c.chosen) for c in expected.candidates]
+    assert [row["aicc"] for row in rows] == pytest.approx([c.aicc for c in expected.candidates], rel=1e-9)
+
+
 def test_drt_and_kk_commands(tmp_path):
     file = SYNTHETIC / "pellet_233K.csv"
     _run("eis", "drt", file, "-o", tmp_path, "--json", tmp_path / "drt.json")

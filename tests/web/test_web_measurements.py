@@ -3,6 +3,7 @@ bad parameters and path-like ids are one-line 400s, and a user can upload, fit a
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import math
@@ -15,12 +16,13 @@ import pytest
 
 from nassb.echem.analysis import Geometry, analyse_spectra, analyse_temperature_series
 from nassb.echem.ccd import critical_current_density
+from nassb.echem.circuit_selection import CANDIDATE_CIRCUITS, select_circuit
 from nassb.echem.drt import compute_drt
 from nassb.echem.full_cell import summarise_cycling
 from nassb.echem.kk import lin_kk
 from nassb.echem.readers import read_cycling, read_spectrum
 from nassb.echem.symmetric import analyse_symmetric_cell
-from nassb.web.measurements import number
+from nassb.web.measurements import CIRCUITS, number
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CCD_RAMP = EXAMPLES / "cycling" / "synthetic-ccd-ramp.csv"
@@ -90,6 +92,24 @@ def test_fit_job_gives_the_library_fit_with_figures_and_downloads(client, extern
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/measurements/jobs/{job['id']}/files.zip").content))
     assert set(archive.namelist()) == set(job["results"].values())
     assert json.loads(archive.read("results.json")) == document
+
+
+def test_automatic_circuit_job_gives_the_library_choice_and_shows_the_candidates(client):
+    path = EXAMPLES / "eis/synthetic-series/pellet_233K.csv"
+    assert 'value="auto"' in client.get("/measurements").text
+    job, document = _run(client, "eis/fit", {"upload": _upload(client, path), "circuit": "auto"})
+    expected = select_circuit(read_spectrum(path))
+    assert set(CIRCUITS) == set(CANDIDATE_CIRCUITS)  # the page's presets are the candidates
+    (spectrum,) = document["spectra"]
+    assert spectrum["circuit"] == expected.circuit == job["summary"]["circuit"]
+    rows = spectrum["circuit_selection"]["candidates"]
+    assert [(row["circuit"], row["chosen"], row["refused_because"]) for row in rows] == [
+        (c.circuit, c.chosen, c.refused_because) for c in expected.candidates
+    ]
+    assert [row["delta_aicc"] for row in rows] == pytest.approx([c.delta_aicc for c in expected.candidates], abs=1e-6)
+    page = client.get(f"/measurements/jobs/{job['id']}").text
+    chosen = re.search(r'<tr data-circuit="([^"]+)" class="chosen">', page).group(1)
+    assert html.unescape(chosen) == expected.circuit and "AICc" in page
 
 
 def test_drt_and_kramers_kronig_jobs_give_the_library_results(client, external_dir):
@@ -211,6 +231,7 @@ def test_diagnosis_job_gives_the_library_diagnosis(client, external_dir, tmp_pat
         ("eis/fit", {"circuit": "custom", "custom_circuit": "R0-p(R1,CPE1"}, "circuit"),
         ("eis/fit", {"thickness_cm": "0.1"}, "area_cm2"),
         ("eis/fit", {"weighting": "squared"}, "weighting"),
+        ("eis/fit", {"circuit": "auto", "series": "true"}, "series"),
         ("eis/drt", {"lambda_method": "-1"}, "lambda_method"),
         ("eis/drt", {"derivative": "3"}, "derivative"),
         ("eis/kk", {"mu": "1.5"}, "mu"),

@@ -28,7 +28,12 @@ _IMAG_SIGN = typer.Option(
     "--imag-sign",
     help="'negative' if the file stores Z'' (capacitive < 0), 'positive' if it stores -Z''; detected when omitted.",
 )
-_CIRCUIT = typer.Option("R0-p(R1,CPE1)-p(R2,CPE2)-CPE3", "--circuit", help="Equivalent circuit in impedance.py syntax.")
+_CIRCUIT = typer.Option(
+    "R0-p(R1,CPE1)-p(R2,CPE2)-CPE3",
+    "--circuit",
+    help="Equivalent circuit in impedance.py syntax, or 'auto': per spectrum, the preset with the lowest AICc whose "
+    "parameters are determined.",
+)
 _THICKNESS = typer.Option(None, "--thickness-cm", help="Sample thickness between the electrodes, cm.")
 _AREA = typer.Option(None, "--area-cm2", help="Electrode area, cm2.")
 
@@ -123,10 +128,15 @@ def fit(
             )
         if plots:
             save_figures(
-                *circuit_fit_figures(spectrum, fit_result, f"{label}: {circuit}, chi2 = {fit_result.chi2:.3g}"),
+                *circuit_fit_figures(
+                    spectrum, fit_result, f"{label}: {fit_result.circuit}, chi2 = {fit_result.chi2:.3g}"
+                ),
                 output_dir / f"{label}-fit",
             )
     console.print(table)
+    for (label, _), analysis in zip(labelled, analyses):
+        if analysis.selection is not None:
+            console.print(_selection_table(label, analysis.selection))
     if geometry is not None:
         for (label, _), analysis in zip(labelled, analyses):
             for note in analysis.assignment.summary.notes:
@@ -135,6 +145,29 @@ def fit(
         console.print(f"plots in {output_dir}/ (Nyquist, Bode and residuals per spectrum)")
     if json_path:
         write_json(json_path, {"circuit": circuit, "spectra": [analysis.to_dict() for analysis in analyses]})
+
+
+def _selection_table(label: str, selection) -> Table:
+    """The candidates of an automatic circuit choice with their AICc and why any was refused."""
+    from nassb.echem.circuit_selection import MAX_RELATIVE_STDERR
+
+    table = Table(
+        title=f"{label}: {escape(selection.circuit)} chosen (lowest AICc among candidates with every standard error "
+        f"<= {MAX_RELATIVE_STDERR:.0%} of its value)"
+    )
+    for column in ("circuit", "parameters", "chi2", "AICc", "delta AICc", "verdict"):
+        table.add_column(column, justify="left" if column in ("circuit", "verdict") else "right")
+    for candidate in selection.candidates:
+        verdict = "[green]chosen[/]" if candidate.chosen else escape(candidate.refused_because or "accepted")
+        table.add_row(
+            escape(candidate.circuit),
+            str(candidate.n_parameters),
+            format_number(candidate.chi2, 3),
+            f"{candidate.aicc:.2f}",
+            f"{candidate.delta_aicc:+.2f}",
+            verdict,
+        )
+    return table
 
 
 @eis_app.command("drt")

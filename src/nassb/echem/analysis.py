@@ -1,6 +1,6 @@
 """The impedance workflow a researcher runs on pellets and cells, as library functions the CLI calls:
-fit a circuit, check Kramers-Kronig, assign the arcs (bulk, grain boundary, interface) and turn a
-temperature series into Arrhenius laws per contribution.
+fit a circuit (or choose one, `nassb.echem.circuit_selection`), check Kramers-Kronig, assign the arcs (bulk,
+grain boundary, interface) and turn a temperature series into Arrhenius laws per contribution.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from nassb.core.errors import InputError
 from nassb.core.quantity import computed, quantities_dict
 from nassb.core.value import Value
 from nassb.echem.assignment import Arc, Assignment, assign_contributions, series_classes
+from nassb.echem.circuit_selection import AUTO_CIRCUIT, CircuitSelection, select_circuits
 from nassb.echem.circuits import Circuit, parse_circuit
 from nassb.echem.fitting import FitResult, fit_batch, fit_series
 from nassb.echem.kk import KKResult, lin_kk
@@ -54,12 +55,14 @@ class Geometry:
 
 @dataclass(frozen=True)
 class SpectrumAnalysis:
-    """One spectrum with its circuit fit, its Lin-KK check and (with a geometry) the assigned contributions."""
+    """One spectrum with its circuit fit, its Lin-KK check, (with a geometry) the assigned contributions and (when
+    the circuit was chosen automatically) the candidates it was chosen from."""
 
     spectrum: Spectrum
     fit: FitResult
     kk: KKResult
     assignment: Assignment | None
+    selection: CircuitSelection | None = None
 
     def quantities(self) -> dict[str, Value | None]:
         """The fit's parameters and chi2 (`FitResult.quantities`) and, when assigned, the contributions'
@@ -77,6 +80,8 @@ class SpectrumAnalysis:
             document["summary"] = self.assignment.summary.to_dict()
         else:
             document["contributions"] = []
+        if self.selection is not None:
+            document["circuit_selection"] = self.selection.to_dict()
         for key in ("temperature_K", "temperature_K_from_name"):
             if key in self.spectrum.metadata:
                 document[key] = self.spectrum.metadata[key]
@@ -139,26 +144,35 @@ def analyse_spectra(
 ) -> list[SpectrumAnalysis]:
     """Fit, Kramers-Kronig-check and assign each spectrum.
 
-    With `series` the spectra are a time or temperature series fitted in the order given, each fit
-    seeding the next (`fit_series`), and each arc gets one class for the whole series
-    (`series_classes`); otherwise they are fitted together by the vectorised batch fit and each
-    spectrum is assigned on its own.
+    `circuit` "auto" chooses the circuit of each spectrum among the candidate presets (`select_circuits`; not for
+    a series, whose fits must share one circuit). With `series` the spectra are a time or temperature series
+    fitted in the order given, each fit seeding the next (`fit_series`), and each arc gets one class for the whole
+    series (`series_classes`); otherwise they are fitted together by the vectorised batch fit and each spectrum is
+    assigned on its own.
     """
-    model = parse_circuit(circuit)
     spectra = list(spectra)
-    if series:
-        fits = fit_series(spectra, model, initial=initial, weighting=weighting)
+    selections: list[CircuitSelection | None] = [None] * len(spectra)
+    if circuit == AUTO_CIRCUIT:
+        if series or initial is not None:
+            raise InputError("fit", "circuit", "a circuit string for a seeded series fit", circuit)
+        selections = select_circuits(spectra, weighting=weighting)
+        fits = [selection.fit for selection in selections]
+    elif series:
+        fits = fit_series(spectra, parse_circuit(circuit), initial=initial, weighting=weighting)
     else:
-        fits = fit_batch(spectra, model, initial=initial, weighting=weighting)
+        fits = fit_batch(spectra, parse_circuit(circuit), initial=initial, weighting=weighting)
     if geometry is None:
-        return [SpectrumAnalysis(spectrum, fit, lin_kk(spectrum), None) for spectrum, fit in zip(spectra, fits)]
-    fit_arcs = [arcs_of_fit(fit, model) for fit in fits]
+        return [
+            SpectrumAnalysis(spectrum, fit, lin_kk(spectrum), None, selection)
+            for spectrum, fit, selection in zip(spectra, fits, selections)
+        ]
+    fit_arcs = [arcs_of_fit(fit, fit.model) for fit in fits]
     classes = None
     if series and fit_arcs[0][0]:
         classes = series_classes([arcs for arcs, _, _ in fit_arcs], geometry.thickness_cm, geometry.area_cm2)
     return [
-        SpectrumAnalysis(spectrum, fit, lin_kk(spectrum), _assign(arcs, geometry, fit.circuit, classes))
-        for spectrum, fit, arcs in zip(spectra, fits, fit_arcs)
+        SpectrumAnalysis(spectrum, fit, lin_kk(spectrum), _assign(arcs, geometry, fit.circuit, classes), selection)
+        for spectrum, fit, arcs, selection in zip(spectra, fits, fit_arcs, selections)
     ]
 
 

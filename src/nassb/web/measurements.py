@@ -31,6 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from nassb.cli._output import NUMBER_RULES
 from nassb.core.errors import InputError, NassbError
 from nassb.core.io import write_text_atomic
+from nassb.echem.circuit_selection import AUTO_CIRCUIT
 from nassb.web.app import render
 from nassb.web.workspace import Job, JobContext, Workspace
 
@@ -144,12 +145,14 @@ def _lambda(text: str) -> str | float:
         raise InputError("request", "lambda_method", "'gcv', 'lcurve' or a positive number", text) from None
 
 
-def _circuit(choice: str, custom_circuit: str) -> str:
-    """The circuit string: a preset (or any circuit string) from `circuit`, or `custom_circuit` when it says custom;
-    parsed here so that a misspelt circuit is a 400 and not a failed job."""
+def _circuit(choice: str, custom_circuit: str, automatic: bool = False) -> str:
+    """The circuit string: a preset (or any circuit string) from `circuit`, `custom_circuit` when it says custom, or
+    (where `automatic`) "auto"; parsed here so that a misspelt circuit is a 400 and not a failed job."""
     from nassb.echem.circuits import parse_circuit
 
     text = (custom_circuit if choice == CUSTOM else choice).strip()
+    if automatic and text == AUTO_CIRCUIT:
+        return text
     try:
         parse_circuit(text)
     except InputError as error:
@@ -243,9 +246,12 @@ def eis_fit(
     series: bool = Form(False),
     imag_sign: ImagSign = Form(""),
 ):
-    """`nassb eis fit`: circuit fit, Lin-KK check and (with a geometry) bulk, grain boundary and interface."""
+    """`nassb eis fit`: circuit fit (or the automatic choice of one), Lin-KK check and (with a geometry) bulk, grain
+    boundary and interface."""
     path, name = _upload(request, upload, "impedance")
-    circuit_text = _circuit(circuit, custom_circuit)
+    circuit_text = _circuit(circuit, custom_circuit, automatic=True)
+    if series and circuit_text == AUTO_CIRCUIT:
+        raise InputError("request", "series", "one circuit for a series (not the automatic choice per spectrum)")
     geometry = _geometry(thickness_cm, area_cm2, symmetric, electrodes)
 
     def run(context: JobContext) -> dict[str, Any]:
@@ -260,10 +266,10 @@ def eis_fit(
         _write_results(context, {"circuit": circuit_text, "spectra": spectra})
         for index, ((label, spectrum), analysis) in enumerate(zip(labelled, analyses)):
             context.progress(0.5 + 0.5 * index / len(labelled), f"plotting {label}")
-            title = f"{label}: {circuit_text}, chi2 = {analysis.fit.chi2:.3g}"
+            title = f"{label}: {analysis.fit.circuit}, chi2 = {analysis.fit.chi2:.3g}"
             _write_figure(context, f"{label}-fit", circuit_fit_figures, spectrum, analysis.fit, title)
         first = analyses[0]
-        summary = {"file": name, "circuit": circuit_text, "spectra": len(analyses), "chi2": first.fit.chi2}
+        summary = {"file": name, "circuit": first.fit.circuit, "spectra": len(analyses), "chi2": first.fit.chi2}
         if first.assignment is not None:
             summary["sigma_total_S_per_cm"] = first.assignment.summary.sigma_total_S_per_cm
         return summary
@@ -714,6 +720,7 @@ def page(request: Request, selected: str = ""):
         selected=selected,
         circuits=CIRCUITS,
         fit_circuit=FIT_CIRCUIT,
+        auto=AUTO_CIRCUIT,
         arrhenius_circuit=ARRHENIUS_CIRCUIT,
         custom=CUSTOM,
         jobs=[job for job in space.list_jobs() if job.kind in JOB_KINDS][:15],
