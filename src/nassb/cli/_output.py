@@ -83,6 +83,17 @@ def format_number(value, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
+def reported_value(record) -> str:
+    """A knowledge-base record's number as the seed reports it: "0.2", "0.1-0.3" for a range, ">0.001" for a bound
+    (`record` has value, value_max and qualifier, e.g. a row of `select`)."""
+    text = format_number(record.value)
+    if record.qualifier == "range":
+        return f"{text}-{format_number(record.value_max)}"
+    if record.qualifier != "=":
+        return f"{record.qualifier}{text}"
+    return text
+
+
 def save_figures(static, interactive, prefix: Path) -> None:
     """PNG and HTML of one figure; the HTML files of a folder share one offline plotly.min.js."""
     from nassb.report.figures import write_png_and_html

@@ -15,6 +15,7 @@ from nassb.cli._output import (
     json_option,
     output_check,
     output_file_option,
+    reported_value,
     status_messages,
     write_json,
 )
@@ -182,16 +183,11 @@ def _print_table(selection) -> None:
     table.add_column("locator", max_width=22, overflow="ellipsis", no_wrap=True)
     table.add_column("flags", max_width=14, overflow="ellipsis", no_wrap=True)
     for row in selection.itertuples():
-        value = format_number(row.value)
-        if row.qualifier == "range":
-            value = f"{value}-{format_number(row.value_max)}"
-        elif row.qualifier != "=":
-            value = f"{row.qualifier}{value}"
         table.add_row(
             row.record_id,
             row.system,
             row.property,
-            value,
+            reported_value(row),
             row.unit,
             format_number(row.temperature_K),
             f"{row.seed_file[:3]} {row.locator}",

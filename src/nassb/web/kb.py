@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from nassb.cli import _USAGE_ERROR, db_app  # importing nassb.cli adds the range checks to db_app's options
-from nassb.cli._output import format_number
+from nassb.cli._output import format_number, reported_value
 from nassb.core.errors import DataError, NassbError
 from nassb.kb import OUTPUT_COLUMNS, RecordFilter, default_knowledge_base, select, to_plain_records
 from nassb.kb.schema import FAMILIES, OTHER_PROPERTY, PROPERTIES, ROLES
@@ -137,11 +137,7 @@ def highlighted(figure, record_ids: set[str] | None, id_positions: tuple[int, ..
 def _rows(selection) -> list[dict]:
     rows = []
     for row in selection.itertuples():
-        reported = format_number(row.value)
-        if row.qualifier == "range":
-            reported = f"{reported}-{format_number(row.value_max)}"
-        elif row.qualifier != "=":
-            reported = f"{row.qualifier}{reported}"
+        reported = reported_value(row)
         rows.append(
             {
                 "record_id": row.record_id,
