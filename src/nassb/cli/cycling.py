@@ -6,13 +6,12 @@ from __future__ import annotations
 from enum import Enum
 from pathlib import Path
 
-import numpy as np
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from nassb.cli._output import console, format_number, json_option, output_dir_option, save_figures, write_json
-from nassb.core.errors import InputError, NassbError
+from nassb.core.errors import InputError
 
 cycling_app = typer.Typer(
     help="Cycling: capacity, CE and retention; symmetric cells, shorts and critical current density.",
@@ -108,51 +107,22 @@ def summary(
     if result.utilisation is not None:
         console.print(f"utilisation {100 * result.utilisation:.1f}% of {theoretical:.4g} mAh/g")
     if plots:
-        _summary_figures(file, result, time_s, voltage_V, current_A, per_gram, unit, first_step.value, output_dir)
+        _summary_figures(file, result, time_s, voltage_V, current_A, per_gram, first_step.value, output_dir)
     if json_path:
         write_json(json_path, {"file": str(file), **result.to_dict()})
 
 
-def _summary_figures(file, result, time_s, voltage_V, current_A, per_gram, unit, first_step, output_dir) -> None:
-    """Voltage against time, capacity and CE per cycle, and dQ/dV of up to ten cycles; a dQ/dV curve that cannot
-    be computed (a half-cycle too short for the smoothing window) is skipped with a warning."""
-    from nassb.echem.full_cell import differential_capacity
-    from nassb.report.cycling_figures import capacity_figures, dqdv_figures, voltage_time_figures
+def _summary_figures(file, result, time_s, voltage_V, current_A, per_gram, first_step, output_dir) -> None:
+    """Voltage against time, capacity and CE per cycle, and dQ/dV of up to ten cycles
+    (`nassb.report.cycling_figures.cycling_summary_figures`); a dQ/dV curve that cannot be computed is skipped with
+    a warning."""
+    from nassb.report.cycling_figures import cycling_summary_figures
 
-    complete = [c for c in result.cycles if c.complete]
-    save_figures(
-        *voltage_time_figures(time_s - time_s[0], voltage_V, current_A, f"{file.name}"),
-        output_dir / f"{file.stem}-voltage",
-    )
-    if complete:
-        charge = [c.charge_mAh_per_g if per_gram else c.charge_mAh for c in complete]
-        discharge = [c.discharge_mAh_per_g if per_gram else c.discharge_mAh for c in complete]
-        efficiency = [np.nan if c.coulombic_efficiency is None else c.coulombic_efficiency for c in complete]
-        save_figures(
-            *capacity_figures(
-                [c.cycle for c in complete], charge, discharge, efficiency, unit, f"{file.name}: capacity and CE"
-            ),
-            output_dir / f"{file.stem}-capacity",
-        )
-        curves = []
-        for c in complete[:: max(1, len(complete) // 10)]:
-            for direction in ("charge", "discharge"):
-                try:
-                    dqdv = differential_capacity(
-                        time_s,
-                        voltage_V,
-                        current_A,
-                        cycle_number=c.cycle,
-                        direction=direction,
-                        first_step=first_step,
-                        source=str(file),
-                    )
-                except NassbError as error:
-                    console.print(f"[yellow]warning:[/] no dQ/dV for cycle {c.cycle} {direction}: {escape(str(error))}")
-                    continue
-                curves.append((f"cycle {c.cycle} {direction}", dqdv.voltage_V, dqdv.dQdV_mAh_per_V))
-        if curves:
-            save_figures(*dqdv_figures(curves, f"{file.name}: dQ/dV"), output_dir / f"{file.stem}-dqdv")
+    figures, warnings = cycling_summary_figures(file.name, result, time_s, voltage_V, current_A, per_gram, first_step)
+    for warning in warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
+    for suffix, pair in figures.items():
+        save_figures(*pair, output_dir / f"{file.stem}-{suffix}")
     console.print(f"plots in {output_dir}/")
 
 

@@ -188,7 +188,7 @@ def drt(
 ) -> None:
     """Distribution of relaxation times (Tikhonov + non-negativity on Gaussian RBFs); peaks with tau, R and C."""
     from nassb.echem.drt import compute_drt
-    from nassb.report.eis_figures import drt_figures, impedance_fit_figures
+    from nassb.report.eis_figures import drt_result_figures
 
     method: str | float = lambda_method
     if lambda_method not in ("gcv", "lcurve"):
@@ -207,7 +207,6 @@ def drt(
         )
         for column in ("peak", "tau (s)", "f (Hz)", "R (Ohm)", "C (F)", "persists over lambda"):
             table.add_column(column, justify="right")
-        labels = []
         for index, peak in enumerate(result.peaks, start=1):
             table.add_row(
                 str(index),
@@ -217,28 +216,12 @@ def drt(
                 format_number(peak.C_F, 3),
                 "yes" if peak in result.robust_peaks else "no",
             )
-            labels.append(f"{index}: R={peak.R_ohm:.3g} Ohm, C={peak.C_F:.2g} F")
         console.print(table)
         for warning in result.warnings:
             console.print(f"[yellow]warning:[/] {escape(warning)}")
         if plots:
-            save_figures(
-                *drt_figures(result.tau_s, result.gamma_ohm, [p.tau_s for p in result.peaks], labels, f"{label}: DRT"),
-                output_dir / f"{label}-drt",
-            )
-            residuals = result.residuals_ohm / np.abs(spectrum.impedance_ohm)
-            save_figures(
-                *impedance_fit_figures(
-                    spectrum,
-                    f"{label}: DRT reconstruction",
-                    spectrum.frequency_Hz,
-                    result.Z_fit_ohm,
-                    residuals.real,
-                    residuals.imag,
-                    fit_label="DRT",
-                ),
-                output_dir / f"{label}-drt-fit",
-            )
+            for suffix, pair in drt_result_figures(label, spectrum, result).items():
+                save_figures(*pair, output_dir / f"{label}-{suffix}")
         documents.append({"file": spectrum.source, "label": label, **result.to_dict()})
     if plots:
         console.print(f"plots in {output_dir}/")

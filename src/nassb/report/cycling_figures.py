@@ -150,3 +150,44 @@ def ramp_figures(
         interactive.add_vline(x=ccd_mA_per_cm2, line_dash="dash", line_color=_SHORT, annotation_text="CCD")
     interactive.update_layout(title=title, xaxis_title="current density (mA/cm2)", yaxis_title="overpotential (mV)")
     return figure, interactive
+
+
+def cycling_summary_figures(
+    name: str, result, time_s, voltage_V, current_A, per_gram: bool, first_step: str, max_dqdv_cycles: int = 10
+) -> tuple[dict[str, tuple], list[str]]:
+    """The figures of `nassb cycling summary`, by file-name suffix: "voltage" (against time), "capacity" (charge,
+    discharge and CE per complete cycle, mAh/g when `per_gram`) and "dqdv" (of up to `max_dqdv_cycles` cycles); and
+    a warning for each dQ/dV curve that cannot be computed (a half-cycle too short for the smoothing window)."""
+    from nassb.core.errors import NassbError
+    from nassb.echem.full_cell import differential_capacity
+
+    figures = {"voltage": voltage_time_figures(time_s - time_s[0], voltage_V, current_A, name)}
+    complete = [c for c in result.cycles if c.complete]
+    if not complete:
+        return figures, []
+    unit = "mAh/g" if per_gram else "mAh"
+    charge = [c.charge_mAh_per_g if per_gram else c.charge_mAh for c in complete]
+    discharge = [c.discharge_mAh_per_g if per_gram else c.discharge_mAh for c in complete]
+    efficiency = [np.nan if c.coulombic_efficiency is None else c.coulombic_efficiency for c in complete]
+    cycles = [c.cycle for c in complete]
+    figures["capacity"] = capacity_figures(cycles, charge, discharge, efficiency, unit, f"{name}: capacity and CE")
+    curves, warnings = [], []
+    for c in complete[:: max(1, len(complete) // max_dqdv_cycles)]:
+        for direction in ("charge", "discharge"):
+            try:
+                dqdv = differential_capacity(
+                    time_s,
+                    voltage_V,
+                    current_A,
+                    cycle_number=c.cycle,
+                    direction=direction,
+                    first_step=first_step,
+                    source=name,
+                )
+            except NassbError as error:
+                warnings.append(f"no dQ/dV for cycle {c.cycle} {direction}: {error}")
+                continue
+            curves.append((f"cycle {c.cycle} {direction}", dqdv.voltage_V, dqdv.dQdV_mAh_per_V))
+    if curves:
+        figures["dqdv"] = dqdv_figures(curves, f"{name}: dQ/dV")
+    return figures, warnings

@@ -249,3 +249,24 @@ def chronoamperometry_figures(time_s: np.ndarray, current_A: np.ndarray, I0_A: f
     interactive.add_hline(y=1e6 * Iss_A, line_dash="dash", annotation_text="Iss")
     interactive.update_layout(title=title, xaxis_title="time (s)", yaxis_title="current (uA)")
     return figure, interactive
+
+
+def drt_result_figures(label: str, spectrum: Spectrum, result) -> dict[str, tuple]:
+    """The figures of `nassb eis drt` for one spectrum, by file-name suffix: "drt" (gamma against tau with the
+    peaks labelled by R and C) and "drt-fit" (the DRT reconstruction against the data, with relative residuals)."""
+    peak_labels = [f"{k}: R={peak.R_ohm:.3g} Ohm, C={peak.C_F:.2g} F" for k, peak in enumerate(result.peaks, start=1)]
+    residuals = result.residuals_ohm / np.abs(spectrum.impedance_ohm)
+    return {
+        "drt": drt_figures(
+            result.tau_s, result.gamma_ohm, [peak.tau_s for peak in result.peaks], peak_labels, f"{label}: DRT"
+        ),
+        "drt-fit": impedance_fit_figures(
+            spectrum,
+            f"{label}: DRT reconstruction",
+            spectrum.frequency_Hz,
+            result.Z_fit_ohm,
+            residuals.real,
+            residuals.imag,
+            fit_label="DRT",
+        ),
+    }

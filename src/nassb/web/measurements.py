@@ -17,7 +17,6 @@ import math
 import os
 import re
 import shutil
-import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -29,11 +28,11 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nassb.cli._output import NUMBER_RULES
-from nassb.core.errors import InputError, NassbError
+from nassb.core.errors import InputError
 from nassb.core.io import write_text_atomic
 from nassb.echem.circuit_selection import AUTO_CIRCUIT
 from nassb.web.app import render
-from nassb.web.workspace import Job, JobContext, Workspace
+from nassb.web.workspace import LIBRARY_LOCK, Job, JobContext, Workspace
 
 router = APIRouter()
 NAV = ("/measurements", "Measurements")
@@ -71,7 +70,7 @@ CUSTOM = "custom"
 # rows of the Arrhenius and diagnosis tables: one per uploaded file within these bounds ("add a row" adds more)
 FEWEST_ROWS, MOST_ROWS = 4, 16
 # matplotlib's pyplot is not thread-safe: two jobs draw one after the other
-_DRAWING = threading.Lock()
+_DRAWING = LIBRARY_LOCK
 
 ImagSign = Literal["", "negative", "positive"]
 Weighting = Literal["modulus", "proportional", "unit"]
@@ -294,40 +293,17 @@ def eis_drt(
 
     def run(context: JobContext) -> dict[str, Any]:
         from nassb.echem.drt import compute_drt
-        from nassb.report.eis_figures import drt_figures, impedance_fit_figures
+        from nassb.report.eis_figures import drt_result_figures
 
         labelled = _spectra(path, name, imag_sign)
         documents = []
         for index, (label, spectrum) in enumerate(labelled):
             context.progress(index / len(labelled), f"DRT of {label}")
             result = compute_drt(spectrum, method=method, derivative=derivative, extend_decades=decades)
-            peak_labels = [
-                f"{k}: R={peak.R_ohm:.3g} Ohm, C={peak.C_F:.2g} F" for k, peak in enumerate(result.peaks, start=1)
-            ]
-            peak_tau_s = [peak.tau_s for peak in result.peaks]
-            _write_figure(
-                context,
-                f"{label}-drt",
-                drt_figures,
-                result.tau_s,
-                result.gamma_ohm,
-                peak_tau_s,
-                peak_labels,
-                f"{label}: DRT",
-            )
-            residuals = result.residuals_ohm / np.abs(spectrum.impedance_ohm)
-            _write_figure(
-                context,
-                f"{label}-drt-fit",
-                impedance_fit_figures,
-                spectrum,
-                f"{label}: DRT reconstruction",
-                spectrum.frequency_Hz,
-                result.Z_fit_ohm,
-                residuals.real,
-                residuals.imag,
-                fit_label="DRT",
-            )
+            with _DRAWING:
+                figures = drt_result_figures(label, spectrum, result)
+            for suffix, pair in figures.items():
+                _write_figure(context, f"{label}-{suffix}", lambda pair=pair: pair)
             documents.append({"file": name, "label": label, **result.to_dict()})
         _write_results(context, {"spectra": documents})
         first = documents[0]
@@ -499,44 +475,15 @@ def cycling_summary(
 
 
 def _summary_figures(context, name, result, time_s, voltage_V, current_A, per_gram, first_step) -> list[str]:
-    """The figures of `nassb cycling summary` (voltage against time, capacity and CE per cycle, dQ/dV of up to ten
-    cycles); returns the warnings for the dQ/dV curves that could not be computed."""
-    from nassb.echem.full_cell import differential_capacity
-    from nassb.report.cycling_figures import capacity_figures, dqdv_figures, voltage_time_figures
+    """The figures of `nassb cycling summary` (`cycling_summary_figures`); returns the warnings for the dQ/dV curves
+    that could not be computed."""
+    from nassb.report.cycling_figures import cycling_summary_figures
 
-    label = _label(name)
     context.progress(0.5, "plotting")
-    _write_figure(context, f"{label}-voltage", voltage_time_figures, time_s - time_s[0], voltage_V, current_A, name)
-    complete = [c for c in result.cycles if c.complete]
-    if not complete:
-        return []
-    unit = "mAh/g" if per_gram else "mAh"
-    charge = [c.charge_mAh_per_g if per_gram else c.charge_mAh for c in complete]
-    discharge = [c.discharge_mAh_per_g if per_gram else c.discharge_mAh for c in complete]
-    efficiency = [np.nan if c.coulombic_efficiency is None else c.coulombic_efficiency for c in complete]
-    cycles = [c.cycle for c in complete]
-    title = f"{name}: capacity and CE"
-    _write_figure(context, f"{label}-capacity", capacity_figures, cycles, charge, discharge, efficiency, unit, title)
-    context.progress(0.75, "dQ/dV")
-    curves, warnings = [], []
-    for c in complete[:: max(1, len(complete) // 10)]:
-        for direction in ("charge", "discharge"):
-            try:
-                dqdv = differential_capacity(
-                    time_s,
-                    voltage_V,
-                    current_A,
-                    cycle_number=c.cycle,
-                    direction=direction,
-                    first_step=first_step,
-                    source=name,
-                )
-            except NassbError as error:
-                warnings.append(f"no dQ/dV for cycle {c.cycle} {direction}: {error}")
-                continue
-            curves.append((f"cycle {c.cycle} {direction}", dqdv.voltage_V, dqdv.dQdV_mAh_per_V))
-    if curves:
-        _write_figure(context, f"{label}-dqdv", dqdv_figures, curves, f"{name}: dQ/dV")
+    with _DRAWING:
+        figures, warnings = cycling_summary_figures(name, result, time_s, voltage_V, current_A, per_gram, first_step)
+    for suffix, pair in figures.items():
+        _write_figure(context, f"{_label(name)}-{suffix}", lambda pair=pair: pair)
     return warnings
 
 
