@@ -29,6 +29,7 @@ ICSD_NOTE = (
 # name -> the file, its provenance and its citation (the author lists are read from the CIF where it has them)
 FILES: dict[str, dict] = {
     "Na3P-hexagonal-ICSD433838": {
+        "formula": "Na3P",
         "comment": "Na3P (P6_3cm, Cu3P / LaF3 type) of Marbella et al. 2018, copied from the ICSD export kept in "
         "caneparesearch/project_Raman.",
         "file": "caneparesearch__project_Raman/ICSD_CollCode433838.cif",
@@ -50,6 +51,7 @@ FILES: dict[str, dict] = {
         "temperature_K": 296.0,
     },
     "Na4P2S6-monoclinic-ICSD426907": {
+        "formula": "Na4P2S6",
         "comment": "Na4P2S6 (C2/m) of Kuhn et al. 2014, copied from the ICSD export kept in "
         "caneparesearch/project_Raman.",
         "file": "caneparesearch__project_Raman/ICSD_CollCode426907.cif",
@@ -71,6 +73,7 @@ FILES: dict[str, dict] = {
         "temperature_K": 293.0,
     },
     "Na15Sn4-cubic-OQMD90363": {
+        "formula": "Na15Sn4",
         "comment": "Na15Sn4 (I-43d) as relaxed by DFT in matador's Na-Sn-P test data, started from ICSD 105167 via "
         "OQMD 90363.",
         "file": "ml-evs__matador/Na15Sn4-OQMD_90363-CollCode105167.res",
@@ -109,7 +112,7 @@ def _cif_density(text: str) -> float | None:
 
 
 def import_entry(name: str, spec: dict) -> None:
-    from pymatgen.core import Structure
+    from pymatgen.core import Composition, Structure
 
     from nassb.structures.build import asymmetric_unit, entry_toml
 
@@ -117,6 +120,9 @@ def import_entry(name: str, spec: dict) -> None:
     text = path.read_text(encoding="utf-8", errors="replace")
     structure = Structure.from_file(path)
     unit = asymmetric_unit(structure, SYMPREC)
+    formula = Composition(spec["formula"])  # the compound's own formula unit (Na4P2S6, not the reduced Na2PS3)
+    unit["formula"] = spec["formula"]
+    unit["formula_units_per_cell"] = round(unit["structure"].composition.num_atoms / formula.num_atoms)
     source = dict(spec["source"])
     if path.suffix == ".cif":
         source["authors"] = _cif_authors(text)
