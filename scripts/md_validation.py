@@ -12,6 +12,7 @@ The runs are short because this was run on two CPU cores (no GPU lent to the tas
 production at a 2 fs step, 80-128 atoms. The statistical error that leaves is stated with every number. Run:
 
     .venv/bin/python scripts/md_validation.py --model chgnet     # and, in parallel, --model sevennet
+    .venv/bin/python scripts/md_validation.py --model sevennet --only Na3YBr6-monoclinic   # one framework
     .venv/bin/python scripts/md_validation.py --collect
 """
 
@@ -63,7 +64,7 @@ def _structure(name: str):
     return order_structure(structures.load(spec["structure"])) * spec["supercell"]
 
 
-def _run(model: str, cache: Path) -> None:
+def _run(model: str, cache: Path, only: list[str]) -> None:
     import torch
 
     from nassb import mlip
@@ -73,7 +74,7 @@ def _run(model: str, cache: Path) -> None:
     calculator = mlip.calculator(model)
     for name, spec in FRAMEWORKS.items():
         out = cache / f"{spec['structure']}-{model}.json"
-        if out.exists():
+        if out.exists() or (only and spec["structure"] not in only):
             continue
         started = time.perf_counter()
         result = md_conductivity(
@@ -197,10 +198,11 @@ def main() -> None:
     parser.add_argument("--model", choices=["chgnet", "sevennet"])
     parser.add_argument("--collect", action="store_true", help="write the data file from the cached runs")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/nassb-md-validation-2"))
+    parser.add_argument("--only", nargs="*", default=[], help="library structures to run (default: all three)")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     if args.model:
-        _run(args.model, args.cache)
+        _run(args.model, args.cache, args.only)
     if args.collect:
         _collect(args.cache)
 
