@@ -72,4 +72,3 @@ def test_stored_runs_reach_their_target_temperature():
         for model in ("chgnet", "sevennet"):
             for target, reached in zip(entry["temperatures_K"], entry[model]["mean_temperatures_K"]):
                 assert reached == pytest.approx(target, rel=0.1)
-
