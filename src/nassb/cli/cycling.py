@@ -197,7 +197,7 @@ def ccd(
 ) -> None:
     """Critical current density from a stepped current-density ramp of a symmetric cell."""
     from nassb.echem.ccd import critical_current_density
-    from nassb.report.cycling_figures import ramp_figures, voltage_time_figures
+    from nassb.report.cycling_figures import ccd_result_figures
 
     data, time_s, voltage_V, current_A = _columns(file)
     result = critical_current_density(
@@ -217,27 +217,7 @@ def ccd(
     console.print(table)
     bound = ">" if result.ccd_lower_bound else "="
     console.print(f"CCD {bound} {format_number(result.ccd_mA_per_cm2)} mA/cm2 ({result.criterion})")
-    save_figures(
-        *voltage_time_figures(
-            time_s,
-            voltage_V,
-            current_A,
-            f"{file.name}: CCD {bound} {format_number(result.ccd_mA_per_cm2)} mA/cm2",
-            result.short_time_s,
-            [step.start_time_s for step in result.steps],
-            [f"{step.current_mA_per_cm2:.3g} mA/cm2" for step in result.steps],
-        ),
-        output_dir / f"{file.stem}-ccd-voltage",
-    )
-    ramp = [(s.current_mA_per_cm2, s.overpotential_mV) for s in result.steps if s.overpotential_mV is not None]
-    save_figures(
-        *ramp_figures(
-            [j for j, _ in ramp],
-            [v for _, v in ramp],
-            None if result.ccd_lower_bound else result.ccd_mA_per_cm2,
-            f"{file.name}: overpotential per step",
-        ),
-        output_dir / f"{file.stem}-ccd",
-    )
+    for suffix, pair in ccd_result_figures(file.name, time_s, voltage_V, current_A, result).items():
+        save_figures(*pair, output_dir / f"{file.stem}-{suffix}")
     if json_path:
         write_json(json_path, {"file": str(file), **result.to_dict()})

@@ -191,3 +191,28 @@ def cycling_summary_figures(
     if curves:
         figures["dqdv"] = dqdv_figures(curves, f"{name}: dQ/dV")
     return figures, warnings
+
+
+def ccd_result_figures(name: str, time_s, voltage_V, current_A, result) -> dict[str, tuple]:
+    """The figures of `nassb cycling ccd`, by file-name suffix: "ccd-voltage" (the ramp against time, steps and the
+    short marked) and "ccd" (overpotential against current density, the CCD marked unless it is a lower bound)."""
+    bound = ">" if result.ccd_lower_bound else "="
+    ccd = "" if result.ccd_mA_per_cm2 is None else f"{result.ccd_mA_per_cm2:.4g}"
+    ramp = [(s.current_mA_per_cm2, s.overpotential_mV) for s in result.steps if s.overpotential_mV is not None]
+    return {
+        "ccd-voltage": voltage_time_figures(
+            time_s,
+            voltage_V,
+            current_A,
+            f"{name}: CCD {bound} {ccd} mA/cm2",
+            result.short_time_s,
+            [step.start_time_s for step in result.steps],
+            [f"{step.current_mA_per_cm2:.3g} mA/cm2" for step in result.steps],
+        ),
+        "ccd": ramp_figures(
+            [j for j, _ in ramp],
+            [v for _, v in ramp],
+            None if result.ccd_lower_bound else result.ccd_mA_per_cm2,
+            f"{name}: overpotential per step",
+        ),
+    }

@@ -503,7 +503,7 @@ def cycling_ccd(
 
     def run(context: JobContext) -> dict[str, Any]:
         from nassb.echem.ccd import critical_current_density
-        from nassb.report.cycling_figures import ramp_figures, voltage_time_figures
+        from nassb.report.cycling_figures import ccd_result_figures
 
         context.progress(0.05, "reading")
         time_s, voltage_V, current_A = _cycling_columns(path)
@@ -512,30 +512,12 @@ def cycling_ccd(
             time_s, voltage_V, current_A, area, R_bulk_ohm=bulk_ohm, voltage_limit_V=limit_V, source=name
         )
         _write_results(context, {"file": name, **result.to_dict()})
-        label, bound = _label(name), ">" if result.ccd_lower_bound else "="
+        label = _label(name)
         context.progress(0.5, "plotting")
-        _write_figure(
-            context,
-            f"{label}-ccd-voltage",
-            voltage_time_figures,
-            time_s,
-            voltage_V,
-            current_A,
-            f"{name}: CCD {bound} {number(result.ccd_mA_per_cm2)} mA/cm2",
-            result.short_time_s,
-            [step.start_time_s for step in result.steps],
-            [f"{step.current_mA_per_cm2:.3g} mA/cm2" for step in result.steps],
-        )
-        ramp = [(s.current_mA_per_cm2, s.overpotential_mV) for s in result.steps if s.overpotential_mV is not None]
-        _write_figure(
-            context,
-            f"{label}-ccd",
-            ramp_figures,
-            [j for j, _ in ramp],
-            [v for _, v in ramp],
-            None if result.ccd_lower_bound else result.ccd_mA_per_cm2,
-            f"{name}: overpotential per step",
-        )
+        with _DRAWING:
+            figures = ccd_result_figures(name, time_s, voltage_V, current_A, result)
+        for suffix, pair in figures.items():
+            _write_figure(context, f"{label}-{suffix}", lambda pair=pair: pair)
         return {"file": name, "ccd_mA_per_cm2": result.ccd_mA_per_cm2, "lower_bound": result.ccd_lower_bound}
 
     return _submit(request, "cycling-ccd", name, run)

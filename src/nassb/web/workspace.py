@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from nassb.core.errors import InputError, NassbError
-from nassb.core.io import write_text_atomic
+from nassb.core.io import write_atomic, write_text_atomic
 
 ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 # PyBaMM's solvers and matplotlib's pyplot keep global state: two threads using either at once break each other (seen:
@@ -33,9 +33,6 @@ ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 # holds this one lock while it does; the rest of a job (BVSE, fits, thermodynamics) runs in parallel.
 LIBRARY_LOCK = threading.RLock()
 DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-
-# kind -> the file extensions the readers take for it (the extension is only a hint: the kind is sniffed)
-UPLOAD_KINDS = ("impedance", "cycling", "structure", "design", "table")
 
 
 class UploadRejected(NassbError):
@@ -173,8 +170,7 @@ class Workspace:
             raise UploadRejected(f"{name}: the file is empty", 400)
         kind, extension = sniff_kind(data[:65536], name)
         upload = Upload(uuid.uuid4().hex, name, kind, extension, len(data), time.time())
-        path = self.uploads / upload.filename
-        path.write_bytes(data)
+        write_atomic(self.uploads / upload.filename, lambda path: path.write_bytes(data))
         write_text_atomic(self.uploads / f"{upload.id}.json", json.dumps(asdict(upload)))
         return upload
 
